@@ -1,0 +1,30 @@
+"""Error hierarchy of the library.
+
+Contract: library code raises only subclasses of ``AffichesError`` for problems a
+user can fix; each carries a one-line French message naming the offending value and
+the fix. Only ``cli.py`` turns them into Click errors (exit status 1 or 2).
+"""
+
+
+class AffichesError(Exception):
+    """Base class: a problem with the user's input, layouts, fonts or files."""
+
+
+class CityNameError(AffichesError):
+    """The city name typed is empty, blank, too long or contains control characters."""
+
+
+class LayoutError(AffichesError):
+    """A layout file is missing, unreadable or invalid."""
+
+
+class FitError(AffichesError):
+    """A text cannot fit its block even at the smallest size allowed."""
+
+
+class GlyphError(AffichesError):
+    """A character is missing from every font available for a block."""
+
+
+class OutputError(AffichesError):
+    """An output path is unsafe or cannot be written."""
