@@ -1,0 +1,257 @@
+"""Font lookup and metrics, measured with fontTools.
+
+Contract:
+- ``find_font(name, search_dirs)`` turns a layout's font reference (``"Manrope-Bold"``,
+  ``"Manrope-Bold.ttf"`` or a path relative to a layout's folder) into a TrueType file,
+  looking in the given folders first and in the bundled ``assets/fonts/`` last.
+- ``FontMetrics.load(path)`` reads a font once per process (cached) and answers, in font
+  units or scaled to a size: advance widths, pair kerning (from GPOS PairPos lookups,
+  class and glyph pairs, first subtable that covers a pair wins, as shapers do),
+  vertical extents, and which characters it lacks. It never draws anything.
+- Only TrueType outlines (``glyf``) are accepted, because the PDF writer embeds fonts
+  with reportlab, which cannot embed CFF; a CFF font is a clear ``LayoutError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from affiches.errors import GlyphError, LayoutError
+from affiches.resources import assets_dir
+
+FONT_SUFFIXES = (".ttf", ".otf")
+
+# Characters that compose never sends to a font as glyphs.
+_LAYOUT_CHARS = frozenset("\n")
+
+
+def bundled_fonts_dir() -> Path:
+    return assets_dir() / "fonts"
+
+
+def find_font(reference: str, search_dirs: Sequence[Path] = ()) -> Path:
+    """Return the font file a layout names, or raise LayoutError naming what was tried."""
+    candidates: list[Path] = []
+    ref = Path(reference)
+    names = [reference] if ref.suffix.lower() in FONT_SUFFIXES else [reference + ".ttf"]
+    for folder in [*search_dirs, bundled_fonts_dir()]:
+        for name in names:
+            candidates.append(folder / name)
+            candidates.append(folder / "fonts" / name)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.resolve()
+    available = ", ".join(sorted(p.stem for p in bundled_fonts_dir().glob("*.ttf")))
+    raise LayoutError(
+        f"police introuvable : « {reference} » ; polices fournies : {available} "
+        "(ou placez le fichier .ttf à côté du gabarit)"
+    )
+
+
+@dataclass
+class FontMetrics:
+    """Metrics of one TrueType font, in font units unless a size is given."""
+
+    path: Path
+    name: str
+    units_per_em: int
+    ascent: int  # highest point of any glyph (head.yMax): accents on capitals included
+    descent: int  # lowest point of any glyph (head.yMin), negative
+    cap_height: int
+    cmap: dict[int, str]
+    advances: dict[str, int]
+    kerning: dict[tuple[str, str], int] = field(repr=False)
+    glyph_tops: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMax
+    glyph_bottoms: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMin
+    _char_widths: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @staticmethod
+    def load(path: Path | str) -> FontMetrics:
+        return _load_metrics(str(Path(path).resolve()))
+
+    def missing_chars(self, text: str) -> list[str]:
+        """Characters of ``text`` that this font has no glyph for (in order, unique)."""
+        seen: list[str] = []
+        for ch in text:
+            if ch in _LAYOUT_CHARS or ord(ch) in self.cmap or ch in seen:
+                continue
+            seen.append(ch)
+        return seen
+
+    def check_coverage(self, text: str, where: str) -> None:
+        missing = self.missing_chars(text)
+        if missing:
+            ch = missing[0]
+            raise GlyphError(
+                f"{where} : le caractère « {ch} » (U+{ord(ch):04X}) n’existe pas dans la police "
+                f"{self.name} ; retirez-le du texte ou choisissez une autre police"
+            )
+
+    def char_width(self, ch: str) -> int:
+        width = self._char_widths.get(ch)
+        if width is None:
+            glyph = self.cmap.get(ord(ch))
+            width = self.advances.get(glyph, 0) if glyph else 0
+            self._char_widths[ch] = width
+        return width
+
+    def kern(self, left: str, right: str) -> int:
+        if not self.kerning:
+            return 0
+        gl = self.cmap.get(ord(left))
+        gr = self.cmap.get(ord(right))
+        if gl is None or gr is None:
+            return 0
+        return self.kerning.get((gl, gr), 0)
+
+    def chunks(self, text: str) -> list[tuple[int, str]]:
+        """Split ``text`` where kerning moves a glyph: [(x offset in font units, chunk)].
+
+        Writers draw each chunk at its offset, so the page shows exactly the kerning
+        that was measured, whatever the backend's own text engine does.
+        """
+        out: list[tuple[int, str]] = []
+        start_x = 0
+        x = 0
+        current: list[str] = []
+        previous = ""
+        for ch in text:
+            if previous:
+                adjust = self.kern(previous, ch)
+                if adjust:
+                    out.append((start_x, "".join(current)))
+                    current = []
+                    x += adjust
+                    start_x = x
+            current.append(ch)
+            x += self.char_width(ch)
+            previous = ch
+        if current:
+            out.append((start_x, "".join(current)))
+        return out
+
+    def ink_extent(self, text: str) -> tuple[int, int]:
+        """(highest yMax, lowest yMin) of the glyphs of ``text``, font units; (0, 0) if blank."""
+        top = 0
+        bottom = 0
+        for ch in text:
+            glyph = self.cmap.get(ord(ch))
+            if glyph is None:
+                continue
+            top = max(top, self.glyph_tops.get(glyph, 0))
+            bottom = min(bottom, self.glyph_bottoms.get(glyph, 0))
+        return top, bottom
+
+    def width_units(self, text: str) -> int:
+        """Advance width of ``text`` with kerning, in font units."""
+        total = 0
+        previous = ""
+        for ch in text:
+            total += self.char_width(ch)
+            if previous and self.kerning:
+                total += self.kern(previous, ch)
+            previous = ch
+        return total
+
+    def width(self, text: str, size: float) -> float:
+        return self.width_units(text) * size / self.units_per_em
+
+
+@lru_cache(maxsize=64)
+def _load_metrics(path: str) -> FontMetrics:
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(path, lazy=True)
+    except (OSError, TTLibError) as exc:
+        raise LayoutError(f"police illisible : {path} ({exc})") from None
+    if "glyf" not in font:
+        raise LayoutError(
+            f"police {Path(path).name} : contours CFF (.otf) non pris en charge ; "
+            "convertissez-la en TrueType (fontTools otf2ttf)"
+        )
+    head = font["head"]
+    os2 = font["OS/2"] if "OS/2" in font else None
+    cap_height = getattr(os2, "sCapHeight", 0) or int(head.yMax * 0.7)
+    hmtx = font["hmtx"].metrics
+    advances = {glyph: adv for glyph, (adv, _lsb) in hmtx.items()}
+    cmap = dict(font.getBestCmap() or {})
+    kerning = _gpos_pair_kerning(font) if "GPOS" in font else {}
+    glyf = font["glyf"]
+    tops: dict[str, int] = {}
+    bottoms: dict[str, int] = {}
+    for glyph_name in set(cmap.values()):
+        glyph = glyf[glyph_name]
+        if glyph.numberOfContours == 0:
+            continue
+        if glyph.isComposite():
+            glyph.recalcBounds(glyf)
+        tops[glyph_name] = glyph.yMax
+        bottoms[glyph_name] = glyph.yMin
+    return FontMetrics(
+        path=Path(path),
+        name=Path(path).stem,
+        units_per_em=head.unitsPerEm,
+        ascent=head.yMax,
+        descent=head.yMin,
+        cap_height=cap_height,
+        cmap=cmap,
+        advances=advances,
+        kerning=kerning,
+        glyph_tops=tops,
+        glyph_bottoms=bottoms,
+    )
+
+
+def _gpos_pair_kerning(font) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
+    """Flatten the horizontal pair adjustments of the font's ``kern`` feature."""
+    gpos = font["GPOS"].table
+    if not gpos.FeatureList or not gpos.LookupList:
+        return {}
+    lookup_indices: set[int] = set()
+    for record in gpos.FeatureList.FeatureRecord:
+        if record.FeatureTag == "kern":
+            lookup_indices.update(record.Feature.LookupListIndex)
+    pairs: dict[tuple[str, str], int] = {}
+    for index in sorted(lookup_indices):
+        lookup = gpos.LookupList.Lookup[index]
+        in_lookup: dict[tuple[str, str], int] = {}
+        for subtable in lookup.SubTable:
+            if lookup.LookupType == 9:
+                if subtable.ExtensionLookupType != 2:
+                    continue
+                subtable = subtable.ExtSubTable
+            elif lookup.LookupType != 2:
+                continue
+            for pair, value in _pair_values(subtable):
+                in_lookup.setdefault(pair, value)
+        for pair, value in in_lookup.items():  # lookups apply one after the other: they add up
+            pairs[pair] = pairs.get(pair, 0) + value
+    return {pair: value for pair, value in pairs.items() if value}
+
+
+def _pair_values(subtable) -> Iterable[tuple[tuple[str, str], int]]:  # type: ignore[no-untyped-def]
+    coverage = subtable.Coverage.glyphs
+    if subtable.Format == 1:
+        for left, pair_set in zip(coverage, subtable.PairSet):
+            for record in pair_set.PairValueRecord:
+                value = getattr(record.Value1, "XAdvance", 0) if record.Value1 else 0
+                yield (left, record.SecondGlyph), value
+    elif subtable.Format == 2:
+        class1 = subtable.ClassDef1.classDefs if subtable.ClassDef1 else {}
+        class2 = subtable.ClassDef2.classDefs if subtable.ClassDef2 else {}
+        by_class2: dict[int, list[str]] = {}
+        for glyph, cls in class2.items():
+            by_class2.setdefault(cls, []).append(glyph)
+        for left in coverage:
+            row = subtable.Class1Record[class1.get(left, 0)]
+            for cls2, record in enumerate(row.Class2Record):
+                if cls2 == 0:
+                    continue  # class 0 is "everything else": no kerning worth flattening
+                value = getattr(record.Value1, "XAdvance", 0) if record.Value1 else 0
+                if value:
+                    for right in by_class2.get(cls2, ()):
+                        yield (left, right), value

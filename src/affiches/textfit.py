@@ -1,0 +1,224 @@
+"""Line breaking and size fitting of one text in one box. Pure functions.
+
+Contract:
+- Lines break only at ordinary spaces (U+0020, dropped at the break), after hyphens
+  (U+002D, U+2010, kept at the end of the line) and at explicit newlines. No-break
+  spaces (U+00A0, U+202F) never break.
+- ``fit_text`` returns the largest size in [size_min, size_max] (in steps of
+  ``SIZE_STEP``) at which the text fits the box: every line's advance width (kerning
+  included) within the box width, at most ``max_lines`` lines, and the ink of the
+  lines (from the first line's highest glyph to the last line's lowest) within the
+  box height. It returns ``None`` when even ``size_min`` does not fit: the caller
+  reports it, nothing is ever clipped or truncated.
+- With ``balance``, the same number of lines is kept but breaks are chosen to make
+  the lines as even as possible (headlines); otherwise lines are filled greedily.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from affiches.fonts import FontMetrics
+
+SIZE_STEP = 0.25
+HYPHENS = ("-", "\u2010")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of text that cannot be broken, with what follows it."""
+
+    text: str
+    after: str  # " " (breakable space), "" (break after hyphen), "\n" (forced), "$" (end)
+
+
+@dataclass(frozen=True)
+class FittedText:
+    size: float
+    lines: tuple[str, ...]
+    widths: tuple[float, ...]  # points, at ``size``
+    line_gap: float  # baseline to baseline, points
+    top: float  # ink top of the first line above its baseline, points (positive)
+    bottom: float  # ink bottom of the last line below its baseline, points (positive)
+
+    @property
+    def height(self) -> float:
+        return self.top + self.line_gap * (len(self.lines) - 1) + self.bottom
+
+
+def split_pieces(text: str) -> tuple[Piece, ...]:
+    pieces: list[Piece] = []
+    current: list[str] = []
+    for ch in text:
+        if ch == " ":
+            pieces.append(Piece("".join(current), " "))
+            current = []
+        elif ch == "\n":
+            pieces.append(Piece("".join(current), "\n"))
+            current = []
+        elif ch in HYPHENS:
+            current.append(ch)
+            pieces.append(Piece("".join(current), ""))
+            current = []
+        else:
+            current.append(ch)
+    pieces.append(Piece("".join(current), "$"))
+    # Empty pieces come from doubled spaces: merge them into the previous separator.
+    cleaned: list[Piece] = []
+    for piece in pieces:
+        if not piece.text and cleaned and cleaned[-1].after == " " and piece.after == " ":
+            continue
+        cleaned.append(piece)
+    return tuple(cleaned)
+
+
+def join_line(pieces: tuple[Piece, ...] | list[Piece]) -> str:
+    out = []
+    for i, piece in enumerate(pieces):
+        out.append(piece.text)
+        if i < len(pieces) - 1 and piece.after == " ":
+            out.append(" ")
+    return "".join(out)
+
+
+def _paragraphs(pieces: tuple[Piece, ...]) -> list[list[Piece]]:
+    paragraphs: list[list[Piece]] = [[]]
+    for piece in pieces:
+        paragraphs[-1].append(piece)
+        if piece.after == "\n":
+            paragraphs.append([])
+    return paragraphs
+
+
+def greedy_lines(pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float) -> list[str] | None:
+    """Fill lines greedily; ``None`` when a single piece is wider than the line."""
+    lines: list[str] = []
+    for paragraph in _paragraphs(pieces):
+        current: list[Piece] = []
+        for piece in paragraph:
+            trial = [*current, piece]
+            if metrics.width_units(join_line(trial)) <= max_units:
+                current = trial
+                continue
+            if not current:
+                return None
+            lines.append(join_line(current))
+            current = [piece]
+            if metrics.width_units(join_line(current)) > max_units:
+                return None
+        lines.append(join_line(current))
+    return lines
+
+
+def balanced_lines(
+    pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, count: int
+) -> list[str] | None:
+    """Break into at most ``count`` lines minimising the widest line (single paragraph)."""
+    paragraphs = _paragraphs(pieces)
+    if len(paragraphs) != 1:
+        return None
+    items = paragraphs[0]
+    n = len(items)
+
+    @lru_cache(maxsize=None)
+    def width(i: int, j: int) -> int:
+        return metrics.width_units(join_line(items[i:j]))
+
+    @lru_cache(maxsize=None)
+    def best(i: int, lines_left: int) -> tuple[float, float, tuple[int, ...]] | None:
+        # (widest line, sum of squares, break indices) for items[i:] in lines_left lines
+        if lines_left == 1:
+            w = width(i, n)
+            return (w, w * w, ()) if w <= max_units else None
+        result = None
+        for j in range(i + 1, n):
+            w = width(i, j)
+            if w > max_units:
+                break
+            rest = best(j, lines_left - 1)
+            if rest is None:
+                continue
+            candidate = (max(w, rest[0]), w * w + rest[1], (j, *rest[2]))
+            if result is None or candidate[:2] < result[:2]:
+                result = candidate
+        return result
+
+    found = best(0, count)
+    if found is None:
+        return None
+    bounds = [0, *found[2], n]
+    return [join_line(items[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+def layout_at(
+    text: str,
+    metrics: FontMetrics,
+    size: float,
+    box_width: float,
+    box_height: float,
+    max_lines: int,
+    line_height: float,
+    balance: bool,
+    pieces: tuple[Piece, ...] | None = None,
+) -> FittedText | None:
+    """The text set at ``size`` if it fits the box, else ``None``."""
+    if pieces is None:
+        pieces = split_pieces(text)
+    scale = size / metrics.units_per_em
+    max_units = box_width / scale
+    lines = greedy_lines(pieces, metrics, max_units)
+    if lines is None or len(lines) > max_lines:
+        return None
+    if balance and len(lines) > 1:
+        lines = balanced_lines(pieces, metrics, max_units, len(lines)) or lines
+    top_units, _ = metrics.ink_extent(lines[0])
+    _, bottom_units = metrics.ink_extent(lines[-1])
+    fitted = FittedText(
+        size=size,
+        lines=tuple(lines),
+        widths=tuple(metrics.width_units(line) * scale for line in lines),
+        line_gap=size * line_height,
+        top=top_units * scale,
+        bottom=-bottom_units * scale,
+    )
+    if fitted.height > box_height + 1e-9:
+        return None
+    return fitted
+
+
+def fit_text(
+    text: str,
+    metrics: FontMetrics,
+    box_width: float,
+    box_height: float,
+    size_min: float,
+    size_max: float,
+    max_lines: int,
+    line_height: float = 1.2,
+    balance: bool = False,
+) -> FittedText | None:
+    """Largest size in [size_min, size_max] at which ``text`` fits, or ``None``."""
+    pieces = split_pieces(text)
+
+    def at(size: float) -> FittedText | None:
+        return layout_at(text, metrics, size, box_width, box_height, max_lines, line_height, balance, pieces)
+
+    steps = int(round((size_max - size_min) / SIZE_STEP))
+    best = at(size_max)
+    if best is not None:
+        return best
+    low = at(size_min)
+    if low is None:
+        return None
+    # Invariant: size at step ``lo`` fits, at step ``hi`` does not.
+    lo, hi = 0, steps
+    best = low
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        fitted = at(size_min + mid * SIZE_STEP)
+        if fitted is not None:
+            lo, best = mid, fitted
+        else:
+            hi = mid
+    return best
