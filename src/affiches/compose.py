@@ -117,14 +117,14 @@ def _compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str]
         top = box.y + box.height - fitted.height
     scale = fitted.size / metrics.units_per_em
     items: list[Primitive] = []
-    for index, (line, width) in enumerate(zip(fitted.lines, fitted.widths)):
+    for index, (line, width) in enumerate(zip(fitted.lines, fitted.widths, strict=True)):
         if block.align == "left":
             x = box.x
         elif block.align == "center":
             x = box.x + (box.width - width) / 2
         else:
             x = box.x + box.width - width
-        baseline = top + fitted.top + index * fitted.line_gap
+        baseline = top + fitted.top + fitted.baselines[index]
         chunks = tuple((units * scale, chunk) for units, chunk in metrics.chunks(line))
         items.append(
             TextLine(

@@ -22,6 +22,7 @@ from functools import lru_cache
 from affiches.fonts import FontMetrics
 
 SIZE_STEP = 0.25
+MIN_INK_GAP = 0.06  # em between the ink of two lines, at least
 HYPHENS = ("-", "\u2010")
 
 
@@ -38,13 +39,13 @@ class FittedText:
     size: float
     lines: tuple[str, ...]
     widths: tuple[float, ...]  # points, at ``size``
-    line_gap: float  # baseline to baseline, points
+    baselines: tuple[float, ...]  # each line's baseline below the first one's, points
     top: float  # ink top of the first line above its baseline, points (positive)
     bottom: float  # ink bottom of the last line below its baseline, points (positive)
 
     @property
     def height(self) -> float:
-        return self.top + self.line_gap * (len(self.lines) - 1) + self.bottom
+        return self.top + self.baselines[-1] + self.bottom
 
 
 def split_pieces(text: str) -> tuple[Piece, ...]:
@@ -172,15 +173,20 @@ def layout_at(
         return None
     if balance and len(lines) > 1:
         lines = balanced_lines(pieces, metrics, max_units, len(lines)) or lines
-    top_units, _ = metrics.ink_extent(lines[0])
-    _, bottom_units = metrics.ink_extent(lines[-1])
+    extents = [metrics.ink_extent(line) for line in lines]
+    # Baseline to baseline: the layout's line height, opened up where an accent on a
+    # capital would touch the line above (tight headline leading).
+    baselines = [0.0]
+    for (_, bottom_above), (top_below, _) in zip(extents, extents[1:]):
+        ink_gap = (top_below - bottom_above) * scale + size * MIN_INK_GAP
+        baselines.append(baselines[-1] + max(size * line_height, ink_gap))
     fitted = FittedText(
         size=size,
         lines=tuple(lines),
         widths=tuple(metrics.width_units(line) * scale for line in lines),
-        line_gap=size * line_height,
-        top=top_units * scale,
-        bottom=-bottom_units * scale,
+        baselines=tuple(baselines),
+        top=extents[0][0] * scale,
+        bottom=-extents[-1][1] * scale,
     )
     if fitted.height > box_height + 1e-9:
         return None

@@ -1,0 +1,138 @@
+"""Command line (Click), in French. Thin: parse options, call the library, print paths.
+
+Contract: every command prints the paths it wrote (one per line, on stdout) and its
+notes (which spelling was used, skipped files) on stderr. A library ``AffichesError``
+becomes a one-line ``Erreur : …`` on stderr and exit status 1; a usage error exits 2.
+No traceback reaches the user for an expected problem. Heavy libraries (reportlab,
+Pillow) are imported only by the commands that render, so ``--help`` stays quick.
+Logging is configured here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from affiches import __version__
+from affiches.cli_fr import install_french_messages
+from affiches.errors import AffichesError
+
+install_french_messages()
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+log = logging.getLogger("affiches")
+
+
+def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by kit, affiche, tract and visuel."""
+    options = [
+        click.option("-o", "--sortie", type=click.Path(file_okay=False, path_type=Path),
+                     default=Path("output"), show_default=True,
+                     help="Dossier où écrire les fichiers (un sous-dossier par ville)."),
+        click.option("-g", "--gabarit", "gabarits", multiple=True, metavar="NOM|FICHIER",
+                     help="Gabarit à utiliser (nom ou fichier .toml) ; pour « kit », "
+                          "MATÉRIEL=NOM, par exemple affiche=affiche-a3-sombre."),
+        click.option("--dossier-gabarits", "dossiers_gabarits", multiple=True,
+                     type=click.Path(file_okay=False, exists=True, path_type=Path),
+                     help="Dossier de gabarits supplémentaire, consulté avant ceux fournis."),
+        click.option("-d", "--departement", metavar="CODE",
+                     help="Département de la commune quand plusieurs portent ce nom (ex. 92)."),
+        click.option("--url", default=None, metavar="URL",
+                     help="Adresse du code QR et du lien imprimé "
+                          "[défaut : https://laquadrature.net/pasdevsadansmaville]."),
+        click.option("--collectif", default="", metavar="NOM",
+                     help="Signature, par exemple « Technopolice Grenoble »."),
+        click.option("--contact", default="", metavar="TEXTE",
+                     help="Contact imprimé avec la signature (courriel, site…)."),
+        click.option("--date", "date_", default="", metavar="DATE",
+                     help="Date d’un rassemblement (2026-05-16, 16/05/2026 ou « 16 mai »)."),
+        click.option("--heure", default="", metavar="HEURE", help="Heure du rassemblement (13 h, 13:30…)."),
+        click.option("--lieu", default="", metavar="LIEU", help="Lieu du rassemblement."),
+        click.option("-f", "--force", is_flag=True, help="Réécrire les fichiers déjà présents."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AffichesError as exc:
+            click.echo(f"Erreur : {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="affiches",
+                      message="%(prog)s %(version)s")
+@click.option("-v", "--verbeux", is_flag=True, help="Afficher le détail du travail.")
+def cli(verbeux: bool) -> None:
+    """Affiches, tracts et visuels de la campagne « Pas de VSA dans ma ville ».
+
+    \b
+    Exemples :
+      affiches kit "Saint-Étienne"
+      affiches affiche Chateauroux --collectif "Technopolice Indre"
+      affiches tract "Châtillon" --departement 92
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbeux else logging.WARNING,
+        format="%(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:
+    from affiches.service import make_city_materials
+
+    for line in make_city_materials(city, materials, **options):
+        click.echo(line.text, err=line.to_stderr)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("ville")
+@click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True,
+              metavar="LISTE", help="Matériels à produire, séparés par des virgules.")
+@shared_options
+@handle_errors
+def kit(ville: str, quoi: str, **options: Any) -> None:
+    """Le kit complet d’une ville : affiche A3, tract A5 et visuel carré.
+
+    VILLE est le nom de la commune, par exemple "Saint-Étienne" ou "Châtillon (92)".
+    """
+    from affiches.service import parse_materials
+
+    _run(ville, parse_materials(quoi), **options)
+
+
+def _single(material: str, summary: str) -> None:
+    @cli.command(name=material, context_settings=CONTEXT, help=summary)
+    @click.argument("ville")
+    @shared_options
+    @handle_errors
+    def command(ville: str, **options: Any) -> None:
+        _run(ville, (material,), **options)
+
+
+_single("affiche", "L’affiche A3 (PDF) d’une ville.")
+_single("tract", "Le tract A5 recto verso avec code QR (PDF) d’une ville.")
+_single("visuel", "Le visuel carré 1080 × 1080 (PNG) et son texte alternatif.")
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="affiches", standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        click.echo("Interrompu.", err=True)
+        sys.exit(130)
