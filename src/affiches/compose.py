@@ -138,6 +138,7 @@ def _compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str]
                 width=width,
                 chunks=chunks,
                 block=block.name,
+                positions=tuple(units * scale for units in metrics.positions(line)),
             )
         )
     return items

@@ -145,6 +145,19 @@ class FontMetrics:
             bottom = min(bottom, self.glyph_bottoms.get(glyph, 0))
         return top, bottom
 
+    def positions(self, text: str) -> list[int]:
+        """x offset of each character of ``text`` in font units, kerning applied."""
+        out: list[int] = []
+        x = 0
+        previous = ""
+        for ch in text:
+            if previous and self.kerning:
+                x += self.kern(previous, ch)
+            out.append(x)
+            x += self.char_width(ch)
+            previous = ch
+        return out
+
     def width_units(self, text: str) -> int:
         """Advance width of ``text`` with kerning, in font units."""
         total = 0

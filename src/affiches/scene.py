@@ -52,6 +52,9 @@ class TextLine:
     width: float  # advance width with kerning, points
     chunks: tuple[tuple[float, str], ...]  # (x offset from ``x``, text), kerning applied
     block: str = ""
+    # x offset of every character of ``text`` from ``x``: raster writers place glyphs
+    # one by one, since a rasteriser's hinted advances drift from the measured ones.
+    positions: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ Contract:
   lines (from the first line's highest glyph to the last line's lowest) within the
   box height. It returns ``None`` when even ``size_min`` does not fit: the caller
   reports it, nothing is ever clipped or truncated.
+- Lines are ``line_height`` × size apart; below ``TIGHT_LEADING`` the gap is opened
+  where the ink of two lines would come closer than ``MIN_INK_GAP`` em.
 - With ``balance``, the same number of lines is kept but breaks are chosen to make
   the lines as even as possible (headlines); otherwise lines are filled greedily.
 """
@@ -22,7 +24,8 @@ from functools import lru_cache
 from affiches.fonts import FontMetrics
 
 SIZE_STEP = 0.25
-MIN_INK_GAP = 0.06  # em between the ink of two lines, at least
+MIN_INK_GAP = 0.06  # em between the ink of two lines, at least, with tight leading
+TIGHT_LEADING = 1.05
 HYPHENS = ("-", "\u2010")
 
 
@@ -174,12 +177,15 @@ def layout_at(
     if balance and len(lines) > 1:
         lines = balanced_lines(pieces, metrics, max_units, len(lines)) or lines
     extents = [metrics.ink_extent(line) for line in lines]
-    # Baseline to baseline: the layout's line height, opened up where an accent on a
-    # capital would touch the line above (tight headline leading).
+    # Baseline to baseline: the layout's line height. With tight (headline) leading it
+    # is opened up where an accent on a capital would touch the line above; normal
+    # leading is left even, as fonts are designed for it.
     baselines = [0.0]
     for (_, bottom_above), (top_below, _) in zip(extents, extents[1:]):
-        ink_gap = (top_below - bottom_above) * scale + size * MIN_INK_GAP
-        baselines.append(baselines[-1] + max(size * line_height, ink_gap))
+        gap = size * line_height
+        if line_height < TIGHT_LEADING:
+            gap = max(gap, (top_below - bottom_above) * scale + size * MIN_INK_GAP)
+        baselines.append(baselines[-1] + gap)
     fitted = FittedText(
         size=size,
         lines=tuple(lines),

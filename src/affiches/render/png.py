@@ -68,8 +68,13 @@ def render_image(scene: Scene, options: PngOptions | None = None) -> PILImage.Im
             font = _font(item.font_path, item.size * scale)
             color = item.color.rgb255()
             baseline = item.baseline * scale
-            for dx, chunk in item.chunks:
-                draw.text(((item.x + dx) * scale, baseline), chunk, font=font, fill=color, anchor="ls")
+            if item.positions:
+                for dx, char in zip(item.positions, item.text, strict=True):
+                    if not char.isspace():
+                        draw.text(((item.x + dx) * scale, baseline), char, font=font, fill=color, anchor="ls")
+            else:
+                for dx, chunk in item.chunks:
+                    draw.text(((item.x + dx) * scale, baseline), chunk, font=font, fill=color, anchor="ls")
         elif isinstance(item, QRCode):
             _draw_qr(draw, item, scale)
         elif isinstance(item, Line):
