@@ -1,16 +1,20 @@
 """Build the bundled fonts in ``assets/fonts/`` from the Debian font packages.
 
 Contract: reads the TrueType files of fonts-roboto-unhinted (Apache-2.0) and
-fonts-manrope (SIL OFL 1.1, no Reserved Font Name), subsets them to the repertoire of French and the other
-Latin-script languages written in France (Latin-1, Latin Extended-A, typographic
+fonts-manrope (SIL OFL 1.1, no Reserved Font Name), subsets them to the repertoire of
+French and the other Latin-script languages written in France (Latin-1, Latin Extended-A, typographic
 punctuation), keeps kerning and ligatures, drops hinting (useless at print sizes),
-and writes deterministic files (same input, same bytes).
+and writes deterministic files (same input, same bytes). Beside each font it writes
+``NAME.metrics``, the precomputed metrics ``affiches.fonts`` loads instead of parsing
+the font with fontTools (keyed by the font's SHA-256, so a stale file is ignored).
 Run once by a maintainer: ``python tools/build_fonts.py``; the outputs are committed.
+``python tools/build_fonts.py --metrics`` only rewrites the metrics files.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 from fontTools import subset
@@ -94,12 +98,23 @@ def ofl_text() -> str:
     return header + "\n".join(body) + "\n"
 
 
+def write_metrics() -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    from affiches.fonts import write_metrics_cache
+
+    for name in SOURCES:
+        print(write_metrics_cache(OUT / name))
+
+
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, source in SOURCES.items():
-        build_one(name, source)
-    shutil.copyfile("/usr/share/common-licenses/Apache-2.0", OUT / "RobotoCondensed-LICENSE-Apache-2.0.txt")
-    (OUT / "Manrope-OFL.txt").write_text(ofl_text())
+    if "--metrics" not in sys.argv[1:]:
+        OUT.mkdir(parents=True, exist_ok=True)
+        for name, source in SOURCES.items():
+            build_one(name, source)
+        apache = OUT / "RobotoCondensed-LICENSE-Apache-2.0.txt"
+        shutil.copyfile("/usr/share/common-licenses/Apache-2.0", apache)
+        (OUT / "Manrope-OFL.txt").write_text(ofl_text())
+    write_metrics()
 
 
 if __name__ == "__main__":

@@ -10,10 +10,22 @@ Contract:
   vertical extents, and which characters it lacks. It never draws anything.
 - Only TrueType outlines (``glyf``) are accepted, because the PDF writer embeds fonts
   with reportlab, which cannot embed CFF; a CFF font is a clear ``LayoutError``.
+- Load time: the bundled fonts ship a precomputed metrics file beside them
+  (``NAME.metrics``: zlib-compressed marshal data written by ``tools/build_fonts.py``
+  with ``write_metrics_cache``), keyed by the SHA-256 of the font file. It is used only when that digest matches the
+  font read now; otherwise (a user's font, an edited font) the metrics are computed
+  with fontTools, exactly as the cache was. Either way the answers are identical.
+- ``font_digest(path)`` is the SHA-256 of a font file (cached per process): the
+  font's "version" as batch manifests record it.
+- Text widths are memoised per font (bounded), so repeated measures of the same
+  strings (a batch's constant texts) cost a dictionary lookup.
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +38,10 @@ FONT_SUFFIXES = (".ttf", ".otf")
 
 # Characters that compose never sends to a font as glyphs.
 _LAYOUT_CHARS = frozenset("\n")
+
+METRICS_SUFFIX = ".metrics"
+METRICS_FORMAT = 1
+_WIDTH_CACHE_MAX = 50_000  # strings per font; the cache is emptied when it is full
 
 
 def bundled_fonts_dir() -> Path:
@@ -67,6 +83,7 @@ class FontMetrics:
     glyph_tops: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMax
     glyph_bottoms: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMin
     _char_widths: dict[str, int] = field(default_factory=dict, repr=False)
+    _text_widths: dict[str, int] = field(default_factory=dict, repr=False)
 
     @staticmethod
     def load(path: Path | str) -> FontMetrics:
@@ -160,6 +177,16 @@ class FontMetrics:
 
     def width_units(self, text: str) -> int:
         """Advance width of ``text`` with kerning, in font units."""
+        cached = self._text_widths.get(text)
+        if cached is not None:
+            return cached
+        total = self._measure(text)
+        if len(self._text_widths) >= _WIDTH_CACHE_MAX:
+            self._text_widths.clear()
+        self._text_widths[text] = total
+        return total
+
+    def _measure(self, text: str) -> int:
         total = 0
         previous = ""
         for ch in text:
@@ -174,7 +201,77 @@ class FontMetrics:
 
 
 @lru_cache(maxsize=64)
+def font_digest(path: Path | str) -> str:
+    """SHA-256 (hex) of a font file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def metrics_cache_path(font_path: Path | str) -> Path:
+    return Path(font_path).with_suffix(METRICS_SUFFIX)
+
+
+@lru_cache(maxsize=64)
 def _load_metrics(path: str) -> FontMetrics:
+    try:
+        digest = font_digest(path)
+    except OSError as exc:
+        raise LayoutError(f"police illisible : {path} ({exc.strerror})") from None
+    record = _read_cache(metrics_cache_path(path), digest)
+    if record is None:
+        record = compute_metrics_record(path)
+    return _from_record(path, record)
+
+
+def _read_cache(cache: Path, digest: str) -> dict | None:  # type: ignore[type-arg]
+    try:
+        data = cache.read_bytes()
+    except OSError:
+        return None
+    try:
+        record = marshal.loads(zlib.decompress(data))
+    except (EOFError, ValueError, TypeError, zlib.error):
+        return None
+    if (
+        not isinstance(record, dict)
+        or record.get("format") != METRICS_FORMAT
+        or record.get("sha256") != digest
+    ):
+        return None
+    return record
+
+
+def _from_record(path: str, record: dict) -> FontMetrics:  # type: ignore[type-arg]
+    return FontMetrics(
+        path=Path(path),
+        name=Path(path).stem,
+        units_per_em=record["units_per_em"],
+        ascent=record["ascent"],
+        descent=record["descent"],
+        cap_height=record["cap_height"],
+        cmap=record["cmap"],
+        advances=record["advances"],
+        kerning=record["kerning"],
+        glyph_tops=record["glyph_tops"],
+        glyph_bottoms=record["glyph_bottoms"],
+    )
+
+
+def write_metrics_cache(font_path: Path | str) -> Path:
+    """Write ``NAME.metrics`` beside a font (build time); returns its path. Deterministic."""
+    path = str(Path(font_path).resolve())
+    record = compute_metrics_record(path)
+    # Sorted keys: the same font always gives the same bytes.
+    ordered = {
+        key: (dict(sorted(value.items())) if isinstance(value, dict) else value)
+        for key, value in sorted(record.items())
+    }
+    target = metrics_cache_path(path)
+    target.write_bytes(zlib.compress(marshal.dumps(ordered, 4), 9))
+    return target
+
+
+def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
+    """Every metric FontMetrics needs, measured with fontTools, as plain data."""
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
@@ -187,7 +284,7 @@ def _load_metrics(path: str) -> FontMetrics:
             "convertissez-la en TrueType (fontTools otf2ttf)"
         )
     head = font["head"]
-    os2 = font["OS/2"] if "OS/2" in font else None
+    os2 = font.get("OS/2", None)
     cap_height = getattr(os2, "sCapHeight", 0) or int(head.yMax * 0.7)
     hmtx = font["hmtx"].metrics
     advances = {glyph: adv for glyph, (adv, _lsb) in hmtx.items()}
@@ -196,7 +293,7 @@ def _load_metrics(path: str) -> FontMetrics:
     glyf = font["glyf"]
     tops: dict[str, int] = {}
     bottoms: dict[str, int] = {}
-    for glyph_name in set(cmap.values()):
+    for glyph_name in sorted(set(cmap.values())):
         glyph = glyf[glyph_name]
         if glyph.numberOfContours == 0:
             continue
@@ -204,19 +301,19 @@ def _load_metrics(path: str) -> FontMetrics:
             glyph.recalcBounds(glyf)
         tops[glyph_name] = glyph.yMax
         bottoms[glyph_name] = glyph.yMin
-    return FontMetrics(
-        path=Path(path),
-        name=Path(path).stem,
-        units_per_em=head.unitsPerEm,
-        ascent=head.yMax,
-        descent=head.yMin,
-        cap_height=cap_height,
-        cmap=cmap,
-        advances=advances,
-        kerning=kerning,
-        glyph_tops=tops,
-        glyph_bottoms=bottoms,
-    )
+    return {
+        "format": METRICS_FORMAT,
+        "sha256": font_digest(path),
+        "units_per_em": head.unitsPerEm,
+        "ascent": head.yMax,
+        "descent": head.yMin,
+        "cap_height": cap_height,
+        "cmap": cmap,
+        "advances": advances,
+        "kerning": kerning,
+        "glyph_tops": tops,
+        "glyph_bottoms": bottoms,
+    }
 
 
 def _gpos_pair_kerning(font) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
@@ -249,7 +346,7 @@ def _gpos_pair_kerning(font) -> dict[tuple[str, str], int]:  # type: ignore[no-u
 def _pair_values(subtable) -> Iterable[tuple[tuple[str, str], int]]:  # type: ignore[no-untyped-def]
     coverage = subtable.Coverage.glyphs
     if subtable.Format == 1:
-        for left, pair_set in zip(coverage, subtable.PairSet):
+        for left, pair_set in zip(coverage, subtable.PairSet, strict=False):
             for record in pair_set.PairValueRecord:
                 value = getattr(record.Value1, "XAdvance", 0) if record.Value1 else 0
                 yield (left, record.SecondGlyph), value
