@@ -2,8 +2,9 @@
 
 Contract: reads the TrueType files of fonts-roboto-unhinted (Apache-2.0) and
 fonts-manrope (SIL OFL 1.1, no Reserved Font Name), subsets them to the repertoire of
-French and the other Latin-script languages written in France (Latin-1, Latin Extended-A, typographic
-punctuation), keeps kerning and ligatures, drops hinting (useless at print sizes),
+French and the other Latin-script languages written in France (Latin-1, Latin
+Extended-A, typographic punctuation), keeps kerning and ligatures, drops hinting
+(useless at print sizes),
 and writes deterministic files (same input, same bytes). Beside each font it writes
 ``NAME.metrics``, the precomputed metrics ``affiches.fonts`` loads instead of parsing
 the font with fontTools (keyed by the font's SHA-256, so a stale file is ignored).

@@ -12,9 +12,10 @@ Contract:
   with reportlab, which cannot embed CFF; a CFF font is a clear ``LayoutError``.
 - Load time: the bundled fonts ship a precomputed metrics file beside them
   (``NAME.metrics``: zlib-compressed marshal data written by ``tools/build_fonts.py``
-  with ``write_metrics_cache``), keyed by the SHA-256 of the font file. It is used only when that digest matches the
-  font read now; otherwise (a user's font, an edited font) the metrics are computed
-  with fontTools, exactly as the cache was. Either way the answers are identical.
+  with ``write_metrics_cache``), keyed by the SHA-256 of the font file. It is used
+  only when that digest matches the font read now; otherwise (a user's font, an
+  edited font) the metrics are computed with fontTools, exactly as the cache was.
+  Either way the answers are identical.
 - ``font_digest(path)`` is the SHA-256 of a font file (cached per process): the
   font's "version" as batch manifests record it.
 - Text widths are memoised per font (bounded), so repeated measures of the same
