@@ -90,10 +90,11 @@ def test_fitted_text_never_leaves_its_box(text: str, box: dict, font: str) -> No
         return
     assert box["size_min"] - EPS <= fitted.size <= box["size_max"] + EPS
     # On the size grid.
-    assert abs((fitted.size - box["size_min"]) / SIZE_STEP - round((fitted.size - box["size_min"]) / SIZE_STEP)) < EPS
+    steps = (fitted.size - box["size_min"]) / SIZE_STEP
+    assert abs(steps - round(steps)) < EPS
     assert 1 <= len(fitted.lines) <= box["max_lines"]
     assert len(fitted.widths) == len(fitted.lines) == len(fitted.baselines)
-    for line, width in zip(fitted.lines, fitted.widths):
+    for line, width in zip(fitted.lines, fitted.widths, strict=True):
         # Widths re-measured independently of what fit_text reports.
         assert width == pytest.approx(metrics.width(line, fitted.size))
         assert width <= box["box_width"] + EPS
@@ -105,7 +106,7 @@ def test_fitted_text_never_leaves_its_box(text: str, box: dict, font: str) -> No
     assert top * scale <= fitted.top + EPS
     assert -bottom * scale <= fitted.bottom + EPS
     # Baselines go down, lines of ink do not overlap.
-    assert all(b2 > b1 for b1, b2 in zip(fitted.baselines, fitted.baselines[1:]))
+    assert all(b2 > b1 for b1, b2 in zip(fitted.baselines, fitted.baselines[1:], strict=False))
 
 
 @given(text=texts(), box=boxes(), font=fonts)
@@ -117,7 +118,9 @@ def test_breaks_only_at_spaces_hyphens_and_newlines(text: str, box: dict, font: 
 
 
 @given(text=texts(newlines=False), box=boxes(), font=fonts, data=st.data())
-def test_largest_size_that_fits_is_chosen(text: str, box: dict, font: str, data: st.DataObject) -> None:
+def test_largest_size_that_fits_is_chosen(
+    text: str, box: dict, font: str, data: st.DataObject
+) -> None:
     metrics = FONTS[font]
     steps = round((box["size_max"] - box["size_min"]) / SIZE_STEP)
     probe = box["size_min"] + data.draw(st.integers(0, steps)) * SIZE_STEP
@@ -175,7 +178,8 @@ def test_no_break_space_glues_words() -> None:
     width = max(metrics.width(p, size) for p in pieces) + 1
     fitted = fit_text(text, metrics, width, 1000, size, size, max_lines=10, balance=False)
     assert fitted is not None
-    assert all(NBSP not in line or line.index(NBSP) not in (0, len(line) - 1) for line in fitted.lines)
+    for line in fitted.lines:
+        assert not line.startswith(NBSP) and not line.endswith(NBSP)
     assert f"public{NBSP}:" in fitted.lines
     reconstruct(text, fitted.lines)
 

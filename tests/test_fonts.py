@@ -1,0 +1,141 @@
+"""Font metrics (affiches.fonts): kerning, chunks, coverage, lookup.
+
+Widths are checked against an independent shaper: HarfBuzz through Pillow's Raqm
+layout engine (ligatures off, since the writers draw glyph by glyph).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from affiches.errors import GlyphError, LayoutError
+from affiches.fonts import FontMetrics, bundled_fonts_dir, find_font
+
+FONT_NAMES = ("RobotoCondensed-Bold", "RobotoCondensed-Regular", "Manrope-Regular",
+              "Manrope-Bold", "Manrope-ExtraBold")
+ALPHABET = ("ABCDEFGHIJKLMNOPQRSTUVWXYZÉÈÀÇÔŒabcdefghijklmnopqrstuvwxyzéèàçôœ"
+            "0123456789 -’,.:;!?«»#/@\u00a0\u202f")
+NO_LIGATURES = ["-liga", "-clig", "-calt", "-dlig"]
+
+
+def metrics(name: str) -> FontMetrics:
+    return FontMetrics.load(find_font(name))
+
+
+def _raqm_font(m: FontMetrics):  # type: ignore[no-untyped-def]
+    from PIL import ImageFont, features
+
+    if not features.check("raqm"):
+        pytest.skip("Pillow built without Raqm (HarfBuzz): no independent shaper")
+    return ImageFont.truetype(str(m.path), m.units_per_em, layout_engine=ImageFont.Layout.RAQM)
+
+
+def test_bundled_fonts_and_licences() -> None:
+    folder = bundled_fonts_dir()
+    for name in FONT_NAMES:
+        assert (folder / f"{name}.ttf").is_file()
+    licences = {p.name for p in folder.iterdir() if p.suffix == ".txt"}
+    assert any(n.startswith("Manrope") for n in licences)
+    assert any(n.startswith("RobotoCondensed") for n in licences)
+
+
+@pytest.mark.parametrize("name", ["RobotoCondensed-Bold", "Manrope-ExtraBold"])
+def test_av_is_kerned(name: str) -> None:
+    m = metrics(name)
+    # Verified independently: HarfBuzz applies a negative A-V adjustment in these fonts.
+    shaped = _raqm_font(m).getlength("AV", features=NO_LIGATURES)
+    separate = m.char_width("A") + m.char_width("V")
+    assert shaped < separate
+    assert m.kern("A", "V") < 0
+    assert m.width_units("AV") == shaped
+    assert m.width_units("AV") < separate
+
+
+@pytest.mark.parametrize("name", ["RobotoCondensed-Bold", "Manrope-Regular", "Manrope-ExtraBold"])
+@given(text=st.text(st.sampled_from(ALPHABET), min_size=1, max_size=16))
+def test_width_matches_harfbuzz(name: str, text: str) -> None:
+    m = metrics(name)
+    shaped = _raqm_font(m).getlength(text, features=NO_LIGATURES)
+    assert m.width_units(text) == pytest.approx(shaped, abs=0.5)
+
+
+@pytest.mark.parametrize("name", ["RobotoCondensed-Bold", "Manrope-Regular"])
+@given(text=st.text(st.sampled_from(ALPHABET), min_size=1, max_size=20))
+def test_chunks_reproduce_width(name: str, text: str) -> None:
+    m = metrics(name)
+    chunks = m.chunks(text)
+    assert "".join(chunk for _, chunk in chunks) == text
+    assert all(chunk for _, chunk in chunks)
+    offsets = [x for x, _ in chunks]
+    assert offsets[0] == 0
+    # Drawing each chunk at its offset ends exactly where the kerned width says.
+    last_x, last = chunks[-1]
+    assert last_x + m.width_units(last) == m.width_units(text)
+    # Each chunk starts where the previous one ends plus the kerning at the junction.
+    for (x1, c1), (x2, c2) in zip(chunks, chunks[1:], strict=False):
+        assert x2 == x1 + m.width_units(c1) + m.kern(c1[-1], c2[0])
+        assert m.kern(c1[-1], c2[0]) != 0
+
+
+def test_width_scales_with_size() -> None:
+    m = metrics("Manrope-Regular")
+    assert m.width("Lyon", 20) == pytest.approx(2 * m.width("Lyon", 10))
+    assert m.width("Lyon", m.units_per_em) == m.width_units("Lyon")
+
+
+def test_missing_chars_and_glyph_error_names_the_character() -> None:
+    m = metrics("RobotoCondensed-Bold")
+    assert m.missing_chars("Saint-Étienne\n") == []
+    assert m.missing_chars("Ville ☃☃ 😀") == ["☃", "😀"]
+    with pytest.raises(GlyphError) as info:
+        m.check_coverage("Ville ☃", "gabarit test, bloc « ville »")
+    message = str(info.value)
+    assert "« ☃ »" in message and "U+2603" in message
+    assert "RobotoCondensed-Bold" in message
+    assert message.startswith("gabarit test, bloc « ville » : ")
+    assert "\n" not in message
+
+
+def test_french_characters_are_covered() -> None:
+    french = "àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ’«»\u00a0\u202f–—…"
+    for name in FONT_NAMES:
+        assert metrics(name).missing_chars(french) == [], name
+
+
+def test_ink_extent_sees_accents_on_capitals() -> None:
+    m = metrics("RobotoCondensed-Bold")
+    top_plain, _ = m.ink_extent("ETIENNE")
+    top_accent, _ = m.ink_extent("ÉTIENNE")
+    assert top_accent > top_plain
+    assert m.ink_extent("") == (0, 0)
+    _, bottom = m.ink_extent("gypse")
+    assert bottom < 0
+
+
+def test_find_font_forms(tmp_path: Path) -> None:
+    bundled = find_font("Manrope-Bold")
+    assert bundled.name == "Manrope-Bold.ttf"
+    assert find_font("Manrope-Bold.ttf") == bundled
+    # A font beside the layout wins over the bundled one.
+    local = tmp_path / "Manrope-Bold.ttf"
+    local.write_bytes(bundled.read_bytes())
+    assert find_font("Manrope-Bold", [tmp_path]) == local.resolve()
+
+
+def test_unknown_font_is_a_layout_error() -> None:
+    with pytest.raises(LayoutError) as info:
+        find_font("Comic-Sans")
+    message = str(info.value)
+    assert message.startswith("police introuvable : « Comic-Sans » ; polices fournies : ")
+    assert "Manrope-Bold" in message and "RobotoCondensed-Bold" in message
+
+
+def test_unreadable_font_is_a_layout_error(tmp_path: Path) -> None:
+    bad = tmp_path / "Casse.ttf"
+    bad.write_bytes(b"not a font")
+    with pytest.raises(LayoutError, match="police illisible"):
+        FontMetrics.load(bad)
