@@ -2,15 +2,24 @@
 
 Contract:
 - ``find_layout(name_or_path, user_dirs)`` returns the file of a layout: an existing
-  ``.toml`` path, or ``NAME.toml`` in the user's folders (first match wins) and then in
-  the built-in ``layouts/``.
+  ``.toml`` path, or ``NAME.toml`` in the user's folders (first match wins: ``--dossier-
+  gabarits`` folders, then ``$AFFICHES_GABARITS``, then ``./layouts/``) and then in the
+  built-in ``layouts/``. ``available_layouts`` maps every usable name to its winning file;
+  ``layout_catalog`` also says which files a user layout hides.
 - ``load_layout(path)`` parses it, applies inheritance (``herite``), validates every key
-  and returns an immutable ``Layout`` whose geometry is still in the layout's own unit
-  (mm, pt or px). Problems raise ``LayoutError`` with a one-line French message naming
-  the file, the key and the fix; ``layout_problems(path)`` lists every problem at once.
-- Nothing here measures text or draws: see ``compose``.
+  and returns an immutable ``Layout`` whose geometry is in the layout's own unit (mm, pt
+  or px; ``"50%"`` in a box is converted here). Structural problems raise ``LayoutError``
+  with a one-line French message naming the file, the key, the line and the fix.
+- ``check_file(path)`` lists every problem at once as ``Problem`` objects (file, line,
+  key, message; ``str()`` gives ``fichier:ligne: clé: message``): structural problems,
+  then design problems (``design_problems``: content blocks that overlap without
+  ``superposable``, text with too little contrast on what lies behind it, QR codes with
+  too little contrast). ``layout_problems(path)`` gives the same as ``clé : message``
+  strings. tomllib gives no line numbers: lines are found by scanning the TOML text.
+- Nothing here measures text or draws: see ``compose`` and ``designer``.
 
-The format is documented for designers in ``docs/gabarits.md``.
+The format is documented for designers in ``docs/gabarits.md``; its JSON Schema is
+``layouts/gabarit.schema.json``.
 """
 
 from __future__ import annotations
@@ -34,11 +43,26 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 UNITS_TO_PT = {"mm": 72 / 25.4, "pt": 1.0, "px": 0.75}
-MATERIALS = ("affiche", "tract", "visuel", "autre")
+MATERIALS = ("affiche", "tract", "visuel", "autocollant", "banniere", "autre")
 FORMATS = ("pdf", "png")
 ALIGNMENTS = {"gauche": "left", "centre": "center", "droite": "right"}
 VERTICALS = {"haut": "top", "milieu": "middle", "bas": "bottom"}
 ENV_LAYOUT_DIRS = "AFFICHES_GABARITS"
+ENV_FONT_DIRS = "AFFICHES_POLICES"
+SCHEMA_FILE = "gabarit.schema.json"
+
+# Contrast (WCAG 2): large text needs 3:1, other text 4.5:1. "Large" is 18 pt, or 14 pt
+# in a bold face.
+CONTRAST_LARGE = 3.0
+CONTRAST_SMALL = 4.5
+LARGE_TEXT_PT = 18.0
+LARGE_BOLD_TEXT_PT = 14.0
+BOLD_WORDS = ("bold", "black", "heavy", "gras")
+CONTRAST_QR = 4.0
+
+# Plausible page sizes: beyond these, the unit is probably wrong.
+MAX_MM_SIDE = 5000
+MIN_PX_SIDE = 200
 
 # Variables every template may use; values come from the city and the options.
 TEMPLATE_VARIABLES = (
@@ -62,6 +86,19 @@ TEMPLATE_VARIABLES = (
     "date",
     "heure",
     "lieu",
+)
+# The variables whose value depends on the commune (the fit report tries them all).
+CITY_VARIABLES = (
+    "ville",
+    "ville_maj",
+    "a_ville",
+    "a_ville_maj",
+    "de_ville",
+    "de_ville_maj",
+    "ville_officiel",
+    "departement",
+    "mairie_adresse",
+    "mairie_email",
 )
 
 
@@ -90,6 +127,12 @@ class Color:
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def contrast_ratio(a: Color, b: Color) -> float:
+    """WCAG 2 contrast ratio between two colours, from 1 (same) to 21 (black on white)."""
+    la, lb = sorted((a.luminance(), b.luminance()), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
 @dataclass(frozen=True)
 class Box:
     x: float
@@ -99,6 +142,19 @@ class Box:
 
     def scaled(self, factor: float) -> Box:
         return Box(self.x * factor, self.y * factor, self.width * factor, self.height * factor)
+
+    def intersection_area(self, other: Box) -> float:
+        w = min(self.x + self.width, other.x + other.width) - max(self.x, other.x)
+        h = min(self.y + self.height, other.y + other.height) - max(self.y, other.y)
+        return w * h if w > 0 and h > 0 else 0.0
+
+    def contains(self, other: Box, eps: float = 1e-6) -> bool:
+        return (
+            other.x >= self.x - eps
+            and other.y >= self.y - eps
+            and other.x + other.width <= self.x + self.width + eps
+            and other.y + other.height <= self.y + self.height + eps
+        )
 
 
 @dataclass(frozen=True)
@@ -110,6 +166,8 @@ class Block:
     box: Box
     page: int = 1
     condition: str = ""  # variable that must be non-empty ("!var": must be empty)
+    overlap: bool | tuple[str, ...] = False  # ``superposable``: True, or names allowed
+    index: int = 0  # position in the merged ``blocs`` list (0-based)
 
 
 @dataclass(frozen=True)
@@ -166,6 +224,7 @@ class Layout:
     folder: Path | None = None
     extends: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    files: tuple[Path, ...] = ()  # the layout file, then the files it inherits from
 
     @property
     def to_pt(self) -> float:
@@ -178,7 +237,35 @@ class Layout:
         return 0.75 if self.unit == "px" else 1.0
 
     def search_dirs(self) -> list[Path]:
-        return [self.folder] if self.folder else []
+        """Where fonts and images are looked for, before the bundled ones."""
+        folders = [p.parent for p in self.files] or ([self.folder] if self.folder else [])
+        return _unique([*folders, *user_font_dirs()])
+
+
+def _unique(paths: Sequence[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if p not in out:
+            out.append(p)
+    return out
+
+
+def user_font_dirs() -> list[Path]:
+    """Folders named by ``$AFFICHES_POLICES`` (separated like PATH)."""
+    return [Path(e) for e in os.environ.get(ENV_FONT_DIRS, "").split(os.pathsep) if e]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a layout file, at a line. ``str()``: ``fichier:ligne: clé: message``."""
+
+    file: Path
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.key}: {self.message}"
 
 
 # ----------------------------------------------------------------- finding files
@@ -192,8 +279,9 @@ def user_layout_dirs(extra: Sequence[Path | str] = ()) -> list[Path]:
             dirs.append(Path(entry))
     dirs.append(Path.cwd() / "layouts")
     seen: list[Path] = []
+    builtin = builtin_layouts_dir().resolve()
     for d in dirs:
-        if d.is_dir() and d.resolve() not in seen and d.resolve() != builtin_layouts_dir().resolve():
+        if d.is_dir() and d.resolve() not in seen and d.resolve() != builtin:
             seen.append(d.resolve())
     return seen
 
@@ -204,11 +292,20 @@ def layout_dirs(extra: Sequence[Path | str] = ()) -> list[Path]:
 
 def available_layouts(extra: Sequence[Path | str] = ()) -> dict[str, Path]:
     """Every layout name that can be used, mapped to the file that wins."""
-    found: dict[str, Path] = {}
+    return {name: files[0] for name, files in layout_catalog(extra).items()}
+
+
+def layout_catalog(extra: Sequence[Path | str] = ()) -> dict[str, list[Path]]:
+    """Every layout name mapped to all its files, the winning one first (sorted by name)."""
+    found: dict[str, list[Path]] = {}
     for folder in layout_dirs(extra):
         for path in sorted(folder.glob("*.toml")):
-            found.setdefault(path.stem, path)
-    return found
+            found.setdefault(path.stem, []).append(path)
+    return dict(sorted(found.items()))
+
+
+def is_builtin(path: Path) -> bool:
+    return path.resolve().parent == builtin_layouts_dir().resolve()
 
 
 def find_layout(name_or_path: str, extra_dirs: Sequence[Path | str] = ()) -> Path:
@@ -228,6 +325,119 @@ def find_layout(name_or_path: str, extra_dirs: Sequence[Path | str] = ()) -> Pat
     )
 
 
+# ----------------------------------------------------------------- line numbers
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_$-]+)\s*(?:\.|=)""")
+
+
+@dataclass
+class LineIndex:
+    """Lines of the keys of one TOML file (1-based), found by scanning its text."""
+
+    top: dict[str, int] = field(default_factory=dict)
+    tables: dict[str, int] = field(default_factory=dict)  # "[couleurs]" header lines
+    table_keys: dict[str, dict[str, int]] = field(default_factory=dict)
+    blocks: list[tuple[int, dict[str, int]]] = field(default_factory=list)  # [[blocs]]
+
+    def block_line(self, number: int, key: str | None = None) -> int | None:
+        if not 0 <= number < len(self.blocks):
+            return None
+        header, keys = self.blocks[number]
+        return keys.get(key, header) if key else header
+
+
+def index_lines(text: str) -> LineIndex:
+    index = LineIndex()
+    section: tuple[str, str] = ("", "")  # (kind, name): ("", "") top, ("table", n), ("blocs", "")
+    in_multiline: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        if header:
+            name = header.group(2).strip().strip('"')
+            if header.group(1) == "[[" and name == "blocs":
+                index.blocks.append((number, {}))
+                section = ("blocs", "")
+            else:
+                index.tables[name] = number
+                index.table_keys.setdefault(name, {})
+                section = ("table", name)
+            continue
+        match = _KEY.match(line)
+        if not match:
+            continue
+        key = match.group(1).strip("\"'")
+        rest = line[match.end():]
+        for quote in ('"""', "'''"):
+            if rest.count(quote) % 2 == 1:
+                in_multiline = quote
+        if section[0] == "":
+            index.top.setdefault(key, number)
+        elif section[0] == "blocs":
+            index.blocks[-1][1].setdefault(key, number)
+        else:
+            index.table_keys[section[1]].setdefault(key, number)
+    return index
+
+
+_LINE_CACHE: dict[Path, tuple[float, LineIndex]] = {}
+
+
+def _line_index(path: Path) -> LineIndex:
+    try:
+        mtime = path.stat().st_mtime_ns
+        cached = _LINE_CACHE.get(path)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        index = index_lines(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return LineIndex()
+    _LINE_CACHE[path] = (mtime, index)
+    return index
+
+
+@dataclass
+class Origins:
+    """Which file (and which ``[[blocs]]`` of it) each merged key comes from."""
+
+    main: Path
+    top: dict[str, Path] = field(default_factory=dict)
+    colors: dict[str, Path] = field(default_factory=dict)
+    # per merged block: (header origin, {key: origin}); an origin is (file, block number)
+    blocks: list[tuple[tuple[Path, int], dict[str, tuple[Path, int]]]] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # main file first, then its parents
+
+    def locate(self, keypath: tuple[Any, ...]) -> tuple[Path, int]:
+        """File and line of a key: ("largeur",), ("couleurs", "jaune"), ("blocs", i, "police")."""
+        if keypath and keypath[0] == "blocs" and len(keypath) >= 2 and isinstance(keypath[1], int):
+            i = keypath[1]
+            if i < len(self.blocks):
+                header, keys = self.blocks[i]
+                key = keypath[2] if len(keypath) > 2 else None
+                file, number = keys.get(key, header) if key else header
+                line = _line_index(file).block_line(number, key if key in keys else None)
+                return file, line or 1
+            return self.main, 1
+        if keypath and keypath[0] == "couleurs":
+            if len(keypath) > 1 and keypath[1] in self.colors:
+                file = self.colors[keypath[1]]
+                index = _line_index(file)
+                line = index.table_keys.get("couleurs", {}).get(keypath[1]) or index.tables.get("couleurs")
+                if line is None and keypath[1] in index.top:  # dotted form couleurs.x = …
+                    line = index.top[keypath[1]]
+                return file, line or 1
+            file = self.top.get("couleurs", self.main)
+            return file, _line_index(file).tables.get("couleurs") or _line_index(file).top.get("couleurs") or 1
+        key = keypath[0] if keypath else ""
+        file = self.top.get(key, self.main)
+        return file, _line_index(file).top.get(key, 1)
+
+
 # ----------------------------------------------------------------- parsing
 
 
@@ -239,69 +449,188 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise LayoutError(f"{path} : TOML invalide ({exc})") from None
+        raise LayoutError(f"{path} : TOML invalide ({_french_toml_error(str(exc))})") from None
 
 
-def merged_data(path: Path, extra_dirs: Sequence[Path | str] = (), _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _french_toml_error(message: str) -> str:
+    match = _TOML_AT.search(message)
+    text = _TOML_AT.sub("", message).strip()
+    if match:
+        return f"ligne {match.group(1)}, colonne {match.group(2)} : {text}"
+    return text
+
+
+class _ParseFailure(Exception):
+    def __init__(self, file: Path, line: int, key: str, message: str) -> None:
+        super().__init__(message)
+        self.problem = Problem(file, line, key, message)
+
+
+def _read_for_check(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _ParseFailure(path, 1, "fichier", f"lecture impossible ({exc})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_AT.search(str(exc))
+        line = int(match.group(1)) if match else 1
+        raise _ParseFailure(
+            path, line, "toml", f"TOML invalide : {_french_toml_error(str(exc))}"
+        ) from None
+
+
+def _merge(
+    path: Path, extra_dirs: Sequence[Path | str], chain: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], Origins]:
+    data = _read_for_check(path)
+    parent_name = data.get("herite")
+    if not parent_name:
+        origins = Origins(main=path, files=[path])
+        origins.top = {key: path for key in data}
+        colors = data.get("couleurs", {})
+        origins.colors = {name: path for name in colors} if isinstance(colors, Mapping) else {}
+        blocks = data.get("blocs", [])
+        if isinstance(blocks, list):
+            for number, block in enumerate(blocks):
+                keys = block if isinstance(block, Mapping) else {}
+                origins.blocks.append(((path, number), {k: (path, number) for k in keys}))
+        return data, origins
+    line = _line_index(path).top.get("herite", 1)
+    if not isinstance(parent_name, str):
+        raise _ParseFailure(path, line, "herite", "attendu le nom d’un gabarit entre guillemets")
+    try:
+        parent_path = find_layout(parent_name, [path.parent, *extra_dirs])
+    except LayoutError as exc:
+        raise _ParseFailure(path, line, "herite", str(exc)) from None
+    if parent_path == path.resolve():
+        # A user layout overriding a built-in of the same name inherits from the built-in.
+        parent_path = builtin_layouts_dir() / f"{parent_name}.toml"
+        if not parent_path.is_file():
+            raise _ParseFailure(path, line, "herite", f"le gabarit « {parent_name} » hérite de lui-même")
+    if parent_path in chain or parent_path == path.resolve():
+        raise _ParseFailure(path, line, "herite", f"héritage circulaire via « {parent_name} »")
+    parent, origins = _merge(parent_path, extra_dirs, (*chain, path.resolve()))
+    merged = {k: v for k, v in parent.items() if k not in ("blocs", "couleurs")}
+    merged.update({k: v for k, v in data.items() if k not in ("blocs", "couleurs")})
+    for key in data:
+        origins.top[key] = path
+    parent_colors = parent.get("couleurs", {})
+    child_colors = data.get("couleurs", {})
+    if isinstance(parent_colors, Mapping) and isinstance(child_colors, Mapping):
+        merged["couleurs"] = {**parent_colors, **child_colors}
+        for name in child_colors:
+            origins.colors[name] = path
+    else:
+        merged["couleurs"] = child_colors if "couleurs" in data else parent_colors
+    parent_blocks = parent.get("blocs", [])
+    blocks: list[dict[str, Any]] = [
+        dict(b) if isinstance(b, Mapping) else b for b in (parent_blocks if isinstance(parent_blocks, list) else [])
+    ]
+    block_origins = list(origins.blocks)
+    index = {
+        b.get("nom"): i for i, b in enumerate(blocks) if isinstance(b, Mapping) and b.get("nom")
+    }
+    child_blocks = data.get("blocs", [])
+    if not isinstance(child_blocks, list):
+        merged["blocs"] = child_blocks
+    else:
+        for number, child in enumerate(child_blocks):
+            if not isinstance(child, Mapping):
+                blocks.append(child)
+                block_origins.append(((path, number), {}))
+                continue
+            name = child.get("nom")
+            here = (path, number)
+            if name in index:
+                i = index[name]
+                if child.get("supprimer"):
+                    blocks[i] = {}
+                else:
+                    blocks[i] = {**blocks[i], **child}
+                    header, keys = block_origins[i]
+                    block_origins[i] = (here, {**keys, **{k: here for k in child}})
+            else:
+                index[name] = len(blocks)
+                blocks.append(dict(child))
+                block_origins.append((here, {k: here for k in child}))
+        kept = [i for i, b in enumerate(blocks) if b != {}]
+        merged["blocs"] = [blocks[i] for i in kept]
+        block_origins = [block_origins[i] for i in kept]
+    origins.blocks = block_origins
+    merged["nom"] = data.get("nom", path.stem)
+    origins.top["nom"] = path
+    merged["_parent"] = parent_name
+    origins.main = path
+    origins.files = [path, *origins.files]
+    return merged, origins
+
+
+def merged_data(path: Path, extra_dirs: Sequence[Path | str] = ()) -> dict[str, Any]:
     """The layout's table after inheritance: the parent's keys, overridden by the child's.
 
     Blocks are merged by ``nom``: a child block with a parent's name updates it
     (``supprimer = true`` removes it), other child blocks are appended.
     """
-    data = read_toml(path)
-    parent_name = data.get("herite")
-    if not parent_name:
-        return data
-    if not isinstance(parent_name, str):
-        raise LayoutError(f"{path} : herite : attendu un nom de gabarit (texte)")
-    parent_path = find_layout(parent_name, [path.parent, *extra_dirs])
-    if parent_path == path:
-        # A user layout overriding a built-in of the same name inherits from the built-in.
-        parent_path = builtin_layouts_dir() / f"{parent_name}.toml"
-    if parent_path in _chain or parent_path == path:
-        raise LayoutError(f"{path} : herite : héritage circulaire via « {parent_name} »")
-    parent = merged_data(parent_path, extra_dirs, (*_chain, path))
-    merged = {k: v for k, v in parent.items() if k not in ("blocs", "couleurs")}
-    merged.update({k: v for k, v in data.items() if k not in ("blocs", "couleurs")})
-    merged["couleurs"] = {**parent.get("couleurs", {}), **data.get("couleurs", {})}
-    blocks = [dict(b) for b in parent.get("blocs", [])]
-    index = {b.get("nom"): i for i, b in enumerate(blocks) if b.get("nom")}
-    for child in data.get("blocs", []):
-        name = child.get("nom")
-        if name in index:
-            if child.get("supprimer"):
-                blocks[index[name]] = {}
-            else:
-                blocks[index[name]] = {**blocks[index[name]], **child}
-        else:
-            blocks.append(dict(child))
-    merged["blocs"] = [b for b in blocks if b]
-    merged.setdefault("nom", path.stem)
-    merged["nom"] = data.get("nom", path.stem)
-    merged["_parent"] = parent_name
-    return merged
+    try:
+        return _merge(path, extra_dirs)[0]
+    except _ParseFailure as exc:
+        p = exc.problem
+        raise LayoutError(f"{p.file.name}:{p.line} : {p.key} : {p.message}") from None
 
 
 def load_layout(name_or_path: str | Path, extra_dirs: Sequence[Path | str] = ()) -> Layout:
     path = find_layout(str(name_or_path), extra_dirs)
-    data = merged_data(path, extra_dirs)
-    problems: list[str] = []
-    layout = _build(data, path, problems)
-    if problems:
-        raise LayoutError(f"{path.name} : {problems[0]}")
-    assert layout is not None
+    try:
+        data, origins = _merge(path, extra_dirs)
+    except _ParseFailure as exc:
+        p = exc.problem
+        raise LayoutError(f"{p.file.name}:{p.line} : {p.key} : {p.message}") from None
+    collector = _Collector(origins)
+    layout = _build(data, path, collector, origins.files)
+    if collector.items:
+        first = collector.problems()[0]
+        more = len(collector.items) - 1
+        tail = (
+            f" (ligne {first.line} ; et {more} autre{'s' if more > 1 else ''} "
+            f"problème{'s' if more > 1 else ''} : affiches gabarits verifier {path})"
+            if more
+            else ""
+        )
+        raise LayoutError(f"{first.file.name} : {first.key} : {first.message}{tail}")
     return layout
+
+
+def check_file(path: Path | str, extra_dirs: Sequence[Path | str] = (), design: bool = True) -> list[Problem]:
+    """Every problem of a layout file (structural, then design), in file order."""
+    path = Path(path)
+    if not path.is_file():
+        return [Problem(path, 1, "fichier", "fichier inexistant")]
+    try:
+        data, origins = _merge(path.resolve(), extra_dirs)
+    except _ParseFailure as exc:
+        return [exc.problem]
+    collector = _Collector(origins)
+    layout = _build(data, path.resolve(), collector, origins.files)
+    if design and not collector.items:
+        for keypath, message in design_problems(layout):
+            collector.add(keypath, message)
+    return _relative(collector.problems(), path)
+
+
+def _relative(problems: list[Problem], given: Path) -> list[Problem]:
+    """Show the checked file as the user typed it; other files (parents) as they are."""
+    resolved = given.resolve()
+    return [Problem(given if p.file == resolved else p.file, p.line, p.key, p.message) for p in problems]
 
 
 def layout_problems(path: Path, extra_dirs: Sequence[Path | str] = ()) -> list[str]:
     """Every problem of a layout file, as ``clé : message`` strings (empty: valid)."""
-    try:
-        data = merged_data(path, extra_dirs)
-    except LayoutError as exc:
-        return [str(exc).removeprefix(f"{path} : ")]
-    problems: list[str] = []
-    _build(data, path, problems)
-    return problems
+    return [f"{p.key} : {p.message}" for p in check_file(path, extra_dirs)]
 
 
 # ----------------------------------------------------------------- validation
@@ -310,7 +639,7 @@ TOP_KEYS = {
     "nom", "description", "materiel", "format", "unite", "largeur", "hauteur", "pages",
     "fond", "couleurs", "blocs", "texte_alternatif", "titre", "herite", "_parent", "$schema",
 }
-COMMON_BLOCK_KEYS = {"nom", "type", "boite", "page", "si", "supprimer", "note"}
+COMMON_BLOCK_KEYS = {"nom", "type", "boite", "page", "si", "supprimer", "note", "superposable"}
 BLOCK_KEYS = {
     "texte": COMMON_BLOCK_KEYS | {
         "texte", "police", "couleur", "alignement", "vertical", "taille_max", "taille_min",
@@ -322,21 +651,66 @@ BLOCK_KEYS = {
     "ligne": COMMON_BLOCK_KEYS | {"couleur", "epaisseur"},
     "image": COMMON_BLOCK_KEYS | {"fichier"},
 }
+CONTENT_KINDS = ("texte", "qr", "image")
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _CMYK = re.compile(r"^cmjn\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*\)$")
+_PERCENT = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%\s*$")
+_WITH_UNIT = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(mm|cm|pt|px|%)?\s*$")
 
 
-def _suggest(key: str, known: set[str]) -> str:
+class _Collector:
+    """Problems keyed by where they are, turned into ``Problem`` with file and line."""
+
+    def __init__(self, origins: Origins | None = None) -> None:
+        self.origins = origins
+        self.items: list[tuple[tuple[Any, ...], str, str]] = []
+        self.block_names: dict[int, str] = {}
+
+    def add(self, keypath: tuple[Any, ...], message: str) -> None:
+        self.items.append((keypath, self.display(keypath), message))
+
+    def display(self, keypath: tuple[Any, ...]) -> str:
+        if keypath and keypath[0] == "blocs" and len(keypath) > 1 and isinstance(keypath[1], int):
+            name = self.block_names.get(keypath[1], f"blocs[{keypath[1] + 1}]")
+            label = f"blocs.{name}" if not name.startswith("blocs[") else name
+            return ".".join([label, *map(str, keypath[2:])])
+        return ".".join(map(str, keypath))
+
+    def problems(self) -> list[Problem]:
+        out = []
+        for keypath, key, message in self.items:
+            if self.origins is None:
+                out.append(Problem(Path("?"), 1, key, message))
+                continue
+            file, line = self.origins.locate(keypath)
+            out.append(Problem(file, line, key, message))
+        order = {f: i for i, f in enumerate(self.origins.files)} if self.origins else {}
+        return sorted(out, key=lambda p: (order.get(p.file, 99), p.line))
+
+
+def _suggest(key: str, known: Sequence[str] | set[str]) -> str:
     close = difflib.get_close_matches(key, sorted(known), n=1)
     return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
 
 
 def parse_color(value: Any, named: Mapping[str, Any], where: str, problems: list[str]) -> Color:
     """Colour forms: ``"#RRGGBB"``, ``"#RGB"``, ``"cmjn(c, m, y, k)"`` (percent), a name
-    from ``[couleurs]``, or a table ``{ rvb = "#…", cmjn = [c, m, y, k] }``."""
-    if isinstance(value, str) and value in named and value not in ("",):
-        return parse_color(named[value], {}, where, problems)
+    from ``[couleurs]``, or a table ``{ rvb = "#…", cmjn = [c, m, y, k] }``.
+    Problems are appended as ``clé : message`` strings."""
+    messages: list[tuple[str, str]] = []
+    color = _color(value, named, messages)
+    problems.extend(f"{where}{sub} : {message}" for sub, message in messages)
+    return color
+
+
+def _color(value: Any, named: Mapping[str, Any], messages: list[tuple[str, str]], depth: int = 0) -> Color:
+    if isinstance(value, str) and value in named and depth < 4:
+        inner: list[tuple[str, str]] = []
+        color = _color(named[value], named if depth < 3 else {}, inner, depth + 1)
+        if inner:
+            messages.append(("", f"la couleur nommée « {value} » est invalide"))
+        return color
     if isinstance(value, str) and _HEX.match(value):
         digits = value[1:]
         if len(digits) == 3:
@@ -344,25 +718,36 @@ def parse_color(value: Any, named: Mapping[str, Any], where: str, problems: list
         rgb = tuple(int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
         return Color((rgb[0], rgb[1], rgb[2]))
     if isinstance(value, str) and (m := _CMYK.match(value.strip())):
-        c, mg, y, k = (min(float(v), 100.0) / 100 for v in m.groups())
+        parts = [float(v) for v in m.groups()]
+        if any(v > 100 for v in parts):
+            messages.append(("", f"« {value} » : chaque composante CMJN est un pourcentage de 0 à 100"))
+        c, mg, y, k = (min(v, 100.0) / 100 for v in parts)
         return Color(_cmyk_to_rgb(c, mg, y, k), (c, mg, y, k))
     if isinstance(value, Mapping) and "rvb" in value:
-        base = parse_color(value["rvb"], named, where, problems)
+        for key in value:
+            if key not in ("rvb", "cmjn"):
+                messages.append((f".{key}", f"clé inconnue dans une couleur{_suggest(str(key), ['rvb', 'cmjn'])}"))
+        base = _color(value["rvb"], named, messages, depth + 1)
         cmyk = value.get("cmjn")
         if cmyk is None:
             return base
         if (
             isinstance(cmyk, list)
             and len(cmyk) == 4
-            and all(isinstance(v, (int, float)) and 0 <= v <= 100 for v in cmyk)
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in cmyk)
         ):
-            return Color(base.rgb, tuple(v / 100 for v in cmyk))  # type: ignore[arg-type]
-        problems.append(f"{where}.cmjn : attendu quatre pourcentages [C, M, J, N] entre 0 et 100")
+            return Color(base.rgb, (cmyk[0] / 100, cmyk[1] / 100, cmyk[2] / 100, cmyk[3] / 100))
+        messages.append((".cmjn", "attendu quatre pourcentages [C, M, J, N] entre 0 et 100"))
         return base
     names = ", ".join(sorted(named)) or "aucune"
-    problems.append(
-        f"{where} : couleur « {value} » invalide ; attendu #RRVVBB, cmjn(C, M, J, N) "
-        f"ou une couleur nommée ({names})"
+    hint = ""
+    if isinstance(value, str) and named:
+        hint = _suggest(value, list(named))
+    if isinstance(value, str) and re.fullmatch(r"[0-9a-fA-F]{6}", value):
+        hint = f" ; ajoutez le dièse : « #{value} »"
+    messages.append(
+        ("", f"couleur « {value} » invalide{hint} ; attendu #RRVVBB, cmjn(C, M, J, N), "
+             f"{{ rvb = \"#RRVVBB\", cmjn = [C, M, J, N] }} ou une couleur nommée ({names})")
     )
     return Color((0, 0, 0))
 
@@ -380,78 +765,155 @@ def template_fields(template: str) -> list[str]:
     return names
 
 
-def _number(data: Mapping[str, Any], key: str, where: str, problems: list[str], default: float | None = None, minimum: float = 0) -> float:
-    value = data.get(key, default)
-    if value is None:
-        problems.append(f"{where}.{key} : valeur obligatoire manquante")
-        return 0.0
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        problems.append(f"{where}.{key} : nombre attendu, trouvé « {value} »")
-        return float(default or 0)
-    if value < minimum:
-        problems.append(f"{where}.{key} : {value} est trop petit (minimum {minimum})")
-    return float(value)
-
-
-def _check_template(template: Any, where: str, problems: list[str], extra_vars: Sequence[str]) -> str:
-    if not isinstance(template, str):
-        problems.append(f"{where} : texte attendu")
-        return ""
+def template_literal(template: str) -> str:
+    """The fixed text of a template (what does not come from variables)."""
     try:
-        names = template_fields(template)
+        return "".join(literal for literal, *_ in string.Formatter().parse(template))
     except ValueError:
-        problems.append(f"{where} : accolades déséquilibrées (écrivez {{{{ et }}}} pour une accolade)")
         return template
-    known = set(TEMPLATE_VARIABLES) | set(extra_vars)
-    for name in names:
-        if name not in known and not name.startswith("x_"):
-            problems.append(
-                f"{where} : variable inconnue {{{name}}}{_suggest(name, known)}"
-            )
-    return template
 
 
-def _build(data: Mapping[str, Any], path: Path, problems: list[str]) -> Layout | None:
-    for key in data:
-        if key not in TOP_KEYS:
-            problems.append(f"{key} : clé inconnue{_suggest(key, TOP_KEYS)}")
+class _Block:
+    """Reads the keys of one block (or of the top level) and reports problems."""
+
+    def __init__(self, data: Mapping[str, Any], prefix: tuple[Any, ...], out: _Collector) -> None:
+        self.data = data
+        self.prefix = prefix
+        self.out = out
+
+    def add(self, key: str | None, message: str) -> None:
+        self.out.add((*self.prefix, key) if key else self.prefix, message)
+
+    def number(self, key: str, default: float | None = None, minimum: float = 0,
+               unit_hint: str = "", integer: bool = False) -> float:
+        value = self.data.get(key, default)
+        if value is None:
+            self.add(key, "valeur obligatoire manquante")
+            return 0.0
+        if isinstance(value, str) and (m := _WITH_UNIT.match(value)) and unit_hint:
+            self.add(key, f"nombre attendu, sans unité ni guillemets : écrivez {key} = "
+                          f"{m.group(1).replace(',', '.')} ({unit_hint})")
+            return float(m.group(1).replace(",", "."))
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.add(key, f"nombre attendu, trouvé « {value} »")
+            return float(default or 0)
+        if integer and not float(value).is_integer():
+            self.add(key, f"nombre entier attendu, trouvé {value}")
+        if value < minimum:
+            self.add(key, f"{value:g} est trop petit (minimum {minimum:g})")
+        return float(value)
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            self.add(key, f"attendu true ou false (sans guillemets), trouvé « {value} »")
+            return default
+        return value
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str):
+            self.add(key, f"texte entre guillemets attendu, trouvé « {value} »")
+            return default
+        return value
+
+    def choice(self, key: str, choices: Mapping[str, str] | Sequence[str], default: str) -> str:
+        value = self.data.get(key, default)
+        if value not in choices:
+            listed = ", ".join(choices)
+            self.add(key, f"« {value} » inconnu{_suggest(str(value), list(choices))} ; attendu {listed}")
+            return default
+        return str(value)
+
+    def color(self, key: str, named: Mapping[str, Any], default: Any) -> Color:
+        messages: list[tuple[str, str]] = []
+        color = _color(self.data.get(key, default), named, messages)
+        for sub, message in messages:
+            self.add(key + sub, message)
+        return color
+
+    def template(self, key: str, default: str = "") -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str):
+            self.add(key, "texte attendu")
+            return ""
+        try:
+            names = template_fields(value)
+        except ValueError:
+            self.add(key, "accolades déséquilibrées (écrivez {{ et }} pour une accolade)")
+            return value
+        for name in names:
+            if name not in TEMPLATE_VARIABLES and not name.startswith("x_"):
+                self.add(key, f"variable inconnue {{{name}}}{_suggest(name, TEMPLATE_VARIABLES)}")
+        return value
+
+    def unknown_keys(self, known: set[str], what: str) -> None:
+        for key in self.data:
+            if key not in known:
+                self.add(str(key), f"clé inconnue{what}{_suggest(str(key), known)}")
+
+
+def _build(data: Mapping[str, Any], path: Path, out: _Collector, files: Sequence[Path] = ()) -> Layout:
+    top = _Block(data, (), out)
+    top.unknown_keys(TOP_KEYS, "")
     unit = data.get("unite", "mm")
     if unit not in UNITS_TO_PT:
-        problems.append(f"unite : « {unit} » inconnue ; attendu mm, pt ou px")
+        top.add("unite", f"« {unit} » inconnue{_suggest(str(unit), list(UNITS_TO_PT))} ; attendu mm, pt ou px")
         unit = "mm"
-    material = data.get("materiel", "autre")
-    if material not in MATERIALS:
-        problems.append(f"materiel : « {material} » inconnu ; attendu {', '.join(MATERIALS)}")
-    output_format = data.get("format", "png" if unit == "px" else "pdf")
-    if output_format not in FORMATS:
-        problems.append(f"format : « {output_format} » inconnu ; attendu pdf ou png")
-    width = _number(data, "largeur", "largeur", problems, minimum=1)
-    height = _number(data, "hauteur", "hauteur", problems, minimum=1)
-    pages = int(_number(data, "pages", "pages", problems, default=1, minimum=1))
+    unit_hint = f"en {unit}, l’unité du gabarit"
+    material = top.choice("materiel", MATERIALS, "autre")
+    output_format = top.choice("format", FORMATS, "png" if unit == "px" else "pdf")
+    width = top.number("largeur", minimum=1, unit_hint=unit_hint)
+    height = top.number("hauteur", minimum=1, unit_hint=unit_hint)
+    if unit == "mm" and max(width, height) > MAX_MM_SIDE:
+        top.add("largeur" if width >= height else "hauteur",
+                f"{max(width, height):g} mm, soit plus de {MAX_MM_SIDE // 1000} m : "
+                "ces nombres sont-ils des pixels ? écrivez unite = \"px\" ou convertissez en mm")
+    if unit == "px" and 0 < max(width, height) < MIN_PX_SIDE:
+        top.add("largeur" if width >= height else "hauteur",
+                f"{width:g} × {height:g} px, c’est une vignette : ces nombres sont-ils des "
+                "millimètres ? écrivez unite = \"mm\"")
+    pages = int(top.number("pages", default=1, minimum=1, integer=True))
+    for key in ("nom", "description", "titre", "texte_alternatif", "$schema"):
+        if key in data:
+            top.text(key)
     named = data.get("couleurs", {})
     if not isinstance(named, Mapping):
-        problems.append("couleurs : table attendue ([couleurs])")
+        top.add("couleurs", "table attendue ([couleurs])")
         named = {}
-    background = parse_color(data.get("fond", "#FFFFFF"), named, "fond", problems)
-    extra_vars = [k for k in named]  # colours are not template variables; keep list explicit
-    del extra_vars
+    for name, value in named.items():
+        messages: list[tuple[str, str]] = []
+        if isinstance(value, str) and value in named:
+            messages.append(("", f"une couleur nommée doit être une valeur, pas le nom « {value} »"))
+        else:
+            _color(value, {}, messages)
+        for sub, message in messages:
+            out.add(("couleurs", name + sub if sub else name), message)
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", str(name)):
+            out.add(("couleurs", name), "nom de couleur : lettres, chiffres, - et _ seulement")
+    background = top.color("fond", named, "#FFFFFF")
     blocks: list[Block] = []
     raw_blocks = data.get("blocs", [])
     if not isinstance(raw_blocks, list):
-        problems.append("blocs : liste de blocs attendue ([[blocs]])")
+        top.add("blocs", "liste de blocs attendue ([[blocs]])")
         raw_blocks = []
-    names_seen: set[str] = set()
-    for number, raw in enumerate(raw_blocks, start=1):
-        block = _build_block(raw, number, named, (width, height, pages), path, problems)
+    names_seen: dict[str, int] = {}
+    for number, raw in enumerate(raw_blocks):
+        if isinstance(raw, Mapping) and isinstance(raw.get("nom"), str):
+            out.block_names[number] = raw["nom"]
+    folders = [f.parent for f in files] or [path.parent]
+    for number, raw in enumerate(raw_blocks):
+        block = _build_block(raw, number, named, (width, height, pages), folders, out, unit_hint)
         if block is None:
             continue
         if block.name in names_seen:
-            problems.append(f"blocs[{number}].nom : « {block.name} » est déjà le nom d’un autre bloc")
-        names_seen.add(block.name)
+            out.add(("blocs", number, "nom"), f"« {block.name} » est déjà le nom du bloc n° {names_seen[block.name] + 1}")
+        names_seen.setdefault(block.name, number)
         blocks.append(block)
-    alt_text = data.get("texte_alternatif", "")
-    if alt_text:
-        _check_template(alt_text, "texte_alternatif", problems, ())
+    alt_text = top.template("texte_alternatif") if "texte_alternatif" in data else ""
+    title = top.template("titre") if "titre" in data else ""
+    if "herite" in data and "_parent" not in data:
+        top.add("herite", "clé interne")  # pragma: no cover - _merge always sets _parent
     return Layout(
         name=str(data.get("nom", path.stem)),
         description=str(data.get("description", "")),
@@ -464,11 +926,12 @@ def _build(data: Mapping[str, Any], path: Path, problems: list[str]) -> Layout |
         background=background,
         blocks=tuple(blocks),
         alt_text=str(alt_text),
-        title=str(data.get("titre", "")),
+        title=str(title),
         source=path,
         folder=path.parent,
         extends=str(data.get("_parent", "")),
         raw=data,
+        files=tuple(files) or (path,),
     )
 
 
@@ -477,121 +940,290 @@ def _build_block(
     number: int,
     named: Mapping[str, Any],
     page: tuple[float, float, int],
-    path: Path,
-    problems: list[str],
+    folders: Sequence[Path],
+    out: _Collector,
+    unit_hint: str,
 ) -> Block | None:
     if not isinstance(raw, Mapping):
-        problems.append(f"blocs[{number}] : table attendue")
+        out.add(("blocs", number), "table attendue")
         return None
+    b = _Block(raw, ("blocs", number), out)
     kind = raw.get("type")
-    name = str(raw.get("nom", f"bloc{number}"))
-    where = f"blocs.{name}"
-    if kind not in BLOCK_KEYS:
-        problems.append(f"{where}.type : « {kind} » inconnu ; attendu {', '.join(BLOCK_KEYS)}")
+    name = raw.get("nom", f"bloc{number + 1}")
+    if not isinstance(name, str) or not name:
+        b.add("nom", "nom du bloc : texte non vide attendu")
+        name = f"bloc{number + 1}"
+    if kind is None:
+        b.add("type", f"type manquant ; attendu {', '.join(BLOCK_KEYS)}")
         return None
-    for key in raw:
-        if key not in BLOCK_KEYS[kind]:
-            problems.append(f"{where}.{key} : clé inconnue pour un bloc {kind}{_suggest(key, BLOCK_KEYS[kind])}")
-    box = _box(raw.get("boite"), where, page, problems)
-    page_number = int(_number(raw, "page", where, problems, default=1, minimum=1))
+    if kind not in BLOCK_KEYS:
+        b.add("type", f"« {kind} » inconnu{_suggest(str(kind), list(BLOCK_KEYS))} ; attendu {', '.join(BLOCK_KEYS)}")
+        return None
+    b.unknown_keys(BLOCK_KEYS[kind], f" pour un bloc {kind}")
+    box = _box(b, page, unit_hint, line=kind == "ligne")
+    page_number = int(b.number("page", default=1, minimum=1, integer=True))
     if page_number > page[2]:
-        problems.append(f"{where}.page : page {page_number} alors que le gabarit en a {page[2]}")
+        b.add("page", f"page {page_number} alors que le gabarit en a {page[2]} (clé pages)")
     condition = raw.get("si", "")
-    if condition and (not isinstance(condition, str) or condition.lstrip("!") not in TEMPLATE_VARIABLES and not condition.lstrip("!").startswith("x_")):
-        problems.append(f"{where}.si : « {condition} » n’est pas une variable connue{_suggest(str(condition), set(TEMPLATE_VARIABLES))}")
-    common = {"name": name, "kind": kind, "box": box, "page": page_number, "condition": condition or ""}
+    if condition and (
+        not isinstance(condition, str)
+        or (condition.lstrip("!") not in TEMPLATE_VARIABLES and not condition.lstrip("!").startswith("x_"))
+    ):
+        b.add("si", f"« {condition} » n’est pas une variable connue{_suggest(str(condition).lstrip('!'), TEMPLATE_VARIABLES)}")
+        condition = ""
+    overlap_raw = raw.get("superposable", False)
+    overlap: bool | tuple[str, ...] = False
+    if isinstance(overlap_raw, bool):
+        overlap = overlap_raw
+    elif isinstance(overlap_raw, list) and all(isinstance(v, str) for v in overlap_raw):
+        overlap = tuple(overlap_raw)
+    else:
+        b.add("superposable", "attendu true, false ou une liste de noms de blocs [\"nom\", …]")
+    b.boolean("supprimer", False)
+    if "note" in raw:
+        b.text("note")
+    common: dict[str, Any] = {
+        "name": name, "kind": kind, "box": box, "page": page_number,
+        "condition": condition or "", "overlap": overlap, "index": number,
+    }
     if kind == "texte":
-        align = raw.get("alignement", "gauche")
-        if align not in ALIGNMENTS:
-            problems.append(f"{where}.alignement : « {align} » inconnu ; attendu gauche, centre ou droite")
-        valign = raw.get("vertical", "haut")
-        if valign not in VERTICALS:
-            problems.append(f"{where}.vertical : « {valign} » inconnu ; attendu haut, milieu ou bas")
-        size_max = _number(raw, "taille_max", where, problems, minimum=1)
-        size_min = _number(raw, "taille_min", where, problems, default=size_max, minimum=1)
+        align = b.choice("alignement", ALIGNMENTS, "gauche")
+        valign = b.choice("vertical", VERTICALS, "haut")
+        size_max = b.number("taille_max", minimum=1, unit_hint="en pt, ou en px pour un gabarit en px")
+        size_min = b.number("taille_min", default=size_max, minimum=1, unit_hint="en pt, ou en px pour un gabarit en px")
         if size_min > size_max:
-            problems.append(f"{where}.taille_min : {size_min} dépasse taille_max ({size_max})")
+            b.add("taille_min", f"{size_min:g} dépasse taille_max ({size_max:g})")
         font = raw.get("police")
         if not isinstance(font, str) or not font:
-            problems.append(f"{where}.police : nom de police obligatoire (par exemple « Manrope-Bold »)")
+            b.add("police", "nom de police obligatoire (par exemple « Manrope-Bold »)")
             font = ""
         else:
             from affiches.fonts import find_font
 
             try:
-                find_font(font, [path.parent])
+                find_font(font, _unique([*folders, *user_font_dirs()]))
             except LayoutError as exc:
-                problems.append(f"{where}.police : {exc}")
+                b.add("police", str(exc))
+        if "texte" not in raw:
+            b.add("texte", "texte obligatoire pour un bloc texte (modèle avec {ville}, etc.)")
         return TextBlock(
             **common,
-            template=_check_template(raw.get("texte", ""), f"{where}.texte", problems, ()),
+            template=b.template("texte"),
             font=font,
-            color=parse_color(raw.get("couleur", "#000000"), named, f"{where}.couleur", problems),
-            align=ALIGNMENTS.get(align, "left"),
-            valign=VERTICALS.get(valign, "top"),
+            color=b.color("couleur", named, "#000000"),
+            align=ALIGNMENTS[align],
+            valign=VERTICALS[valign],
             size_max=size_max,
             size_min=size_min,
-            max_lines=int(_number(raw, "lignes_max", where, problems, default=1, minimum=1)),
-            line_height=_number(raw, "interligne", where, problems, default=1.2, minimum=0.5),
-            uppercase=bool(raw.get("majuscules", False)),
-            balance=bool(raw.get("equilibrer", True)),
+            max_lines=int(b.number("lignes_max", default=1, minimum=1, integer=True)),
+            line_height=b.number("interligne", default=1.2, minimum=0.5),
+            uppercase=b.boolean("majuscules", False),
+            balance=b.boolean("equilibrer", True),
         )
     if kind == "qr":
         return QRBlock(
             **common,
-            data=_check_template(raw.get("donnees", "{url}"), f"{where}.donnees", problems, ()),
-            dark=parse_color(raw.get("couleur", "#000000"), named, f"{where}.couleur", problems),
-            light=parse_color(raw.get("fond", "#FFFFFF"), named, f"{where}.fond", problems),
-            quiet_zone=int(_number(raw, "marge_modules", where, problems, default=4, minimum=0)),
+            data=b.template("donnees", "{url}"),
+            dark=b.color("couleur", named, "#000000"),
+            light=b.color("fond", named, "#FFFFFF"),
+            quiet_zone=int(b.number("marge_modules", default=4, minimum=0, integer=True)),
         )
     if kind in ("rect", "ellipse", "ligne"):
         fill = raw.get("couleur")
         stroke = raw.get("contour")
+        stroke_width = b.number("epaisseur", default=0.5 if kind == "ligne" else 0)
+        fill_color = b.color("couleur", named, None) if fill is not None and kind != "ligne" else None
+        if kind == "ligne":
+            stroke_color: Color | None = b.color("couleur", named, "#000000")
+        else:
+            stroke_color = b.color("contour", named, None) if stroke is not None else None
+            if fill is None and stroke is None:
+                b.add(None, f"bloc {kind} invisible : donnez une couleur (remplissage) ou un contour")
         return ShapeBlock(
             **common,
             shape={"rect": "rect", "ellipse": "ellipse", "ligne": "line"}[kind],
-            fill=parse_color(fill, named, f"{where}.couleur", problems) if fill is not None and kind != "ligne" else None,
-            stroke=parse_color(stroke if kind != "ligne" else (fill or "#000000"), named, f"{where}.contour", problems)
-            if (stroke is not None or kind == "ligne")
-            else None,
-            stroke_width=_number(raw, "epaisseur", where, problems, default=0.5 if kind == "ligne" else 0),
+            fill=fill_color,
+            stroke=stroke_color,
+            stroke_width=stroke_width,
         )
     # image
-    file_name = raw.get("fichier", "")
-    image_path = _find_image(str(file_name), path.parent)
+    file_name = b.text("fichier")
+    image_path = _find_image(file_name, folders)
     if image_path is None:
-        problems.append(f"{where}.fichier : image « {file_name} » introuvable (à côté du gabarit ou dans assets/)")
-        image_path = Path(str(file_name))
+        b.add("fichier", f"image « {file_name} » introuvable (cherchée à côté du gabarit et dans assets/)")
+        image_path = Path(file_name)
     return ImageBlock(**common, path=image_path)
 
 
-def _find_image(name: str, folder: Path) -> Path | None:
+def _find_image(name: str, folders: Sequence[Path]) -> Path | None:
     if not name:
         return None
     from affiches.resources import assets_dir
 
-    for base in (folder, assets_dir()):
+    for base in (*folders, assets_dir()):
         candidate = (base / name).resolve()
         if candidate.is_file():
             return candidate
     return None
 
 
-def _box(value: Any, where: str, page: tuple[float, float, int], problems: list[str]) -> Box:
-    if (
-        not isinstance(value, list)
-        or len(value) != 4
-        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-    ):
-        problems.append(f"{where}.boite : attendu [x, y, largeur, hauteur] (nombres, dans l’unité du gabarit)")
-        return Box(0, 0, 1, 1)
-    x, y, w, h = (float(v) for v in value)
-    if w < 0 or h < 0:
-        problems.append(f"{where}.boite : largeur et hauteur doivent être positives")
+def _box(b: _Block, page: tuple[float, float, int], unit_hint: str, line: bool = False) -> Box:
+    value = b.data.get("boite")
     width, height, _pages = page
+    if value is None:
+        b.add("boite", "boîte obligatoire : boite = [x, y, largeur, hauteur]")
+        return Box(0, 0, 1, 1)
+    if not isinstance(value, list) or len(value) != 4:
+        b.add("boite", f"attendu [x, y, largeur, hauteur] (4 nombres, {unit_hint}, ou \"50%\" de la page)")
+        return Box(0, 0, 1, 1)
+    numbers: list[float] = []
+    for position, item in enumerate(value):
+        along = width if position % 2 == 0 else height
+        if isinstance(item, bool) or not isinstance(item, (int, float, str)):
+            b.add("boite", f"« {item} » n’est pas un nombre ; attendu [x, y, largeur, hauteur] ({unit_hint})")
+            return Box(0, 0, 1, 1)
+        if isinstance(item, str):
+            m = _PERCENT.match(item)
+            if not m:
+                plain = _WITH_UNIT.match(item)
+                fix = f" ; écrivez {plain.group(1)} ({unit_hint})" if plain else ""
+                b.add("boite", f"« {item} » : nombre ({unit_hint}) ou pourcentage de la page (\"25%\") attendu{fix}")
+                return Box(0, 0, 1, 1)
+            numbers.append(float(m.group(1).replace(",", ".")) / 100 * along)
+        else:
+            numbers.append(float(item))
+    x, y, w, h = numbers
+    if not line and (w <= 0 or h <= 0):
+        b.add("boite", "largeur et hauteur doivent être positives")
     eps = 1e-6
-    if x < -eps or y < -eps or x + w > width + eps or y + h > height + eps:
-        problems.append(
-            f"{where}.boite : [{x:g}, {y:g}, {w:g}, {h:g}] sort de la page ({width:g} × {height:g})"
-        )
+    x_end, y_end = x + w, y + h
+    if min(x, x_end) < -eps or min(y, y_end) < -eps or max(x, x_end) > width + eps or max(y, y_end) > height + eps:
+        b.add("boite", f"[{x:g}, {y:g}, {w:g}, {h:g}] sort de la page ({width:g} × {height:g})")
     return Box(x, y, w, h)
+
+
+# ----------------------------------------------------------------- design checks
+
+
+def _exclusive(a: str, b: str) -> bool:
+    """True when two ``si`` conditions can never both hold (``x`` and ``!x``)."""
+    return bool(a and b) and (a == "!" + b or b == "!" + a)
+
+
+def _may_overlap(a: Block, b: Block) -> bool:
+    def allows(block: Block, other: Block) -> bool:
+        return block.overlap is True or (isinstance(block.overlap, tuple) and other.name in block.overlap)
+
+    return allows(a, b) or allows(b, a)
+
+
+def _ellipse_contains(shape: Box, box: Box) -> bool:
+    cx, cy = shape.x + shape.width / 2, shape.y + shape.height / 2
+    rx, ry = shape.width / 2, shape.height / 2
+    if rx <= 0 or ry <= 0:
+        return False
+    corners = [(box.x, box.y), (box.x + box.width, box.y), (box.x, box.y + box.height),
+               (box.x + box.width, box.y + box.height)]
+    return all(((px - cx) / rx) ** 2 + ((py - cy) / ry) ** 2 <= 1 + 1e-9 for px, py in corners)
+
+
+def _ellipse_touches(shape: Box, box: Box) -> bool:
+    cx, cy = shape.x + shape.width / 2, shape.y + shape.height / 2
+    rx, ry = shape.width / 2, shape.height / 2
+    if rx <= 0 or ry <= 0:
+        return False
+    px = min(max(cx, box.x), box.x + box.width)
+    py = min(max(cy, box.y), box.y + box.height)
+    return ((px - cx) / rx) ** 2 + ((py - cy) / ry) ** 2 < 1 - 1e-9
+
+
+def backgrounds_behind(layout: Layout, block: Block) -> list[tuple[Color, str]] | None:
+    """Colours that may show behind ``block``'s box, with where each comes from.
+
+    Filled rectangles and ellipses drawn before the block on its page count; one that
+    covers the whole box (and is always drawn) hides what is below it. ``None`` when
+    an image lies behind: its colours are unknown.
+    """
+    visible: list[tuple[Color, str]] = [(layout.background, "fond de page")]
+    for other in layout.blocks:
+        if other is block:
+            break
+        if other.page != block.page:
+            continue
+        if isinstance(other, ImageBlock) and other.box.intersection_area(block.box) > 0:
+            return None
+        if not isinstance(other, ShapeBlock) or other.fill is None or other.shape == "line":
+            continue
+        if _exclusive(other.condition, block.condition):
+            continue
+        if other.shape == "ellipse":
+            touches = _ellipse_touches(other.box, block.box)
+            covers = _ellipse_contains(other.box, block.box)
+        else:
+            touches = other.box.intersection_area(block.box) > 0
+            covers = other.box.contains(block.box)
+        if not touches:
+            continue
+        entry = (other.fill, f"bloc « {other.name} »")
+        if covers and not other.condition:
+            visible = [entry]
+        elif all(c.rgb != other.fill.rgb for c, _ in visible):
+            visible.append(entry)
+    return visible
+
+
+def _is_large(block: TextBlock, layout: Layout) -> bool:
+    size_pt = block.size_min * layout.font_to_pt
+    bold = any(word in block.font.lower() for word in BOLD_WORDS)
+    return size_pt >= LARGE_TEXT_PT or (bold and size_pt >= LARGE_BOLD_TEXT_PT)
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + ":1"
+
+
+def design_problems(layout: Layout) -> list[tuple[tuple[Any, ...], str]]:
+    """Overlapping content blocks and unreadable colours, as (key path, message)."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    content = [b for b in layout.blocks if b.kind in CONTENT_KINDS]
+    for i, a in enumerate(content):
+        for b in content[i + 1:]:
+            if a.page != b.page or _exclusive(a.condition, b.condition) or _may_overlap(a, b):
+                continue
+            area = a.box.intersection_area(b.box)
+            if area > 1e-6:
+                found.append((
+                    ("blocs", b.index, "boite"),
+                    f"chevauche le bloc « {a.name} » (page {b.page}) ; déplacez l’une des boîtes, "
+                    f"ou écrivez superposable = [\"{a.name}\"] si c’est voulu",
+                ))
+    for block in layout.blocks:
+        if isinstance(block, TextBlock):
+            behind = backgrounds_behind(layout, block)
+            if behind is None:
+                continue
+            need = CONTRAST_LARGE if _is_large(block, layout) else CONTRAST_SMALL
+            size = "grand texte" if need == CONTRAST_LARGE else "texte de cette taille"
+            for color, where in behind:
+                ratio = contrast_ratio(block.color, color)
+                if ratio < need - 1e-9:
+                    found.append((
+                        ("blocs", block.index, "couleur"),
+                        f"texte {block.color.hex} sur {color.hex} ({where}) : contraste {_ratio(ratio)}, "
+                        f"il faut au moins {_ratio(need)} pour un {size} ; foncez ou éclaircissez l’un des deux",
+                    ))
+        elif isinstance(block, QRBlock):
+            ratio = contrast_ratio(block.dark, block.light)
+            if block.dark.luminance() > block.light.luminance():
+                found.append((
+                    ("blocs", block.index, "couleur"),
+                    f"code QR inversé (modules {block.dark.hex} plus clairs que le fond {block.light.hex}) : "
+                    "beaucoup de téléphones ne le lisent pas ; mettez les modules foncés sur fond clair",
+                ))
+            elif ratio < CONTRAST_QR:
+                found.append((
+                    ("blocs", block.index, "couleur"),
+                    f"code QR peu contrasté ({block.dark.hex} sur {block.light.hex}, {_ratio(ratio)}) : "
+                    f"il faut au moins {_ratio(CONTRAST_QR)} pour être lu",
+                ))
+    return found
