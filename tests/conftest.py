@@ -26,9 +26,6 @@ settings.register_profile(
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-REPO = Path(__file__).resolve().parents[1]
-GOLDEN = Path(__file__).resolve().parent / "golden"
-REGOLDEN = os.environ.get("AFFICHES_REGOLDEN") == "1"
 
 
 @pytest.fixture
