@@ -1,11 +1,25 @@
-"""PDF writer (reportlab): vector, real text, embedded subset fonts.
+"""PDF writer (reportlab): vector, real text, embedded subset fonts, print profiles.
 
 Contract: ``write_pdf(scene, target, options=None)`` writes every page of the scene to
 ``target`` (path or binary stream). Fonts are TrueType, embedded and subset; text
 stays text (extractable, accents included); QR codes are vector rectangles; the
 document's title, subject, author and keywords come from the scene. Output is
-deterministic (reportlab's invariant mode). ``PdfOptions`` carries print settings
-(colour mode, bleed, crop marks) used by the print profiles.
+deterministic (reportlab's invariant mode).
+
+``PdfOptions`` carries the print-shop settings:
+- ``bleed`` (points): the background and every rectangle that touches a trim edge
+  (``Rect.bleeds``) extend that far beyond the trim; everything is clipped to the
+  bleed box. Each page gets a TrimBox (the finished size), a BleedBox (trim + bleed)
+  and a MediaBox/CropBox large enough for the crop marks.
+- ``crop_marks``: hairline marks (0.25 pt, black ink only) at the four corners,
+  outside the bleed (offset ``max(bleed, 3 mm)`` from the trim, 5 mm long).
+- ``cmyk``: every colour is written with CMYK operators (``k``/``K``), using the
+  layout's CMYK value when it gives one; otherwise a conversion in which black and
+  neutral greys print with black ink alone (no rich black). Images are converted to
+  DeviceCMYK and flattened (no soft mask), so the file carries no transparency.
+
+The lower-level helpers (``new_canvas``, ``paint_page``, ``page_form``) are shared with
+``affiches.impose``, which places the same painted pages on other sheets.
 """
 
 from __future__ import annotations
@@ -22,6 +36,9 @@ from affiches.layout import Color
 from affiches.scene import Image, Line, QRCode, Rect, Scene, TextLine
 
 MM = 72 / 25.4
+MARK_LENGTH = 5 * MM
+MARK_MIN_OFFSET = 3 * MM
+MARK_WIDTH = 0.25  # points
 _registered: dict[Path, str] = {}
 
 
@@ -31,8 +48,21 @@ class PdfOptions:
     bleed: float = 0.0  # points of bleed around the trim box
     crop_marks: bool = False
 
+    @property
+    def mark_offset(self) -> float:
+        """Distance from the trim to the start of a crop mark (never inside the bleed)."""
+        return max(self.bleed, MARK_MIN_OFFSET)
 
-def _font_name(path: Path, name: str) -> str:
+    @property
+    def pad(self) -> float:
+        """Distance from the media edge to the trim edge."""
+        if self.crop_marks:
+            return self.mark_offset + MARK_LENGTH
+        return self.bleed
+
+
+def font_name(path: Path, name: str) -> str:
+    """Register a TrueType file with reportlab once; return the name to use."""
     registered = _registered.get(path)
     if registered is None:
         registered = name
@@ -42,6 +72,9 @@ def _font_name(path: Path, name: str) -> str:
         pdfmetrics.registerFont(TTFont(registered, str(path)))
         _registered[path] = registered
     return registered
+
+
+_font_name = font_name  # backwards-compatible alias
 
 
 def rgb_to_cmyk(color: Color) -> tuple[float, float, float, float]:
@@ -61,37 +94,70 @@ def rgb_to_cmyk(color: Color) -> tuple[float, float, float, float]:
     return (round(c, 4), round(m, 4), round(y, 4), round(k, 4))
 
 
+def set_fill(canvas: Canvas, color: Color, cmyk: bool) -> None:
+    if cmyk:
+        canvas.setFillColorCMYK(*rgb_to_cmyk(color))
+    else:
+        canvas.setFillColorRGB(*color.rgb)
+
+
+def set_stroke(canvas: Canvas, color: Color, cmyk: bool) -> None:
+    if cmyk:
+        canvas.setStrokeColorCMYK(*rgb_to_cmyk(color))
+    else:
+        canvas.setStrokeColorRGB(*color.rgb)
+
+
+def set_black_stroke(canvas: Canvas, cmyk: bool) -> None:
+    """Marks: black ink only in CMYK mode."""
+    if cmyk:
+        canvas.setStrokeColorCMYK(0, 0, 0, 1)
+    else:
+        canvas.setStrokeColorRGB(0, 0, 0)
+
+
+def set_black_fill(canvas: Canvas, cmyk: bool) -> None:
+    if cmyk:
+        canvas.setFillColorCMYK(0, 0, 0, 1)
+    else:
+        canvas.setFillColorRGB(0, 0, 0)
+
+
 class _Painter:
-    def __init__(self, canvas: Canvas, scene: Scene, options: PdfOptions):
+    """Draws one scene page with its trim corner at (pad, pad) of the current space."""
+
+    def __init__(self, canvas: Canvas, scene: Scene, cmyk: bool, bleed: float, pad: float):
         self.c = canvas
-        self.height = scene.height
-        self.options = options
-        self.bleed = options.bleed
         self.scene = scene
+        self.height = scene.height
+        self.cmyk = cmyk
+        self.bleed = bleed
+        self.pad = pad
 
     def fill(self, color: Color) -> None:
-        if self.options.cmyk:
-            self.c.setFillColorCMYK(*rgb_to_cmyk(color))
-        else:
-            self.c.setFillColorRGB(*color.rgb)
+        set_fill(self.c, color, self.cmyk)
 
     def stroke(self, color: Color) -> None:
-        if self.options.cmyk:
-            self.c.setStrokeColorCMYK(*rgb_to_cmyk(color))
-        else:
-            self.c.setStrokeColorRGB(*color.rgb)
+        set_stroke(self.c, color, self.cmyk)
 
     def y(self, y: float) -> float:
         """Scene y (down from the trim top) to PDF y (up from the media bottom)."""
-        return self.height + self.bleed - y
+        return self.height + self.pad - y
 
     def x(self, x: float) -> float:
-        return x + self.bleed
+        return x + self.pad
 
     def page(self, items: tuple) -> None:  # type: ignore[type-arg]
-        b = self.bleed
+        b, p = self.bleed, self.pad
+        width, height = self.scene.width + 2 * b, self.scene.height + 2 * b
+        clip = p > 0
+        if clip:
+            self.c.saveState()
+            path = self.c.beginPath()
+            path.rect(p - b, p - b, width, height)
+            self.c.clipPath(path, stroke=0, fill=0)
         self.fill(self.scene.background)
-        self.c.rect(0, 0, self.scene.width + 2 * b, self.scene.height + 2 * b, stroke=0, fill=1)
+        self.c.rect(p - b, p - b, width, height, stroke=0, fill=1)
         for item in items:
             if isinstance(item, Rect):
                 self.rect(item)
@@ -104,12 +170,9 @@ class _Painter:
                 self.c.setLineWidth(item.width)
                 self.c.line(self.x(item.x1), self.y(item.y1), self.x(item.x2), self.y(item.y2))
             elif isinstance(item, Image):
-                self.c.drawImage(
-                    str(item.path), self.x(item.x), self.y(item.y + item.height), item.width,
-                    item.height, mask="auto", preserveAspectRatio=True,
-                )
-        if self.options.crop_marks and b > 0:
-            self.crop_marks()
+                self.image(item)
+        if clip:
+            self.c.restoreState()
 
     def rect(self, item: Rect) -> None:
         x, y, w, h = item.x, item.y, item.width, item.height
@@ -132,15 +195,16 @@ class _Painter:
         stroke = int(item.stroke is not None and item.stroke_width > 0)
         fill = int(item.fill is not None)
         if item.ellipse:
-            self.c.ellipse(self.x(x), self.y(y + h), self.x(x + w), self.y(y), stroke=stroke, fill=fill)
+            self.c.ellipse(self.x(x), self.y(y + h), self.x(x + w), self.y(y),
+                           stroke=stroke, fill=fill)
         else:
             self.c.rect(self.x(x), self.y(y + h), w, h, stroke=stroke, fill=fill)
 
     def text(self, item: TextLine) -> None:
-        name = _font_name(item.font_path, item.font_name)
+        name = font_name(item.font_path, item.font_name)
         text = self.c.beginText()
         text.setFont(name, item.size)
-        if self.options.cmyk:
+        if self.cmyk:
             text.setFillColorCMYK(*rgb_to_cmyk(item.color))
         else:
             text.setFillColorRGB(*item.color.rgb)
@@ -149,9 +213,30 @@ class _Painter:
             text.textOut(chunk)
         self.c.drawText(text)
 
+    def image(self, item: Image) -> None:
+        if not self.cmyk:
+            self.c.drawImage(
+                str(item.path), self.x(item.x), self.y(item.y + item.height), item.width,
+                item.height, mask="auto", preserveAspectRatio=True,
+            )
+            return
+        from PIL import Image as PILImage
+        from reportlab.lib.utils import ImageReader
+
+        with PILImage.open(item.path) as source:
+            picture = source.convert("RGBA")
+        # No transparency in CMYK mode: flatten over the page background.
+        flat = PILImage.new("RGBA", picture.size, self.scene.background.rgb255() + (255,))
+        flat.alpha_composite(picture)
+        self.c.drawImage(
+            ImageReader(flat.convert("CMYK")), self.x(item.x), self.y(item.y + item.height),
+            item.width, item.height, preserveAspectRatio=True,
+        )
+
     def qr(self, item: QRCode) -> None:
         self.fill(item.light)
-        self.c.rect(self.x(item.x), self.y(item.y + item.size), item.size, item.size, stroke=0, fill=1)
+        self.c.rect(self.x(item.x), self.y(item.y + item.size), item.size, item.size,
+                    stroke=0, fill=1)
         self.fill(item.dark)
         module = item.module
         origin_x = item.x + item.quiet_zone * module
@@ -176,33 +261,69 @@ class _Painter:
                 )
         self.c.drawPath(path, stroke=0, fill=1)
 
-    def crop_marks(self) -> None:
-        """Crop marks in the bleed zone's outer margin, registration black."""
-        b = self.bleed
-        w, h = self.scene.width, self.scene.height
-        length = b  # marks run from the media edge to the bleed edge... offset from trim
-        gap = 3 * MM if b >= 6 * MM else b / 2
-        self.c.setLineWidth(0.25)
-        if self.options.cmyk:
-            self.c.setStrokeColorCMYK(1, 1, 1, 1)
-        else:
-            self.c.setStrokeColorRGB(0, 0, 0)
-        for tx in (b, b + w):
-            for ty in (b, b + h):
-                dx = -1 if tx == b else 1
-                dy = -1 if ty == b else 1
-                self.c.line(tx + dx * gap, ty, tx + dx * (gap + length), ty)
-                self.c.line(tx, ty + dy * gap, tx, ty + dy * (gap + length))
+
+def paint_page(canvas: Canvas, scene: Scene, index: int, *, cmyk: bool = False,
+               bleed: float = 0.0, pad: float | None = None) -> None:
+    """Draw page ``index`` (0-based) of ``scene``, trim corner at (pad, pad)."""
+    _Painter(canvas, scene, cmyk, bleed, bleed if pad is None else pad).page(
+        scene.pages[index].items
+    )
 
 
-def write_pdf(scene: Scene, target: str | Path | BinaryIO, options: PdfOptions | None = None) -> None:
-    options = options or PdfOptions()
-    media = (scene.width + 2 * options.bleed, scene.height + 2 * options.bleed)
+def page_form(canvas: Canvas, scene: Scene, index: int, *, cmyk: bool = False,
+              bleed: float = 0.0) -> str:
+    """Paint a page once as a form XObject (bounding box: the bleed box, trim corner at
+    (bleed, bleed)); place it with ``canvas.doForm(name)``. Returns the form's name."""
+    name = f"page{index + 1}b{round(bleed * 100)}"
+    if not canvas.hasForm(name):
+        canvas.beginForm(name, 0, 0, scene.width + 2 * bleed, scene.height + 2 * bleed)
+        paint_page(canvas, scene, index, cmyk=cmyk, bleed=bleed)
+        canvas.endForm()
+    return name
+
+
+def crop_marks(canvas: Canvas, x0: float, y0: float, x1: float, y1: float, *, offset: float,
+               length: float, cmyk: bool,
+               edges: tuple[bool, bool, bool, bool] = (True,) * 4) -> None:
+    """Corner marks around the trim rectangle (x0, y0)–(x1, y1) in PDF coordinates.
+
+    Each mark lies on the extension of a trim edge, from ``offset`` to ``offset + length``
+    beyond the trim. ``edges`` (left, bottom, right, top) says which trim edges get marks.
+    """
+    left, bottom, right, top = edges
+    canvas.saveState()
+    canvas.setLineWidth(MARK_WIDTH)
+    set_black_stroke(canvas, cmyk)
+    for x, wanted in ((x0, left), (x1, right)):
+        if wanted:  # vertical marks above and below
+            canvas.line(x, y1 + offset, x, y1 + offset + length)
+            canvas.line(x, y0 - offset, x, y0 - offset - length)
+    for y, wanted in ((y0, bottom), (y1, top)):
+        if wanted:  # horizontal marks left and right
+            canvas.line(x0 - offset, y, x0 - offset - length, y)
+            canvas.line(x1 + offset, y, x1 + offset + length, y)
+    canvas.restoreState()
+
+
+def new_canvas(target: str | Path | BinaryIO, scene: Scene,
+               pagesize: tuple[float, float]) -> Canvas:
+    """A deterministic canvas carrying the scene's document metadata.
+
+    Its initial font is one of the scene's TrueType fonts, so reportlab does not put
+    an unembedded Helvetica into every page's resources."""
+    texts = scene.texts()
+    if texts:
+        initial = font_name(texts[0].font_path, texts[0].font_name)
+    else:
+        from affiches.fonts import find_font
+
+        initial = font_name(find_font("Manrope-Regular"), "Manrope-Regular")
     canvas = Canvas(
         target if not isinstance(target, Path) else str(target),
-        pagesize=media,
+        pagesize=pagesize,
         invariant=True,
         pageCompression=1,
+        initialFontName=initial,
     )
     canvas.setTitle(scene.title)
     canvas.setSubject(scene.subject)
@@ -210,13 +331,25 @@ def write_pdf(scene: Scene, target: str | Path | BinaryIO, options: PdfOptions |
     canvas.setKeywords(scene.keywords)
     canvas.setCreator("affiches — Pas de VSA dans ma ville")
     canvas.setProducer("affiches (reportlab)")
-    painter = _Painter(canvas, scene, options)
-    for page in scene.pages:
-        if options.bleed:
-            b = options.bleed
+    return canvas
+
+
+def write_pdf(scene: Scene, target: str | Path | BinaryIO,
+              options: PdfOptions | None = None) -> None:
+    options = options or PdfOptions()
+    pad, bleed = options.pad, options.bleed
+    media = (scene.width + 2 * pad, scene.height + 2 * pad)
+    canvas = new_canvas(target, scene, media)
+    for index in range(len(scene.pages)):
+        if pad:
             canvas.setCropBox((0, 0, media[0], media[1]))
-            canvas.setBleedBox((0, 0, media[0], media[1]))
-            canvas.setTrimBox((b, b, b + scene.width, b + scene.height))
-        painter.page(page.items)
+            canvas.setBleedBox((pad - bleed, pad - bleed, pad + scene.width + bleed,
+                                pad + scene.height + bleed))
+            canvas.setTrimBox((pad, pad, pad + scene.width, pad + scene.height))
+            canvas.setArtBox((pad, pad, pad + scene.width, pad + scene.height))
+        paint_page(canvas, scene, index, cmyk=options.cmyk, bleed=bleed, pad=pad)
+        if options.crop_marks:
+            crop_marks(canvas, pad, pad, pad + scene.width, pad + scene.height,
+                       offset=options.mark_offset, length=MARK_LENGTH, cmyk=options.cmyk)
         canvas.showPage()
     canvas.save()
