@@ -35,6 +35,7 @@ _URL_END = r"[^\s«»\"<>.,;:!?)'’]"  # a URL does not end with punctuation
 _PROTECTED = re.compile(
     rf"(?:https?|ftp)://(?:[^\s«»\"<>]*{_URL_END})?"
     rf"|www\.[^\s«»\"<>]*{_URL_END}"
+    rf"|[\w-]+(?:\.[\w-]+)+/[^\s«»\"<>]*{_URL_END}"  # bare domain/path (printed short URLs)
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|[#@]\w+"
 )
