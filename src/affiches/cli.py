@@ -136,3 +136,8 @@ def main() -> None:
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("Interrompu.", err=True)
         sys.exit(130)
+
+
+from affiches.cli_lot import lot  # noqa: E402
+
+cli.add_command(lot)

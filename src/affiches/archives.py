@@ -1,0 +1,124 @@
+"""Deliverables made at the end of a batch: ZIP archives and the contact sheet.
+
+Contract:
+- ``zip_folder(root, folder)`` packs ``root/folder/*`` into ``root/archives/folder.zip``
+  and ``zip_batch(root, folders)`` packs every listed folder into ``root/lot.zip``.
+  Archives are deterministic: entries sorted, fixed timestamp (1980-01-01), fixed
+  permissions, PDF/PNG stored (already compressed), text deflated. Each archive is
+  written atomically and rewritten only when its bytes would change.
+- ``contact_sheets(root, folders, names)`` draws the square visuals of the listed
+  folders as a grid of thumbnails with the city's name under each, ``PER_SHEET`` per
+  page, into ``root/planche/planche-001.png``…; folders without a visual are skipped.
+  Returns the paths written. Deterministic too.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from affiches.manifest import write_bytes_atomic
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+STORED_SUFFIXES = {".pdf", ".png", ".zip"}
+COLUMNS = 8
+ROWS = 8
+PER_SHEET = COLUMNS * ROWS
+THUMB = 200
+LABEL = 34
+GAP = 12
+
+
+def _add(archive: zipfile.ZipFile, path: Path, arcname: str) -> None:
+    info = zipfile.ZipInfo(arcname, date_time=FIXED_TIME)
+    info.external_attr = 0o100644 << 16
+    info.create_system = 3
+    stored = path.suffix.lower() in STORED_SUFFIXES
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    archive.writestr(info, path.read_bytes(), compresslevel=None if stored else 9)
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def _write_if_changed(target: Path, data: bytes) -> bool:
+    try:
+        if target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_bytes_atomic(target, data)
+    return True
+
+
+def zip_folder(root: Path, folder: str) -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in _files(root / folder):
+            _add(archive, path, f"{folder}/{path.name}")
+    target = root / "archives" / f"{folder}.zip"
+    _write_if_changed(target, buffer.getvalue())
+    return target
+
+
+def zip_batch(root: Path, folders: Sequence[str], name: str = "lot.zip") -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for folder in sorted(set(folders)):
+            for path in _files(root / folder):
+                _add(archive, path, f"{folder}/{path.name}")
+        for extra in ("manifest.csv",):
+            if (root / extra).is_file():
+                _add(archive, root / extra, extra)
+    target = root / name
+    _write_if_changed(target, buffer.getvalue())
+    return target
+
+
+def contact_sheets(root: Path, folders: Sequence[str], names: Sequence[str]) -> list[Path]:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from affiches.fonts import find_font
+
+    items = []
+    for folder, name in zip(folders, names, strict=True):
+        visuals = sorted((root / folder).glob("*.png"))
+        if visuals:
+            items.append((visuals[0], name))
+    font = ImageFont.truetype(str(find_font("Manrope-Bold")), 15)
+    paths = []
+    for page, start in enumerate(range(0, len(items), PER_SHEET), start=1):
+        chunk = items[start:start + PER_SHEET]
+        rows = (len(chunk) + COLUMNS - 1) // COLUMNS
+        width = COLUMNS * (THUMB + GAP) + GAP
+        height = rows * (THUMB + LABEL + GAP) + GAP
+        sheet = Image.new("RGB", (width, height), (255, 255, 255))
+        draw = ImageDraw.Draw(sheet)
+        for index, (path, name) in enumerate(chunk):
+            x = GAP + (index % COLUMNS) * (THUMB + GAP)
+            y = GAP + (index // COLUMNS) * (THUMB + LABEL + GAP)
+            with Image.open(path) as image:
+                thumb = image.convert("RGB")
+                thumb = thumb.reduce(max(1, thumb.width // THUMB)) if thumb.width > THUMB else thumb
+                thumb = thumb.resize((THUMB, THUMB), Image.Resampling.LANCZOS)
+            sheet.paste(thumb, (x, y))
+            fits = draw.textlength(name, font=font) <= THUMB
+            label = name if fits else _shorten(name, draw, font)
+            draw.text((x + THUMB / 2, y + THUMB + 6), label, font=font, fill=(20, 20, 20),
+                      anchor="mt")
+        buffer = io.BytesIO()
+        sheet.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            buffer, format="PNG", compress_level=6)
+        target = root / "planche" / f"planche-{page:03d}.png"
+        _write_if_changed(target, buffer.getvalue())
+        paths.append(target)
+    return paths
+
+
+def _shorten(name: str, draw, font) -> str:  # type: ignore[no-untyped-def]
+    while name and draw.textlength(name + "…", font=font) > 200:
+        name = name[:-1]
+    return name + "…"

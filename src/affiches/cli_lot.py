@@ -1,0 +1,199 @@
+"""``affiches lot``: the batch command (Click), in French. Thin layer over ``affiches.batch``.
+
+Contract: reads the cities from a CSV file or from ``--departement`` (every commune
+of it, bundled data, ``--population-min``), applies the single-city options to every
+row (a row's own column wins), runs ``run_batch`` with ``--jobs`` workers, shows a
+progress bar with counts and time left on a terminal, plain progress lines otherwise
+(none with ``--silencieux``/``--quiet``), one line per failed row (line number, value,
+reason), and a final summary; on stdout, the paths of the manifest and of the
+archives and contact sheets made. Exit status 1 when any row failed, 130 when
+interrupted (everything finished so far is kept and recorded). Nothing heavy is
+imported before the command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from affiches.cli import CONTEXT, handle_errors
+
+
+class Progress:
+    """Progress on stderr: a redrawn bar on a terminal, a line every few seconds otherwise."""
+
+    def __init__(self, total: int, quiet: bool, tty: bool | None = None):
+        self.total = total
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty() if tty is None else tty
+        self.start = time.monotonic()
+        self.last = self.start
+        self.drawn = False
+
+    def __call__(self, summary: Any, line: int | None, failure: Any) -> None:
+        if failure is not None:
+            self.clear()
+            click.echo(failure.message(), err=True)
+        if self.quiet:
+            return
+        now = time.monotonic()
+        count = summary.done + summary.skipped + summary.failed
+        final = count >= self.total
+        if not final and now - self.last < (0.1 if self.tty else 5.0):
+            return
+        self.last = now
+        self.draw(summary, count, now)
+
+    def eta(self, count: int, now: float) -> str:
+        from affiches.batch import format_duration
+
+        if not count or count >= self.total:
+            return ""
+        elapsed = now - self.start
+        return f" · reste ≈ {format_duration(elapsed / count * (self.total - count))}"
+
+    def draw(self, summary: Any, count: int, now: float) -> None:
+        total = max(self.total, 1)
+        percent = 100 * count // total
+        counts = (f"{count}/{self.total} ({percent} %) · {summary.done} faits · "
+                  f"{summary.skipped} à jour · {summary.failed} échecs{self.eta(count, now)}")
+        if self.tty:
+            width = 24
+            filled = width * count // total
+            bar = "█" * filled + "░" * (width - filled)
+            click.echo(f"\r\033[K{bar} {counts}", err=True, nl=False)
+            self.drawn = True
+        else:
+            click.echo(counts, err=True)
+
+    def clear(self) -> None:
+        if self.drawn:
+            click.echo("\r\033[K", err=True, nl=False)
+            self.drawn = False
+
+
+@click.command(name="lot", context_settings=CONTEXT)
+@click.argument("fichier", required=False,
+                type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("-d", "--departement", metavar="CODE",
+              help="Sans FICHIER : toutes les communes de ce département (ex. 42). Avec FICHIER : "
+                   "département des lignes qui n’en donnent pas.")
+@click.option("--population-min", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Avec --departement seul : communes d’au moins N habitants.")
+@click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True, metavar="LISTE",
+              help="Matériels à produire, séparés par des virgules.")
+@click.option("-o", "--sortie", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True,
+              help="Dossier de sortie (un sous-dossier par ville, manifest.csv à la racine).")
+@click.option("-g", "--gabarit", "gabarits", multiple=True, metavar="MATÉRIEL=NOM",
+              help="Gabarit d’un matériel, par exemple affiche=affiche-a3-sombre.")
+@click.option("--dossier-gabarits", "dossiers_gabarits", multiple=True,
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Dossier de gabarits supplémentaire, consulté avant ceux fournis.")
+@click.option("--url", default=None, metavar="URL",
+              help="Adresse du code QR et du lien (colonne « url » prioritaire).")
+@click.option("--collectif", default="", metavar="NOM",
+              help="Signature par défaut (colonne « collectif » prioritaire).")
+@click.option("--contact", default="", metavar="TEXTE",
+              help="Contact par défaut (colonne « contact » prioritaire).")
+@click.option("--date", "date_", default="", metavar="DATE",
+              help="Date du rassemblement par défaut (colonne « date » prioritaire).")
+@click.option("--heure", default="", metavar="HEURE", help="Heure par défaut (colonne « heure »).")
+@click.option("--lieu", default="", metavar="LIEU", help="Lieu par défaut (colonne « lieu »).")
+@click.option("-f", "--force", is_flag=True, help="Tout refaire, même ce qui est à jour.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processus en parallèle [défaut : processeurs disponibles].")
+@click.option("--encodage", default=None, metavar="NOM",
+              help="Encodage du fichier (détecté sinon : UTF-8 ou Windows-1252).")
+@click.option("--garder-inconnues", is_flag=True,
+              help="Produire aussi les villes absentes de la base, écrites telles quelles.")
+@click.option("--zip", "zip_mode", type=click.Choice(["ville", "lot"]), default=None,
+              help="Archives ZIP : une par ville (archives/VILLE.zip) "
+                   "ou une pour le lot (lot.zip).")
+@click.option("--planche", is_flag=True,
+              help="Planche contact des visuels (planche/planche-001.png…), "
+                   "pour tout vérifier d’un coup d’œil.")
+@click.option("-s", "--silencieux", "--quiet", "quiet", is_flag=True,
+              help="Pas de barre de progression (les erreurs et le bilan restent affichés).")
+@handle_errors
+def lot(fichier: Path | None, departement: str | None, population_min: int, quoi: str,
+        jobs: int | None, encodage: str | None, garder_inconnues: bool, zip_mode: str | None,
+        planche: bool, quiet: bool, **options: Any) -> None:
+    """Les kits de toute une liste de villes (fichier CSV) ou d’un département.
+
+    \b
+    Exemples :
+      affiches lot villes.csv
+      affiches lot --departement 42
+      affiches lot --departement 93 --population-min 20000 --quoi visuel
+
+    Le fichier CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) a une colonne
+    Ville et, au choix : departement, collectif, contact, url, date, heure, lieu ;
+    toute autre colonne est disponible dans les gabarits sous le nom {x_colonne}.
+    Une seconde exécution ne refait que ce qui a changé (voir manifest.csv).
+    """
+    from affiches.batch import BatchSettings, available_cpus, rows_from_departement, run_batch
+    from affiches.errors import AffichesError
+    from affiches.service import build_options, parse_materials
+
+    materials = parse_materials(quoi)
+    if fichier is None and not departement:
+        raise click.UsageError("donnez un FICHIER CSV ou --departement CODE",
+                               click.get_current_context())
+    kit = build_options(materials, **options)
+    settings = BatchSettings(
+        materials=materials, kit=kit, date=options["date_"], heure=options["heure"],
+        lieu=options["lieu"], departement=departement if fichier else None,
+        keep_unknown=garder_inconnues, jobs=jobs or available_cpus(),
+    )
+    if fichier is not None:
+        from affiches.batch import InputRow
+        from affiches.csvinput import read_city_table
+
+        table = read_city_table(fichier, encodage)
+        rows = [InputRow(r.line, r.city, r.values, r.extra, r.unreadable) for r in table.rows]
+        source = f"{fichier} ({table.encoding}, séparateur « {table.delimiter} »)"
+    else:
+        assert departement is not None
+        rows = list(rows_from_departement(departement, population_min))
+        if not rows:
+            raise AffichesError(
+                f"--departement {departement} : aucune commune"
+                + (f" d’au moins {population_min} habitants" if population_min else "")
+                + " ; vérifiez le code (ex. 42, 2A, 974)")
+        source = f"département {departement}"
+    if not quiet:
+        click.echo(f"{len(rows)} lignes lues de {source} ; {settings.jobs} processus.", err=True)
+    progress = Progress(len(rows), quiet)
+    try:
+        summary = run_batch(rows, settings, progress, total=len(rows))
+    except KeyboardInterrupt:
+        progress.clear()
+        click.echo("Interrompu : ce qui est terminé est gardé ; relancez pour continuer.", err=True)
+        sys.exit(130)
+    progress.clear()
+    root = kit.output_dir
+    if zip_mode or planche:
+        from affiches import archives
+
+        folders = sorted(set(summary.folders))
+        if zip_mode == "ville":
+            summary.paths.extend(archives.zip_folder(root, f) for f in folders)
+        elif zip_mode == "lot":
+            summary.paths.append(archives.zip_batch(root, folders))
+        if planche:
+            from affiches.manifest import Manifest
+
+            entries = Manifest.open(root).entries
+            ordered = sorted(folders, key=lambda f: (entries.get(f, {}).get("ligne", 0), f))
+            names = [entries.get(f, {}).get("ville", f) for f in ordered]
+            summary.paths.extend(archives.contact_sheets(root, ordered, names))
+    for path in summary.paths:
+        click.echo(str(path))
+    click.echo(summary.text(), err=True)
+    if summary.failed:
+        sys.exit(1)
