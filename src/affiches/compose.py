@@ -179,6 +179,7 @@ def _compose_qr(block: QRBlock, layout: Layout, variables: Mapping[str, str]) ->
             dark=block.dark,
             light=block.light,
             data=data,
+            block=block.name,
         )
     ]
 

@@ -67,6 +67,7 @@ class QRCode:
     dark: Color
     light: Color
     data: str
+    block: str = ""  # the layout block it comes from (for error messages)
 
     @property
     def module(self) -> float:
