@@ -160,7 +160,7 @@ def plan_tiles(width: float, height: float, sheet: str = "a4", *, margin: float 
     _total, landscape, rows, cols = best
     sw, sh = sheet_size(sheet, landscape)
     cell_w, cell_h = width / cols, height / rows
-    tiles = []
+    tiles: list[Tile] = []
     for row in range(rows):
         for col in range(cols):
             glue_right, glue_bottom = col < cols - 1, row < rows - 1

@@ -26,6 +26,7 @@ from affiches.communes import CityResolution, city_forms, slugify
 from affiches.compose import compose
 from affiches.errors import AffichesError, OutputError
 from affiches.layout import Layout, load_layout
+from affiches.printing import PrintOptions, check_materials, check_printable, file_suffix, mode_for
 from affiches.scene import Scene
 
 DEFAULT_URL = "https://laquadrature.net/pasdevsadansmaville"
@@ -49,6 +50,7 @@ class KitOptions:
     contact: str = ""
     force: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)  # event and batch columns
+    printing: PrintOptions = field(default_factory=PrintOptions)  # print shop / office
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Planned:
     scene: Scene
     path: Path  # final path of the main file
     alt_text_path: Path | None = None
+    print_mode: str = "page"  # see affiches.printing.mode_for
 
 
 @dataclass(frozen=True)
@@ -139,12 +142,23 @@ def plan_kit(
     folder = city_folder(options.output_dir, resolution.name)
     slug = folder.name
     planned = []
+    materials = tuple(materials)
+    chosen = {
+        m: layouts[m] if layouts and m in layouts else layout_for(m, options) for m in materials
+    }
+    if options.printing.any:
+        formats = {m: lay.output_format for m, lay in chosen.items()}
+        check_materials(materials, formats, options.printing)
     for material in materials:
-        layout = layouts[material] if layouts and material in layouts else layout_for(material, options)
+        layout = chosen[material]
         scene = compose(layout, variables)
-        path = folder / f"{layout.name}-{slug}.{layout.output_format}"
+        mode = mode_for(material, layout.output_format, options.printing)
+        if layout.output_format == "pdf":
+            check_printable(scene, layout.name, mode, options.printing)
+        suffix = file_suffix(mode, options.printing) if layout.output_format == "pdf" else ""
+        path = folder / f"{layout.name}-{slug}{suffix}.{layout.output_format}"
         alt = path.with_suffix(".txt") if layout.output_format == "png" and scene.alt_text else None
-        planned.append(Planned(material, layout, scene, path, alt))
+        planned.append(Planned(material, layout, scene, path, alt, mode))
     return planned
 
 
@@ -195,6 +209,10 @@ def write_planned(planned: Sequence[Planned], options: KitOptions) -> list[Writt
             written.append(Written(item.path, "existant"))
         else:
             writer = writer_for(item.layout.output_format)
+            if item.layout.output_format == "pdf" and options.printing.any:
+                from affiches.printing import print_writer
+
+                writer = print_writer(item.print_mode, options.printing)
             try:
                 atomic_write(item.path, lambda stream, it=item: writer(it.scene, stream))
             except OSError as exc:

@@ -20,6 +20,7 @@ Contract:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -210,3 +211,12 @@ def write_print(scene: Scene, target: str | Path | BinaryIO, mode: str,
 
         write_pdf(scene, target, PdfOptions(cmyk=options.cmyk, bleed=options.bleed_mm * MM,
                                             crop_marks=options.crop_marks))
+
+
+def print_writer(mode: str, options: PrintOptions) -> Callable[..., None]:
+    """A ``write(scene, target)`` callable for one print mode (see ``write_print``)."""
+
+    def write(scene: Scene, target: str | Path | BinaryIO) -> None:
+        write_print(scene, target, mode, options)
+
+    return write
