@@ -124,7 +124,8 @@ def test_longest_commune_in_every_builtin_layout(tmp_path: Path) -> None:
 # ------------------------------------------------------------------- packaging
 
 
-def test_data_is_found() -> None:
+def test_data_is_found(in_tmp: Path) -> None:
+    # In an empty working directory (a ./layouts folder there would win, by design).
     assert (assets_dir() / "fonts" / "Manrope-Bold.ttf").is_file()
     assert (assets_dir() / "data" / "communes.sqlite").is_file()
     assert {"affiche-a3.toml", "tract-a5.toml", "visuel-carre.toml"} <= {
