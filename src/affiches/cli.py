@@ -61,6 +61,37 @@ def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def print_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Print shop and office printer options (PDF materials: affiche, tract, kit)."""
+    options = [
+        click.option("--imprimeur", is_flag=True,
+                     help="Fichier pour l’imprimerie : fond perdu de 3 mm, traits de coupe "
+                          "et couleurs CMJN."),
+        click.option("--fond-perdu", type=float, default=None, metavar="MM",
+                     help="Fond perdu autour du format fini, en millimètres (l’usage : 3)."),
+        click.option("--traits-de-coupe", is_flag=True,
+                     help="Traits de coupe aux quatre coins, hors du fond perdu."),
+        click.option("--cmjn", is_flag=True,
+                     help="Couleurs en CMJN ; le noir (textes, code QR) s’imprime en noir seul."),
+        click.option("--tuiles", is_flag=True,
+                     help="Affiche à 100 % découpée en feuilles à assembler (marges de "
+                          "collage, repères, numéros)."),
+        click.option("--feuille", type=click.Choice(["a4", "a3"], case_sensitive=False),
+                     default=None, help="Papier des --tuiles [défaut : a4]."),
+        click.option("--a4", is_flag=True,
+                     help="Chaque page réduite pour tenir sur une feuille A4."),
+        click.option("--imposer", is_flag=True,
+                     help="Plusieurs tracts par feuille A4 (2 A5 ou 4 A6), avec traits "
+                          "de coupe."),
+        click.option("--recto-verso", type=click.Choice(["long", "court"]), default=None,
+                     help="Pour --imposer : l’imprimante retourne la feuille sur le bord long "
+                          "(réglage habituel) ou court [défaut : long]."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -105,6 +136,7 @@ def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:
 @click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True,
               metavar="LISTE", help="Matériels à produire, séparés par des virgules.")
 @shared_options
+@print_options
 @handle_errors
 def kit(ville: str, quoi: str, **options: Any) -> None:
     """Le kit complet d’une ville : affiche A3, tract A5 et visuel carré.
@@ -116,18 +148,20 @@ def kit(ville: str, quoi: str, **options: Any) -> None:
     _run(ville, parse_materials(quoi), **options)
 
 
-def _single(material: str, summary: str) -> None:
-    @cli.command(name=material, context_settings=CONTEXT, help=summary)
-    @click.argument("ville")
-    @shared_options
-    @handle_errors
+def _single(material: str, summary: str, printable: bool = True) -> None:
     def command(ville: str, **options: Any) -> None:
         _run(ville, (material,), **options)
+
+    command = handle_errors(command)
+    if printable:
+        command = print_options(command)
+    command = click.argument("ville")(shared_options(command))
+    cli.command(name=material, context_settings=CONTEXT, help=summary)(command)
 
 
 _single("affiche", "L’affiche A3 (PDF) d’une ville.")
 _single("tract", "Le tract A5 recto verso avec code QR (PDF) d’une ville.")
-_single("visuel", "Le visuel carré 1080 × 1080 (PNG) et son texte alternatif.")
+_single("visuel", "Le visuel carré 1080 × 1080 (PNG) et son texte alternatif.", printable=False)
 
 
 def main() -> None:

@@ -15,6 +15,12 @@ from pathlib import Path
 
 from affiches.errors import AffichesError
 from affiches.kit import DEFAULT_URL, KIT, MATERIAL_LAYOUTS, KitOptions, OptionError, make_kit
+from affiches.printing import PRINT_SHOP_BLEED_MM, PrintOptions
+
+PRINT_OPTION_NAMES = (
+    "imprimeur", "fond_perdu", "traits_de_coupe", "cmjn", "tuiles", "feuille", "a4", "imposer",
+    "recto_verso",
+)
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,42 @@ def parse_layout_choices(values: Sequence[str], materials: Sequence[str]) -> dic
     return chosen
 
 
+def build_print_options(*, imprimeur: bool = False, fond_perdu: float | None = None,
+                        traits_de_coupe: bool = False, cmjn: bool = False, tuiles: bool = False,
+                        feuille: str | None = None, a4: bool = False, imposer: bool = False,
+                        recto_verso: str | None = None) -> PrintOptions:
+    """The print options of the command line (``--imprimeur`` = 3 mm, marks, CMYK)."""
+    if feuille is not None and not tuiles:
+        raise OptionError(
+            "--feuille choisit le papier des --tuiles ; ajoutez --tuiles ou retirez-la"
+        )
+    if recto_verso is not None and not imposer:
+        raise OptionError(
+            "--recto-verso règle l’ordre des pages de --imposer ; ajoutez --imposer ou retirez-la"
+        )
+    default_bleed = PRINT_SHOP_BLEED_MM if imprimeur else 0.0
+    bleed = fond_perdu if fond_perdu is not None else default_bleed
+    return PrintOptions(
+        bleed_mm=bleed,
+        crop_marks=traits_de_coupe or imprimeur,
+        cmyk=cmjn or imprimeur,
+        tiles=tuiles,
+        tile_sheet=(feuille or "a4").lower(),
+        fit_a4=a4,
+        impose=imposer,
+        duplex=recto_verso or "long",
+    ).checked()
+
+
 def build_options(materials: Sequence[str], *, sortie: Path, gabarits: Sequence[str] = (),
                   dossiers_gabarits: Sequence[Path] = (), url: str | None = None,
                   collectif: str = "", contact: str = "", date_: str = "", heure: str = "",
-                  lieu: str = "", force: bool = False, **_ignored: object) -> KitOptions:
+                  lieu: str = "", force: bool = False, **others: object) -> KitOptions:
     from affiches.events import event_variables
+
+    printing = build_print_options(**{  # type: ignore[arg-type]
+        key: value for key, value in others.items() if key in PRINT_OPTION_NAMES
+    })
 
     return KitOptions(
         output_dir=sortie,
@@ -69,6 +106,7 @@ def build_options(materials: Sequence[str], *, sortie: Path, gabarits: Sequence[
         contact=contact,
         force=force,
         extra=event_variables(date_, heure, lieu),
+        printing=printing,
     )
 
 
