@@ -93,10 +93,9 @@ def test_trailing_newline_is_trimmed_not_refused(in_tmp: Path, runner: CliRunner
         (["--url", "javascript:alert(1)"],
          "Erreur : --url : « javascript:alert(1) » n’est pas une adresse web ; donnez une adresse "
          "complète, par exemple https://laquadrature.net/pasdevsadansmaville"),
-        (["-g", "affiche=affiche-a4"],
-         "Erreur : gabarit inconnu : « affiche-a4 » ; vouliez-vous dire « affiche-a3 » ? "
-         "(gabarits disponibles : affiche-a3, tract-a5, visuel-carre ; voir « affiches gabarits "
-         "liste »)"),
+        (["-g", "visuel=visuel-carree"],
+         "Erreur : gabarit inconnu : « visuel-carree » ; vouliez-vous dire « visuel-carre » ? "
+         "(gabarits disponibles : {available} ; voir « affiches gabarits liste »)"),
         (["-g", "affiche-a3"],
          "Erreur : --gabarit « affiche-a3 » : pour un kit, précisez le matériel, par exemple "
          "affiche=affiche-a3"),
@@ -113,8 +112,11 @@ def test_trailing_newline_is_trimmed_not_refused(in_tmp: Path, runner: CliRunner
     ],
 )
 def test_bad_options(in_tmp: Path, runner: CliRunner, args: list[str], stderr: str) -> None:
+    from affiches.layout import available_layouts
+
     result = runner.invoke(cli, ["kit", "Lyon", *args, "-o", "sortie"])
-    assert_clean_failure(result, stderr)
+    available = ", ".join(sorted(available_layouts()))
+    assert_clean_failure(result, stderr.replace("{available}", available))
 
 
 def test_unknown_layout_for_single_material(in_tmp: Path, runner: CliRunner) -> None:
