@@ -85,6 +85,7 @@ class FontMetrics:
     glyph_bottoms: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMin
     _char_widths: dict[str, int] = field(default_factory=dict, repr=False)
     _text_widths: dict[str, int] = field(default_factory=dict, repr=False)
+    _pair_kerns: dict[str, int] = field(default_factory=dict, repr=False)  # "AV" -> kerning
 
     @staticmethod
     def load(path: Path | str) -> FontMetrics:
@@ -188,13 +189,23 @@ class FontMetrics:
         return total
 
     def _measure(self, text: str) -> int:
-        total = 0
-        previous = ""
-        for ch in text:
-            total += self.char_width(ch)
-            if previous and self.kerning:
-                total += self.kern(previous, ch)
-            previous = ch
+        # Sums in C over per-character and per-pair tables filled on first sight.
+        widths = self._char_widths
+        try:
+            total = sum(map(widths.__getitem__, text))
+        except KeyError:
+            for ch in set(text):
+                self.char_width(ch)
+            total = sum(map(widths.__getitem__, text))
+        if self.kerning and len(text) > 1:
+            pairs = self._pair_kerns
+            try:
+                total += sum(map(pairs.__getitem__, map(str.__add__, text, text[1:])))
+            except KeyError:
+                for pair in set(map(str.__add__, text, text[1:])):
+                    if pair not in pairs:
+                        pairs[pair] = self.kern(pair[0], pair[1])
+                total += sum(map(pairs.__getitem__, map(str.__add__, text, text[1:])))
         return total
 
     def width(self, text: str, size: float) -> float:
