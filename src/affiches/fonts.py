@@ -18,8 +18,9 @@ Contract:
   Either way the answers are identical.
 - ``font_digest(path)`` is the SHA-256 of a font file (cached per process): the
   font's "version" as batch manifests record it.
-- Text widths are memoised per font (bounded), so repeated measures of the same
-  strings (a batch's constant texts) cost a dictionary lookup.
+- Text widths, ink extents, kerned chunks and positions are memoised per font
+  (bounded: each table is emptied when it holds ``_WIDTH_CACHE_MAX`` strings), so
+  repeated measures of the same strings (a batch's constant texts) cost a lookup.
 """
 
 from __future__ import annotations
@@ -50,7 +51,15 @@ def bundled_fonts_dir() -> Path:
 
 
 def find_font(reference: str, search_dirs: Sequence[Path] = ()) -> Path:
-    """Return the font file a layout names, or raise LayoutError naming what was tried."""
+    """Return the font file a layout names, or raise LayoutError naming what was tried.
+
+    Answers are remembered for the process (compose asks for every text block).
+    """
+    return _find_font(reference, tuple(Path(folder) for folder in search_dirs))
+
+
+@lru_cache(maxsize=256)
+def _find_font(reference: str, search_dirs: tuple[Path, ...]) -> Path:
     candidates: list[Path] = []
     ref = Path(reference)
     names = [reference] if ref.suffix.lower() in FONT_SUFFIXES else [reference + ".ttf"]
@@ -86,6 +95,9 @@ class FontMetrics:
     _char_widths: dict[str, int] = field(default_factory=dict, repr=False)
     _text_widths: dict[str, int] = field(default_factory=dict, repr=False)
     _pair_kerns: dict[str, int] = field(default_factory=dict, repr=False)  # "AV" -> kerning
+    _ink_extents: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _chunks: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict, repr=False)
+    _positions: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     @staticmethod
     def load(path: Path | str) -> FontMetrics:
@@ -118,6 +130,13 @@ class FontMetrics:
         return width
 
     def kern(self, left: str, right: str) -> int:
+        pair = left + right
+        value = self._pair_kerns.get(pair)
+        if value is None:
+            value = self._pair_kerns[pair] = self._kern_lookup(left, right)
+        return value
+
+    def _kern_lookup(self, left: str, right: str) -> int:
         if not self.kerning:
             return 0
         gl = self.cmap.get(ord(left))
@@ -132,6 +151,14 @@ class FontMetrics:
         Writers draw each chunk at its offset, so the page shows exactly the kerning
         that was measured, whatever the backend's own text engine does.
         """
+        cached = self._chunks.get(text)
+        if cached is None:
+            if len(self._chunks) >= _WIDTH_CACHE_MAX:
+                self._chunks.clear()
+            cached = self._chunks[text] = tuple(self._split_chunks(text))
+        return list(cached)
+
+    def _split_chunks(self, text: str) -> list[tuple[int, str]]:
         out: list[tuple[int, str]] = []
         start_x = 0
         x = 0
@@ -154,6 +181,14 @@ class FontMetrics:
 
     def ink_extent(self, text: str) -> tuple[int, int]:
         """(highest yMax, lowest yMin) of the glyphs of ``text``, font units; (0, 0) if blank."""
+        cached = self._ink_extents.get(text)
+        if cached is None:
+            if len(self._ink_extents) >= _WIDTH_CACHE_MAX:
+                self._ink_extents.clear()
+            cached = self._ink_extents[text] = self._ink(text)
+        return cached
+
+    def _ink(self, text: str) -> tuple[int, int]:
         top = 0
         bottom = 0
         for ch in text:
@@ -166,6 +201,14 @@ class FontMetrics:
 
     def positions(self, text: str) -> list[int]:
         """x offset of each character of ``text`` in font units, kerning applied."""
+        cached = self._positions.get(text)
+        if cached is None:
+            if len(self._positions) >= _WIDTH_CACHE_MAX:
+                self._positions.clear()
+            cached = self._positions[text] = tuple(self._offsets(text))
+        return list(cached)
+
+    def _offsets(self, text: str) -> list[int]:
         out: list[int] = []
         x = 0
         previous = ""
@@ -203,8 +246,7 @@ class FontMetrics:
                 total += sum(map(pairs.__getitem__, map(str.__add__, text, text[1:])))
             except KeyError:
                 for pair in set(map(str.__add__, text, text[1:])):
-                    if pair not in pairs:
-                        pairs[pair] = self.kern(pair[0], pair[1])
+                    self.kern(pair[0], pair[1])
                 total += sum(map(pairs.__getitem__, map(str.__add__, text, text[1:])))
         return total
 
