@@ -183,10 +183,12 @@ def _check_qr(item: QRCode, scale: float, layout_name: str, mode: str) -> None:
     if module_mm + 1e-9 < MIN_QR_MODULE_MM:
         modules = len(item.matrix) + 2 * item.quiet_zone
         minimum_mm = modules * MIN_QR_MODULE_MM
-        at = "" if scale == 1 else f" réduit à {round(scale * 100)} % ({mode})"
+        why = {"a4": " pour tenir sur une A4", "imposer": " pour l’imposition"}.get(mode, "")
+        at = "" if scale == 1 else f" une fois réduit à {round(scale * 100)} %{why}"
+        data = item.data if len(item.data) <= 60 else item.data[:59] + "…"
         raise PrintError(
-            f"{where} : code QR{at} de {_fr(item.size * scale / MM)} mm, modules de "
-            f"{_fr(module_mm, 2)} mm ; pour « {item.data[:40]} » ({modules} modules), il faut "
+            f"{where} : code QR de {_fr(item.size * scale / MM)} mm{at}, modules de "
+            f"{_fr(module_mm, 2)} mm ; pour « {data} » ({modules} modules), il faut "
             f"au moins {_fr(minimum_mm)} mm de côté une fois imprimé, soit "
             f"{_fr(minimum_mm / scale)} mm dans le gabarit : agrandissez sa boîte"
         )
