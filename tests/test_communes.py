@@ -224,7 +224,7 @@ def test_validation_errors(typed: str, message: str) -> None:
 
 def test_validation_normalizes() -> None:
     decomposed = "Saint-E\u0301tienne"
-    assert validate_city_input(f"  {decomposed}\n") == "Saint-Étienne"
+    assert validate_city_input(f"  {decomposed}  ") == "Saint-Étienne"
     assert validate_city_input("Tassin   la Demi-Lune") == "Tassin la Demi-Lune"
     assert validate_city_input("A" * 80) == "A" * 80
 
@@ -409,13 +409,15 @@ def test_database_is_read_only() -> None:
         conn.execute("DELETE FROM communes_data")
 
 
-def test_resources_locate_checkout_dirs() -> None:
-    assert assets_dir() == REPO / "assets"
-    assert data_path() == REPO / "assets" / "data" / "communes.sqlite"
+def test_resources_locate_package_or_checkout_dirs() -> None:
+    import affiches
+
+    installed = Path(affiches.__file__).resolve().parent
+    assert assets_dir() in (REPO / "assets", installed / "assets")
+    assert builtin_layouts_dir() in (REPO / "layouts", installed / "layouts")
+    assert data_path() == assets_dir() / "data" / "communes.sqlite"
     assert data_path().stat().st_size < 4 * 1024 * 1024
-    assert (REPO / "assets" / "data" / "SOURCES.md").read_text("utf-8").count("Licence Ouverte")
-    if (REPO / "layouts").is_dir():
-        assert builtin_layouts_dir() == REPO / "layouts"
+    assert (assets_dir() / "data" / "SOURCES.md").read_text("utf-8").count("Licence Ouverte")
 
 
 def test_lookup_does_not_read_all_rows() -> None:

@@ -157,14 +157,22 @@ def normalize_key(text: str) -> str:
 # ------------------------------------------------------------------- validation
 
 
+# Punctuation a place name may contain (hyphens, apostrophes and their look-alikes,
+# parentheses for "Châtillon (92)", dots for "St.", slashes and ampersands in local
+# names); any other symbol or punctuation is refused rather than silently dropped.
+_NAME_PUNCTUATION = frozenset("-‐_'’ʼ`´().,/&")
+
+
 def validate_city_input(typed: str) -> str:
     """Return ``typed`` trimmed, NFC-normalized and with single spaces, or raise."""
-    text = unicodedata.normalize("NFC", typed).strip()
-    if not text:
+    text = unicodedata.normalize("NFC", typed)
+    if not text.strip():
         raise CityNameError(
             "Le nom de ville est vide : indiquez une commune, par exemple « Saint-Étienne »."
         )
     for char in text:
+        if char == " ":
+            continue
         category = unicodedata.category(char)
         if category in ("Cc", "Cf", "Cs", "Co"):
             kind = "de contrôle" if category == "Cc" else "invisible ou non imprimable"
@@ -183,6 +191,13 @@ def validate_city_input(typed: str) -> str:
             f"Le nom de ville « {text} » ne contient aucune lettre : indiquez le nom "
             "d’une commune, par exemple « Saint-Étienne »."
         )
+    for char in text:
+        category = unicodedata.category(char)
+        if char not in _NAME_PUNCTUATION and category[0] in "SP":
+            raise CityNameError(
+                f"Le nom de ville contient le caractère « {char} » (U+{ord(char):04X}), qui "
+                "n’a pas sa place dans un nom de commune : retirez-le."
+            )
     return text
 
 
