@@ -284,3 +284,41 @@ def test_event_line_replaces_a_block_only_when_given(layout_name: str, event_blo
     assert replaced_block not in event_texts
     printed = " ".join(t.text for t in with_event.texts() if t.block == event_block)
     assert "samedi 16" in printed.replace("\u00a0", " ")
+
+
+def test_kill_minus_9_half_way_then_rerun_gives_the_same_files(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from affiches.communes import iter_communes
+
+    communes = list(iter_communes("42"))[:24]
+    csv_path = tmp_path / "villes.csv"
+    csv_path.write_bytes(("Ville;Departement\r\n" + "".join(
+        f"{c.nom};{c.departement}\r\n" for c in communes)).encode("cp1252"))
+    reference = tmp_path / "ref"
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "affiches", "lot", str(csv_path), "-q", "visuel", "--quiet"]
+    subprocess.run([*command, "-o", str(reference), "-j", "1"], check=True, capture_output=True)
+    process = subprocess.Popen([*command, "-o", str(out), "-j", "2"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    journal = out / ".manifest.journal"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if journal.is_file() and journal.read_text(encoding="utf-8").count("\n") >= 5:
+            break
+        time.sleep(0.01)
+    killed = process.poll() is None
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    time.sleep(0.3)  # the workers die with their parent
+    made = checksums(reference)
+    visible = checksums(out)
+    assert killed and 0 < len(visible) < len(made)
+    assert all(made[name] == digest for name, digest in visible.items())  # only complete files
+    subprocess.run([*command, "-o", str(out), "-j", "2"], check=True, capture_output=True)
+    assert checksums(out) == made
+    assert not list(out.rglob("*.part"))

@@ -314,6 +314,7 @@ def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+        _die_with_parent()
     from affiches.compose import block_metrics
     from affiches.layout import TextBlock
     from affiches.qr import qr_matrix
@@ -329,6 +330,26 @@ def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
         qr_matrix(settings.kit.url)
     _WORKER["layouts"] = layouts
     _WORKER["root"] = settings.kit.output_dir
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker is killed when the batch process dies (``kill -9``): no orphans.
+
+    Whatever a killed worker was writing stays a hidden ``.part`` file, removed by the
+    next run.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - exotic libc
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def make_task(task: Task) -> TaskResult:
