@@ -9,7 +9,8 @@ Contract:
 - ``contact_sheets(root, folders, names)`` draws the square visuals of the listed
   folders as a grid of thumbnails with the city's name under each, ``PER_SHEET`` per
   page, into ``root/planche/planche-001.png``…; folders without a visual are skipped.
-  Returns the paths written. Deterministic too.
+  Pages left by an earlier, longer batch are removed. Returns the paths written.
+  Deterministic too.
 """
 
 from __future__ import annotations
@@ -115,6 +116,9 @@ def contact_sheets(root: Path, folders: Sequence[str], names: Sequence[str]) -> 
         target = root / "planche" / f"planche-{page:03d}.png"
         _write_if_changed(target, buffer.getvalue())
         paths.append(target)
+    for stale in sorted((root / "planche").glob("planche-*.png")):
+        if stale not in paths:  # pages of an earlier, longer batch
+            stale.unlink()
     return paths
 
 

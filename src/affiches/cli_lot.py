@@ -95,15 +95,15 @@ class Progress:
               type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Dossier de gabarits supplémentaire, consulté avant ceux fournis.")
 @click.option("--url", default=None, metavar="URL",
-              help="Adresse du code QR et du lien (colonne « url » prioritaire).")
+              help="Adresse du code QR et du lien (colonne « url » prioritaire).")
 @click.option("--collectif", default="", metavar="NOM",
-              help="Signature par défaut (colonne « collectif » prioritaire).")
+              help="Signature par défaut (colonne « collectif » prioritaire).")
 @click.option("--contact", default="", metavar="TEXTE",
-              help="Contact par défaut (colonne « contact » prioritaire).")
+              help="Contact par défaut (colonne « contact » prioritaire).")
 @click.option("--date", "date_", default="", metavar="DATE",
-              help="Date du rassemblement par défaut (colonne « date » prioritaire).")
-@click.option("--heure", default="", metavar="HEURE", help="Heure par défaut (colonne « heure »).")
-@click.option("--lieu", default="", metavar="LIEU", help="Lieu par défaut (colonne « lieu »).")
+              help="Date du rassemblement par défaut (colonne « date » prioritaire).")
+@click.option("--heure", default="", metavar="HEURE", help="Heure par défaut (colonne « heure »).")
+@click.option("--lieu", default="", metavar="LIEU", help="Lieu par défaut (colonne « lieu »).")
 @click.option("-f", "--force", is_flag=True, help="Tout refaire, même ce qui est à jour.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processus en parallèle [défaut : processeurs disponibles].")
@@ -131,7 +131,7 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
       affiches lot --departement 42
       affiches lot --departement 93 --population-min 20000 --quoi visuel
 
-    Le fichier CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) a une colonne
+    Le fichier CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) a une colonne
     Ville et, au choix : departement, collectif, contact, url, date, heure, lieu ;
     toute autre colonne est disponible dans les gabarits sous le nom {x_colonne}.
     Une seconde exécution ne refait que ce qui a changé (voir manifest.csv).
