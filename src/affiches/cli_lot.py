@@ -59,8 +59,11 @@ class Progress:
     def draw(self, summary: Any, count: int, now: float) -> None:
         total = max(self.total, 1)
         percent = 100 * count // total
-        counts = (f"{count}/{self.total} ({percent} %) · {summary.done} faits · "
-                  f"{summary.skipped} à jour · {summary.failed} échecs{self.eta(count, now)}")
+        def n(value: int, word: str) -> str:
+            return f"{value} {word}{'s' if value > 1 else ''}"
+
+        counts = (f"{count}/{self.total} ({percent} %) · {n(summary.done, 'fait')} · "
+                  f"{summary.skipped} à jour · {n(summary.failed, 'échec')}{self.eta(count, now)}")
         if self.tty:
             width = 24
             filled = width * count // total
