@@ -67,6 +67,11 @@ def block_text(block: TextBlock, variables: Mapping[str, str], layout_name: str)
     return text.upper() if block.uppercase else text
 
 
+def _decimal(value: float, digits: int) -> str:
+    """A number written the French way (decimal comma)."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
 def _short(text: str, limit: int = 60) -> str:
     flat = text.replace("\n", " ")
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -165,7 +170,8 @@ def _compose_qr(block: QRBlock, layout: Layout, variables: Mapping[str, str]) ->
         minimum_mm = modules * MIN_QR_MODULE_PRINT_PT / MM
         raise LayoutError(
             f"gabarit {layout.name}, bloc « {block.name} » : code QR trop petit pour « {_short(data, 40)} » "
-            f"({modules} modules de {module / MM:.2f} mm) ; il faut au moins {minimum_mm:.1f} mm de côté"
+            f"({modules} modules de {_decimal(module / MM, 2)} mm) ; il faut au moins "
+            f"{_decimal(minimum_mm, 1)} mm de côté"
         )
     x = box.x + (box.width - side) / 2
     y = box.y + (box.height - side) / 2
