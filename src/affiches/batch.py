@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from affiches import __version__
-from affiches.errors import AffichesError
+from affiches.errors import AffichesError, OutputError
 from affiches.kit import KIT, MATERIAL_LAYOUTS, KitOptions, template_variables
 from affiches.manifest import Manifest, file_record, is_current, write_bytes_atomic
 
@@ -442,9 +442,15 @@ def run_batch(
     """Make every row's kit; see the module contract."""
     start = time.perf_counter()
     root = settings.kit.output_dir
-    root.mkdir(parents=True, exist_ok=True)
-    clean_stale_parts(root)
-    manifest = Manifest.open(root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        clean_stale_parts(root)
+        manifest = Manifest.open(root)
+    except OSError as exc:
+        raise OutputError(
+            f"dossier de sortie {root} inutilisable ({exc.strerror}) ; "
+            "choisissez-en un autre avec -o"
+        ) from None
     for key in [k for k, e in manifest.entries.items() if not e.get("materiels")]:
         del manifest.entries[key]  # failures of an earlier run are re-checked now
     layouts = load_layouts(settings)  # a bad layout or option stops here, nothing written
@@ -490,8 +496,9 @@ def run_batch(
                 summary.skipped += 1
                 summary.folders.append(outcome.folder)
                 entry = manifest.get(outcome.folder)
-                if entry and entry.get("statut") != "fait":
-                    manifest.record({**entry, "statut": "fait", "message": ""})
+                if entry and (entry.get("statut"), entry.get("ligne")) != ("fait", outcome.line):
+                    manifest.record({**entry, "statut": "fait", "message": "",
+                                     "ligne": outcome.line})
                 notify(summary, outcome.line, None)
             elif outcome is not None:
                 yield outcome
@@ -527,6 +534,7 @@ def _run_pool(tasks: Iterator[Task], settings: BatchSettings, jobs: int,
               finish: Callable[[TaskResult], None]) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform == "linux"
@@ -548,6 +556,11 @@ def _run_pool(tasks: Iterator[Task], settings: BatchSettings, jobs: int,
                 for future in done:
                     for result in future.result():
                         finish(result)
+        except BrokenProcessPool:
+            raise AffichesError(
+                "un processus de travail s’est arrêté brutalement (mémoire ?) ; relancez la "
+                "commande : ce qui est terminé est gardé, le reste sera fait"
+            ) from None
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
