@@ -322,3 +322,16 @@ def test_kill_minus_9_half_way_then_rerun_gives_the_same_files(tmp_path: Path) -
     subprocess.run([*command, "-o", str(out), "-j", "2"], check=True, capture_output=True)
     assert checksums(out) == made
     assert not list(out.rglob("*.part"))
+
+
+def test_text_that_cannot_fit_fails_only_its_row(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    long_name = "Collectif " + " ".join(["Technopolice"] * 14)
+    data = [InputRow(2, "Lyon", {"collectif": long_name}), InputRow(3, "Le Mans")]
+    summary = run_batch(data, settings_for(out, ("affiche",)))
+    assert (summary.done, summary.failed) == (1, 1)
+    failure = summary.failures[0]
+    assert failure.line == 2 and failure.value == "Lyon"
+    assert "ne tient pas" in failure.reason
+    assert not (out / "lyon" / "affiche-a3-lyon.pdf").exists()
+    assert (out / "le-mans" / "affiche-a3-le-mans.pdf").is_file()
