@@ -175,3 +175,7 @@ def main() -> None:
 from affiches.cli_lot import lot  # noqa: E402
 
 cli.add_command(lot)
+
+from affiches.cli_gabarits import gabarits  # noqa: E402
+
+cli.add_command(gabarits)

@@ -29,7 +29,7 @@ import os
 import re
 import string
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -605,8 +605,18 @@ def load_layout(name_or_path: str | Path, extra_dirs: Sequence[Path | str] = ())
     return layout
 
 
-def check_file(path: Path | str, extra_dirs: Sequence[Path | str] = (), design: bool = True) -> list[Problem]:
-    """Every problem of a layout file (structural, then design), in file order."""
+def check_file(
+    path: Path | str,
+    extra_dirs: Sequence[Path | str] = (),
+    design: bool = True,
+    extra_checks: Sequence[Callable[[Layout], list[tuple[tuple[Any, ...], str]]]] = (),
+) -> list[Problem]:
+    """Every problem of a layout file, in file order.
+
+    Structural problems first; when there are none, the design checks and then each of
+    ``extra_checks`` (a function of the layout returning ``(key path, message)`` pairs,
+    key paths as ``("blocs", index, "clé")``), each located at its file and line.
+    """
     path = Path(path)
     if not path.is_file():
         return [Problem(path, 1, "fichier", "fichier inexistant")]
@@ -616,10 +626,33 @@ def check_file(path: Path | str, extra_dirs: Sequence[Path | str] = (), design: 
         return [exc.problem]
     collector = _Collector(origins)
     layout = _build(data, path.resolve(), collector, origins.files)
-    if design and not collector.items:
+    structural = bool(collector.items)
+    if design and not structural:
         for keypath, message in design_problems(layout):
             collector.add(keypath, message)
+    if not structural:
+        for check in extra_checks:
+            for keypath, message in check(layout):
+                collector.add(keypath, message)
     return _relative(collector.problems(), path)
+
+
+def block_location(
+    path: Path | str, extra_dirs: Sequence[Path | str], block_name: str, key: str
+) -> tuple[Path, int, str]:
+    """File, line and display key of a block's key (``blocs.NOM.clé``), after inheritance."""
+    given = Path(path)
+    display = f"blocs.{block_name}.{key}"
+    try:
+        data, origins = _merge(given.resolve(), extra_dirs)
+    except _ParseFailure:
+        return given, 1, display
+    blocks = data.get("blocs", [])
+    for number, raw in enumerate(blocks if isinstance(blocks, list) else []):
+        if isinstance(raw, Mapping) and raw.get("nom") == block_name:
+            file, line = origins.locate(("blocs", number, key))
+            return (given if file == given.resolve() else file), line, display
+    return given, 1, display
 
 
 def _relative(problems: list[Problem], given: Path) -> list[Problem]:
