@@ -1174,7 +1174,8 @@ def backgrounds_behind(layout: Layout, block: Block) -> list[tuple[Color, str]] 
     """Colours that may show behind ``block``'s box, with where each comes from.
 
     Filled rectangles and ellipses drawn before the block on its page count; one that
-    covers the whole box (and is always drawn) hides what is below it. ``None`` when
+    covers the whole box (and is drawn whenever the block is: no ``si``, or the same
+    one) hides what is below it. ``None`` when
     an image lies behind: its colours are unknown.
     """
     visible: list[tuple[Color, str]] = [(layout.background, "fond de page")]
@@ -1198,7 +1199,8 @@ def backgrounds_behind(layout: Layout, block: Block) -> list[tuple[Color, str]] 
         if not touches:
             continue
         entry = (other.fill, f"bloc « {other.name} »")
-        if covers and not other.condition:
+        # A shape shown under the same condition as the block is there whenever it is.
+        if covers and other.condition in ("", block.condition):
             visible = [entry]
         elif all(c.rgb != other.fill.rgb for c, _ in visible):
             visible.append(entry)
