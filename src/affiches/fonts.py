@@ -101,16 +101,13 @@ class FontMetrics:
 
     @staticmethod
     def load(path: Path | str) -> FontMetrics:
-        return _load_metrics(str(Path(path).resolve()))
+        return _load_by_name(str(path))
 
     def missing_chars(self, text: str) -> list[str]:
         """Characters of ``text`` that this font has no glyph for (in order, unique)."""
-        seen: list[str] = []
-        for ch in text:
-            if ch in _LAYOUT_CHARS or ord(ch) in self.cmap or ch in seen:
-                continue
-            seen.append(ch)
-        return seen
+        cmap = self.cmap
+        return [ch for ch in dict.fromkeys(text)
+                if ch not in _LAYOUT_CHARS and ord(ch) not in cmap]
 
     def check_coverage(self, text: str, where: str) -> None:
         missing = self.missing_chars(text)
@@ -262,6 +259,11 @@ def font_digest(path: Path | str) -> str:
 
 def metrics_cache_path(font_path: Path | str) -> Path:
     return Path(font_path).with_suffix(METRICS_SUFFIX)
+
+
+@lru_cache(maxsize=256)
+def _load_by_name(path: str) -> FontMetrics:
+    return _load_metrics(str(Path(path).resolve()))  # resolve() stats every folder: once
 
 
 @lru_cache(maxsize=64)
