@@ -276,6 +276,8 @@ def main() -> None:
                         help=f"among {', '.join(SECTIONS)} (default: all but full)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--memory-rows", default="1000,10000",
+                        help="row counts of the memory section (default: 1000,10000)")
     args = parser.parse_args()
     args.sections = args.sections or [s for s in SECTIONS if s != "full"]
     unknown = set(args.sections) - set(SECTIONS)
@@ -297,7 +299,8 @@ def main() -> None:
             elif section == "parallel":
                 results[section] = bench_parallel(args.runs, work)
             elif section == "memory":
-                results[section] = bench_memory(work)
+                counts = tuple(int(n) for n in args.memory_rows.split(","))
+                results[section] = bench_memory(work, counts)
             elif section == "full":
                 results[section] = bench_full(work)
             print(f"## {section} ({time.perf_counter() - start:.0f} s)", file=sys.stderr)
