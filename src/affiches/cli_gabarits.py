@@ -154,7 +154,7 @@ def _fit_report(paths: Sequence[Path], dossiers: Sequence[Path], examples: int,
     report = fit_report(layouts, workers=workers)
     shown = with_examples(report, examples)
     failures = 0
-    for path, layout in zip(paths, layouts):
+    for path, layout in zip(paths, layouts, strict=True):
         all_of = report.failures_of(layout.name)
         failures += len(all_of)
         blocks = [b for name, b in report.blocks if name == layout.name]

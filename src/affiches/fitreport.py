@@ -284,12 +284,22 @@ def fit_report(
     commune_list = sorted(communes, key=lambda c: (c.nom, c.code_insee))
     base = {**SAMPLE_EXTRA, **(extra or {})}
     report = FitReport(layouts=list(layouts), communes=len(commune_list))
+    # Blocks that differ only by colour (variants) give the same texts and answers:
+    # each distinct (template, case, condition, geometry) is checked once.
     specs: list[Spec] = []
+    users: list[list[tuple[Layout, TextBlock]]] = []
+    seen_specs: dict[tuple[str, bool, str, Geometry], int] = {}
     for layout in layouts:
         for block in layout.blocks:
             if isinstance(block, TextBlock) and depends_on_city(block):
                 metrics = block_metrics(block, layout)
-                specs.append((layout, block, _geometry(block, layout, metrics)))
+                geometry = _geometry(block, layout, metrics)
+                key = (block.template, block.uppercase, block.condition, geometry)
+                if key not in seen_specs:
+                    seen_specs[key] = len(specs)
+                    specs.append((layout, block, geometry))
+                    users.append([])
+                users[seen_specs[key]].append((layout, block))
                 report.blocks.append((layout.name, block.name))
     workers = workers or _default_workers()
     report.workers = workers
@@ -315,20 +325,21 @@ def fit_report(
         for number, text, name, outcome in failures:
             grouped.setdefault((number, text), (outcome, []))[1].append(name)
     for (number, text), ((needed, missing), names) in sorted(grouped.items()):
-        layout, block, _geometry_ = specs[number]
-        report.failures.append(
-            FitFailure(
-                layout=layout.name,
-                block=block.name,
-                text=text,
-                communes=tuple(dict.fromkeys(names))[:3],
-                count=len(names),
-                needed=None if needed is None else needed / layout.font_to_pt,
-                size_min=block.size_min,
-                font_unit="px" if layout.unit == "px" else "pt",
-                missing=missing,
+        for layout, block in users[number]:
+            report.failures.append(
+                FitFailure(
+                    layout=layout.name,
+                    block=block.name,
+                    text=text,
+                    communes=tuple(dict.fromkeys(names))[:3],
+                    count=len(names),
+                    needed=None if needed is None else needed / layout.font_to_pt,
+                    size_min=block.size_min,
+                    font_unit="px" if layout.unit == "px" else "pt",
+                    missing=missing,
+                )
             )
-        )
+    report.failures.sort(key=lambda f: (f.layout, f.block, f.text))
     report.seconds = time.perf_counter() - start
     return report
 
