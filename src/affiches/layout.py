@@ -61,7 +61,7 @@ BOLD_WORDS = ("bold", "black", "heavy", "gras")
 CONTRAST_QR = 4.0
 
 # Plausible page sizes: beyond these, the unit is probably wrong.
-MAX_MM_SIDE = 5000
+MAX_MM_SIDE = 3000
 MIN_PX_SIDE = 200
 
 # Variables every template may use; values come from the city and the options.
