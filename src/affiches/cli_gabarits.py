@@ -284,9 +284,9 @@ def planche(noms: tuple[str, ...], ville: str, departement: str | None, sortie: 
     image = contact_sheet(layouts, variables)
     options: dict[str, Any] = {}
     if fmt == "PDF":  # fixed dates: the same inputs give the same bytes
-        import datetime as dt
+        import time
 
-        fixed = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+        fixed = time.strptime("2026-01-01", "%Y-%m-%d")
         options = {"resolution": 100.0, "title": f"Planche des gabarits — {variables['ville']}",
                    "creationDate": fixed, "modDate": fixed}
     atomic_write(target, lambda stream: image.save(stream, format=fmt, **options))

@@ -126,7 +126,8 @@ def preview_image(layout: Layout, variables: Mapping[str, str], max_side: int = 
     gap = 16 if pages > 1 else 0
     # Points per pixel so that all pages side by side fit max_side.
     total_w = scene.width * pages
-    scale = min(max_side / total_w, max_side / scene.height)
+    room = max_side - gap * (pages - 1) - pages  # a pixel per page for rounding
+    scale = min(room / total_w, max_side / scene.height)
     dpi = 72 * scale
     images = []
     for number in range(1, pages + 1):
@@ -261,6 +262,7 @@ def watch(path: Path, target: Path, variables: Mapping[str, str], say: Callable[
         changed = [p for p in files if current.get(p) != stamps.get(p)]
         if not changed:
             continue
+        stamps = current  # taken before rendering: a save during the render is seen next time
         if any(p.suffix.lower() in (".ttf", ".otf") for p in changed):
             forget_font_caches()
         names = ", ".join(_short_path(p) for p in changed)
@@ -268,7 +270,8 @@ def watch(path: Path, target: Path, variables: Mapping[str, str], say: Callable[
         reason = f"modifié : {names}" + (" (fichier disparu)" if missing else "")
         render(reason)
         files = watched_files(path, dirs)
-        stamps = _stamp(files)
+        new = [p for p in files if p not in stamps]
+        stamps.update(_stamp(new))
     return renders
 
 
