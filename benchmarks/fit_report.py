@@ -36,10 +36,12 @@ def main() -> None:
             report = fit_report(layouts, communes, workers=workers)
             times.append(time.perf_counter() - start)
         medians[workers] = statistics.median(times)
-        print(f"{workers} processus : médiane {medians[workers]:.1f} s sur {args.runs} "
-              f"({', '.join(f'{t:.1f}' for t in times)}) ; {len(layouts)} gabarits, "
-              f"{len(report.blocks)} blocs, {report.communes} communes, "
-              f"{len(report.failures)} échecs")
+        print(
+            f"{workers} processus : médiane {medians[workers]:.1f} s sur {args.runs} "
+            f"({', '.join(f'{t:.1f}' for t in times)}) ; {len(layouts)} gabarits, "
+            f"{len(report.blocks)} blocs, {report.communes} communes, "
+            f"{len(report.failures)} échecs"
+        )
     print(f"accélération 2 processus / 1 : {medians[1] / medians[2]:.2f}")
 
 

@@ -78,10 +78,15 @@ def test_line_count_matches_textfit_greedy(text: str, max_units: int) -> None:
     assert count == (None if lines is None else len(lines))
 
 
-@given(TEXTS.filter(lambda t: t.strip()), st.floats(min_value=6, max_value=30),
-       st.floats(min_value=20, max_value=300), st.integers(min_value=1, max_value=4))
-def test_surely_fits_never_accepts_a_text_that_does_not_fit(text: str, size: float, width: float,
-                                                             lines: int) -> None:
+@given(
+    TEXTS.filter(lambda t: t.strip()),
+    st.floats(min_value=6, max_value=30),
+    st.floats(min_value=20, max_value=300),
+    st.integers(min_value=1, max_value=4),
+)
+def test_surely_fits_never_accepts_a_text_that_does_not_fit(
+    text: str, size: float, width: float, lines: int
+) -> None:
     geometry = (str(METRICS.path), width, size * 2.5, size, size, lines, 1.1, True)
     if surely_fits(text, METRICS, geometry):
         assert layout_at(text, METRICS, size, width, size * 2.5, lines, 1.1, True) is not None
@@ -126,14 +131,18 @@ def test_fit_report_with_two_processes_gives_the_same_answer(tmp_path: Path) -> 
     assert one.failures == two.failures and one.failures
 
 
-def test_cli_fit_report_names_file_line_and_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_fit_report_names_file_line_and_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import affiches.fitreport as fitreport
 
     path = tmp_path / "etroit.toml"
     path.write_text(NARROW, encoding="utf-8")
     isere = list(iter_communes(departement="38"))
     monkeypatch.setattr(fitreport, "iter_communes", lambda **_: iter(isere))
-    result = CliRunner().invoke(cli, ["gabarits", "verifier", "--communes", "--processus", "1", str(path)])
+    result = CliRunner().invoke(
+        cli, ["gabarits", "verifier", "--communes", "--processus", "1", str(path)]
+    )
     assert result.exit_code == 1
     line = result.stdout.splitlines()[0]
     assert line.startswith(f"{path}:11: blocs.ville.texte: ")  # line of texte = "{ville_maj}"
@@ -147,7 +156,9 @@ def test_apercu_writes_a_screen_size_png(in_tmp: Path) -> None:
     target = in_tmp / "output" / "apercus" / "tract-a5-le-mans.png"
     assert result.stdout.strip() == str(Path("output/apercus/tract-a5-le-mans.png"))
     with Image.open(target) as image:
-        assert 1190 <= max(image.size) <= 1200 and image.width > image.height  # two pages side by side
+        assert (
+            1190 <= max(image.size) <= 1200 and image.width > image.height
+        )  # two pages side by side
 
 
 def test_apercu_of_a_broken_layout_fails_cleanly(in_tmp: Path) -> None:
@@ -167,7 +178,8 @@ def test_watch_rerenders_on_save_and_survives_errors(tmp_path: Path) -> None:
     stop = threading.Event()
     variables = {**SAMPLE_EXTRA, "ville": "Vif", "ville_maj": "VIF"}
     thread = threading.Thread(
-        target=watch, args=(path, target, variables, said.append),
+        target=watch,
+        args=(path, target, variables, said.append),
         kwargs={"interval": 0.05, "should_stop": stop.is_set},
     )
     thread.start()
@@ -214,7 +226,16 @@ def test_nouveau_writes_a_valid_variant(in_tmp: Path) -> None:
 @pytest.mark.parametrize("suffix", ["png", "pdf"])
 def test_planche(in_tmp: Path, suffix: str) -> None:
     target = in_tmp / f"planche.{suffix}"
-    args = ["gabarits", "planche", "affiche-a3", "autocollant-rond", "--ville", "Lyon", "--fichier", str(target)]
+    args = [
+        "gabarits",
+        "planche",
+        "affiche-a3",
+        "autocollant-rond",
+        "--ville",
+        "Lyon",
+        "--fichier",
+        str(target),
+    ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     data = target.read_bytes()

@@ -73,7 +73,9 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 def test_every_problem_at_once_with_lines(tmp_path: Path) -> None:
     text = (
-        HEAD.replace('largeur = 100', 'largeur = "100mm"').replace('fond = "#FFFFFF"', 'fnd = "#FFFFFF"')
+        HEAD.replace("largeur = 100", 'largeur = "100mm"').replace(
+            'fond = "#FFFFFF"', 'fnd = "#FFFFFF"'
+        )
         + text_block("a", "[10, 10, 80, 20]").replace("Manrope-Bold", "Futura-Heavy")
         + text_block("b", "[50, 50, 80, 20]").replace("couleur =", "coleur =")
     )
@@ -107,7 +109,7 @@ def test_cli_verifier_prints_file_line_key_message(tmp_path: Path) -> None:
 
 
 def test_toml_syntax_error_has_its_line(tmp_path: Path) -> None:
-    text = HEAD + "\n[[blocs]]\nnom = \"a\"\ntype = texte\n"
+    text = HEAD + '\n[[blocs]]\nnom = "a"\ntype = texte\n'
     path = write(tmp_path, "syntaxe.toml", text)
     (problem,) = check_file(path)
     assert problem.line == line_of(text, "type = texte")
@@ -115,7 +117,9 @@ def test_toml_syntax_error_has_its_line(tmp_path: Path) -> None:
 
 
 def test_unit_mistakes_are_named(tmp_path: Path) -> None:
-    text = HEAD.replace('largeur = 100', 'largeur = 3508').replace('hauteur = 100', 'hauteur = 4961')
+    text = HEAD.replace("largeur = 100", "largeur = 3508").replace(
+        "hauteur = 100", "hauteur = 4961"
+    )
     problems = check_file(write(tmp_path, "px.toml", text))
     assert [p.key for p in problems] == ["hauteur"]
     assert 'unite = "px"' in problems[0].message
@@ -126,7 +130,9 @@ def test_unit_mistakes_are_named(tmp_path: Path) -> None:
 
 
 def test_percent_boxes(tmp_path: Path) -> None:
-    text = HEAD.replace("largeur = 100", "largeur = 200") + text_block("a", '["10%", "25%", "50%", 20]')
+    text = HEAD.replace("largeur = 100", "largeur = 200") + text_block(
+        "a", '["10%", "25%", "50%", 20]'
+    )
     layout = load_layout(write(tmp_path, "pourcent.toml", text))
     box = layout.blocks[0].box
     assert (box.x, box.y, box.width, box.height) == (20, 25, 100, 20)
@@ -140,15 +146,21 @@ def test_overlap_is_an_error_unless_allowed(tmp_path: Path) -> None:
     assert problem.line == line_of(text, "boite = [40, 30")
     allowed = base + text_block("b", "[40, 30, 50, 30]", 'superposable = ["a"]')
     assert check_file(write(tmp_path, "permis.toml", allowed)) == []
-    exclusive = (HEAD + text_block("a", "[10, 10, 60, 30]", 'si = "collectif"')
-                 + text_block("b", "[40, 30, 50, 30]", 'si = "!collectif"'))
+    exclusive = (
+        HEAD
+        + text_block("a", "[10, 10, 60, 30]", 'si = "collectif"')
+        + text_block("b", "[40, 30, 50, 30]", 'si = "!collectif"')
+    )
     assert check_file(write(tmp_path, "exclusifs.toml", exclusive)) == []
     touching = base + text_block("b", "[10, 40, 60, 30]")  # shares an edge only
     assert check_file(write(tmp_path, "bord.toml", touching)) == []
 
 
 def test_background_rect_under_text_is_normal(tmp_path: Path) -> None:
-    text = HEAD + '\n[[blocs]]\nnom = "fond-noir"\ntype = "rect"\nboite = [0, 0, 100, 50]\ncouleur = "noir"\n'
+    text = (
+        HEAD
+        + '\n[[blocs]]\nnom = "fond-noir"\ntype = "rect"\nboite = [0, 0, 100, 50]\ncouleur = "noir"\n'
+    )
     text += text_block("titre", "[10, 10, 80, 30]", color="jaune")
     assert check_file(write(tmp_path, "fond.toml", text)) == []
 
@@ -161,14 +173,20 @@ def test_contrast(tmp_path: Path) -> None:
     assert problem.key == "blocs.a.couleur"
     assert "#FFD400 sur #FFFFFF" in problem.message and "contraste 1,4:1" in problem.message
     # a text box straddling the edge of a black band sees both colours
-    text = HEAD + '\n[[blocs]]\nnom = "bande"\ntype = "rect"\nboite = [0, 0, 100, 20]\ncouleur = "noir"\n'
+    text = (
+        HEAD
+        + '\n[[blocs]]\nnom = "bande"\ntype = "rect"\nboite = [0, 0, 100, 20]\ncouleur = "noir"\n'
+    )
     text += text_block("a", "[10, 10, 80, 30]")
     (problem,) = check_file(write(tmp_path, "bord.toml", text))
     assert "#000000 sur #000000 (bloc « bande »)" in problem.message
 
 
 def test_missing_image(tmp_path: Path) -> None:
-    text = HEAD + '\n[[blocs]]\nnom = "logo"\ntype = "image"\nfichier = "logo.png"\nboite = [0, 0, 10, 10]\n'
+    text = (
+        HEAD
+        + '\n[[blocs]]\nnom = "logo"\ntype = "image"\nfichier = "logo.png"\nboite = [0, 0, 10, 10]\n'
+    )
     (problem,) = check_file(write(tmp_path, "image.toml", text))
     assert problem.key == "blocs.logo.fichier" and "introuvable" in problem.message
 
@@ -187,7 +205,9 @@ def test_inheritance_locates_keys_in_the_right_file(tmp_path: Path) -> None:
     assert [(p.file, p.line, p.key) for p in problems] == [
         (child, line_of(child_text, "boite = [0, 80"), "blocs.c.boite")
     ]
-    fixed = write(tmp_path, "enfant.toml", child_text.replace("[0, 80, 200, 10]", "[0, 80, 100, 10]"))
+    fixed = write(
+        tmp_path, "enfant.toml", child_text.replace("[0, 80, 200, 10]", "[0, 80, 100, 10]")
+    )
     layout = load_layout(fixed)
     assert [b.name for b in layout.blocks] == ["a", "c"]
     assert layout.blocks[0].size_max == 30 and layout.blocks[0].color.hex == "#112233"
@@ -197,7 +217,10 @@ def test_inheritance_locates_keys_in_the_right_file(tmp_path: Path) -> None:
     write(tmp_path, "parent.toml", broken_parent)
     (problem,) = check_file(fixed)
     assert (problem.file.name, problem.line, problem.key) == (
-        "parent.toml", line_of(broken_parent, "Absente"), "blocs.a.police")
+        "parent.toml",
+        line_of(broken_parent, "Absente"),
+        "blocs.a.police",
+    )
 
 
 def test_inheritance_cycle(tmp_path: Path) -> None:
@@ -231,7 +254,9 @@ def test_user_layout_of_same_name_wins_and_can_inherit_the_builtin(
     assert "(masque intégré)" in result.stdout
 
 
-def test_fonts_from_the_layout_folder_and_user_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fonts_from_the_layout_folder_and_user_fonts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     font = builtin_layouts_dir().parent / "assets" / "fonts" / "Manrope-Bold.ttf"
     fonts = tmp_path / "mes-polices"
     fonts.mkdir()
@@ -265,8 +290,10 @@ def test_builtin_layouts_pass_every_check() -> None:
 def test_schema_matches_the_keys_the_code_knows() -> None:
     schema = json.loads((builtin_layouts_dir() / "gabarit.schema.json").read_text(encoding="utf-8"))
     assert set(schema["properties"]) == TOP_KEYS - {"_parent"}
-    variants = {v["if"]["properties"]["type"]["const"]: v["then"]["properties"]
-                for v in schema["properties"]["blocs"]["items"]["allOf"]}
+    variants = {
+        v["if"]["properties"]["type"]["const"]: v["then"]["properties"]
+        for v in schema["properties"]["blocs"]["items"]["allOf"]
+    }
     assert {kind: set(props) for kind, props in variants.items()} == BLOCK_KEYS
     jsonschema = pytest.importorskip("jsonschema")
     import tomllib

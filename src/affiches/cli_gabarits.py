@@ -33,18 +33,30 @@ NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
 def dirs_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--dossier-gabarits", "--gabarits", "dossiers", multiple=True, metavar="DOSSIER",
+        "--dossier-gabarits",
+        "--gabarits",
+        "dossiers",
+        multiple=True,
+        metavar="DOSSIER",
         type=click.Path(file_okay=False, exists=True, path_type=Path),
         help="Dossier de gabarits supplémentaire, consulté avant ./layouts/ et ceux fournis "
-             "(aussi : variable d’environnement AFFICHES_GABARITS).",
+        "(aussi : variable d’environnement AFFICHES_GABARITS).",
     )(func)
 
 
 def city_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("-d", "--departement", metavar="CODE",
-                        help="Département de la commune quand plusieurs portent ce nom.")(func)
-    return click.option("--ville", default="Saint-Étienne", show_default=True,
-                        help="Ville à mettre dans les gabarits.")(func)
+    func = click.option(
+        "-d",
+        "--departement",
+        metavar="CODE",
+        help="Département de la commune quand plusieurs portent ce nom.",
+    )(func)
+    return click.option(
+        "--ville",
+        default="Saint-Étienne",
+        show_default=True,
+        help="Ville à mettre dans les gabarits.",
+    )(func)
 
 
 @click.group(context_settings=CONTEXT)
@@ -93,16 +105,33 @@ def liste(dossiers: tuple[Path, ...]) -> None:
 
 @gabarits.command(context_settings=CONTEXT)
 @click.argument("fichiers", nargs=-1, metavar="[FICHIER|NOM]…")
-@click.option("--communes", is_flag=True,
-              help="Rapport d’ajustement : essayer chaque nom de commune de France dans chaque bloc.")
-@click.option("--exemples", default=10, show_default=True, type=click.IntRange(1),
-              help="Avec --communes : nombre de textes trop longs montrés par bloc.")
-@click.option("--processus", type=click.IntRange(1, 16), default=None,
-              help="Avec --communes : nombre de processus (défaut : un par cœur, 4 au plus).")
+@click.option(
+    "--communes",
+    is_flag=True,
+    help="Rapport d’ajustement : essayer chaque nom de commune de France dans chaque bloc.",
+)
+@click.option(
+    "--exemples",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Avec --communes : nombre de textes trop longs montrés par bloc.",
+)
+@click.option(
+    "--processus",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Avec --communes : nombre de processus (défaut : un par cœur, 4 au plus).",
+)
 @dirs_option
 @handle_errors
-def verifier(fichiers: tuple[str, ...], communes: bool, exemples: int, processus: int | None,
-             dossiers: tuple[Path, ...]) -> None:
+def verifier(
+    fichiers: tuple[str, ...],
+    communes: bool,
+    exemples: int,
+    processus: int | None,
+    dossiers: tuple[Path, ...],
+) -> None:
     """Vérifier des gabarits et afficher chaque problème (fichier:ligne: clé: message).
 
     Sans FICHIER, vérifie tous les gabarits disponibles. Code de sortie 1 s’il y a un
@@ -133,8 +162,11 @@ def verifier(fichiers: tuple[str, ...], communes: bool, exemples: int, processus
             valid.append(path)
     plural = "s" if len(paths) > 1 else ""
     if total:
-        click.echo(f"{total} problème{'s' if total > 1 else ''} dans {len(paths) - len(valid)} "
-                   f"gabarit{'s' if len(paths) - len(valid) > 1 else ''} sur {len(paths)}.", err=True)
+        click.echo(
+            f"{total} problème{'s' if total > 1 else ''} dans {len(paths) - len(valid)} "
+            f"gabarit{'s' if len(paths) - len(valid) > 1 else ''} sur {len(paths)}.",
+            err=True,
+        )
     else:
         click.echo(f"{len(paths)} gabarit{plural} vérifié{plural} : aucun problème.", err=True)
     if communes:
@@ -142,15 +174,18 @@ def verifier(fichiers: tuple[str, ...], communes: bool, exemples: int, processus
     sys.exit(1 if total else 0)
 
 
-def _fit_report(paths: Sequence[Path], dossiers: Sequence[Path], examples: int,
-                workers: int | None) -> int:
+def _fit_report(
+    paths: Sequence[Path], dossiers: Sequence[Path], examples: int, workers: int | None
+) -> int:
     from affiches.fitreport import describe, fit_report, with_examples
     from affiches.layout import Problem, block_location, load_layout
 
     layouts = [load_layout(p, dossiers) for p in paths]
     if not layouts:
         return 0
-    click.echo("Rapport d’ajustement : chaque nom de commune dans chaque bloc qui en dépend…", err=True)
+    click.echo(
+        "Rapport d’ajustement : chaque nom de commune dans chaque bloc qui en dépend…", err=True
+    )
     report = fit_report(layouts, workers=workers)
     shown = with_examples(report, examples)
     failures = 0
@@ -159,14 +194,20 @@ def _fit_report(paths: Sequence[Path], dossiers: Sequence[Path], examples: int,
         failures += len(all_of)
         blocks = [b for name, b in report.blocks if name == layout.name]
         if not all_of:
-            click.echo(f"{layout.name} : {len(blocks)} bloc(s) dépendant de la ville, tout tient.", err=True)
+            click.echo(
+                f"{layout.name} : {len(blocks)} bloc(s) dépendant de la ville, tout tient.",
+                err=True,
+            )
             continue
         for failure in shown.failures_of(layout.name):
             file, line, key = block_location(path, dossiers, failure.block, "texte")
             click.echo(str(Problem(file, line, key, describe(failure))))
         hidden = len(all_of) - len(shown.failures_of(layout.name))
         if hidden:
-            click.echo(f"{layout.name} : et {hidden} autre(s) texte(s) (--exemples pour en voir plus).", err=True)
+            click.echo(
+                f"{layout.name} : et {hidden} autre(s) texte(s) (--exemples pour en voir plus).",
+                err=True,
+            )
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     click.echo(
         f"{report.communes} communes × {len(layouts)} gabarit(s), {len(report.blocks)} bloc(s), "
@@ -180,20 +221,46 @@ def _fit_report(paths: Sequence[Path], dossiers: Sequence[Path], examples: int,
 @gabarits.command(context_settings=CONTEXT)
 @click.argument("fichier", metavar="FICHIER|NOM")
 @city_options
-@click.option("-o", "--sortie", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True,
-              help="Dossier de sortie ; l’aperçu va dans SORTIE/apercus/.")
-@click.option("--fichier", "cible", type=click.Path(dir_okay=False, path_type=Path),
-              help="Chemin exact du PNG à écrire (au lieu de SORTIE/apercus/NOM-ville.png).")
-@click.option("--taille", default=1200, show_default=True, type=click.IntRange(200, 4000),
-              help="Plus grand côté de l’aperçu, en pixels.")
-@click.option("-s", "--surveiller", is_flag=True,
-              help="Refaire l’aperçu à chaque enregistrement du gabarit, de ses polices et images "
-                   "(Ctrl-C pour arrêter).")
+@click.option(
+    "-o",
+    "--sortie",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Dossier de sortie ; l’aperçu va dans SORTIE/apercus/.",
+)
+@click.option(
+    "--fichier",
+    "cible",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Chemin exact du PNG à écrire (au lieu de SORTIE/apercus/NOM-ville.png).",
+)
+@click.option(
+    "--taille",
+    default=1200,
+    show_default=True,
+    type=click.IntRange(200, 4000),
+    help="Plus grand côté de l’aperçu, en pixels.",
+)
+@click.option(
+    "-s",
+    "--surveiller",
+    is_flag=True,
+    help="Refaire l’aperçu à chaque enregistrement du gabarit, de ses polices et images "
+    "(Ctrl-C pour arrêter).",
+)
 @dirs_option
 @handle_errors
-def apercu(fichier: str, ville: str, departement: str | None, sortie: Path, cible: Path | None,
-           taille: int, surveiller: bool, dossiers: tuple[Path, ...]) -> None:
+def apercu(
+    fichier: str,
+    ville: str,
+    departement: str | None,
+    sortie: Path,
+    cible: Path | None,
+    taille: int,
+    surveiller: bool,
+    dossiers: tuple[Path, ...],
+) -> None:
     """Aperçu PNG d’un gabarit pour une ville, à taille d’écran."""
     from affiches.communes import slugify
     from affiches.designer import render_once, sample_variables, watch
@@ -204,8 +271,14 @@ def apercu(fichier: str, ville: str, departement: str | None, sortie: Path, cibl
     target = cible or sortie / "apercus" / f"{path.stem}-{slugify(variables['ville'])}.png"
     if surveiller:
         try:
-            watch(path, target, variables, lambda line: click.echo(line, err=True), dossiers,
-                  max_side=taille)
+            watch(
+                path,
+                target,
+                variables,
+                lambda line: click.echo(line, err=True),
+                dossiers,
+                max_side=taille,
+            )
         except KeyboardInterrupt:
             click.echo("Surveillance arrêtée.", err=True)
         return
@@ -219,10 +292,21 @@ def apercu(fichier: str, ville: str, departement: str | None, sortie: Path, cibl
 
 @gabarits.command(context_settings=CONTEXT)
 @click.argument("nom")
-@click.option("--depuis", "parent", default="affiche-a3", show_default=True, metavar="GABARIT",
-              help="Gabarit dont le nouveau hérite.")
-@click.option("--dossier", type=click.Path(file_okay=False, path_type=Path), default=Path("layouts"),
-              show_default=True, help="Dossier où écrire NOM.toml.")
+@click.option(
+    "--depuis",
+    "parent",
+    default="affiche-a3",
+    show_default=True,
+    metavar="GABARIT",
+    help="Gabarit dont le nouveau hérite.",
+)
+@click.option(
+    "--dossier",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("layouts"),
+    show_default=True,
+    help="Dossier où écrire NOM.toml.",
+)
 @click.option("-f", "--force", is_flag=True, help="Remplacer un fichier existant.")
 @dirs_option
 @handle_errors
@@ -252,15 +336,30 @@ def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[P
 @gabarits.command(context_settings=CONTEXT)
 @click.argument("noms", nargs=-1, metavar="[NOM|FICHIER]…")
 @city_options
-@click.option("-o", "--sortie", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True,
-              help="Dossier de sortie ; la planche va dans SORTIE/apercus/.")
-@click.option("--fichier", "cible", type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier à écrire, .png ou .pdf (défaut : SORTIE/apercus/planche-ville.png).")
+@click.option(
+    "-o",
+    "--sortie",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Dossier de sortie ; la planche va dans SORTIE/apercus/.",
+)
+@click.option(
+    "--fichier",
+    "cible",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier à écrire, .png ou .pdf (défaut : SORTIE/apercus/planche-ville.png).",
+)
 @dirs_option
 @handle_errors
-def planche(noms: tuple[str, ...], ville: str, departement: str | None, sortie: Path,
-            cible: Path | None, dossiers: tuple[Path, ...]) -> None:
+def planche(
+    noms: tuple[str, ...],
+    ville: str,
+    departement: str | None,
+    sortie: Path,
+    cible: Path | None,
+    dossiers: tuple[Path, ...],
+) -> None:
     """Une page avec tous les gabarits rendus pour une ville, pour relire un ensemble."""
     from affiches.communes import slugify
     from affiches.designer import contact_sheet, sample_variables
@@ -268,7 +367,11 @@ def planche(noms: tuple[str, ...], ville: str, departement: str | None, sortie: 
     from affiches.layout import available_layouts, find_layout, load_layout
 
     variables = sample_variables(ville, departement, with_extras=False)
-    paths = [find_layout(n, dossiers) for n in noms] if noms else list(available_layouts(dossiers).values())
+    paths = (
+        [find_layout(n, dossiers) for n in noms]
+        if noms
+        else list(available_layouts(dossiers).values())
+    )
     layouts = []
     for path in paths:
         try:
@@ -287,7 +390,11 @@ def planche(noms: tuple[str, ...], ville: str, departement: str | None, sortie: 
         import time
 
         fixed = time.strptime("2026-01-01", "%Y-%m-%d")
-        options = {"resolution": 100.0, "title": f"Planche des gabarits — {variables['ville']}",
-                   "creationDate": fixed, "modDate": fixed}
+        options = {
+            "resolution": 100.0,
+            "title": f"Planche des gabarits — {variables['ville']}",
+            "creationDate": fixed,
+            "modDate": fixed,
+        }
     atomic_write(target, lambda stream: image.save(stream, format=fmt, **options))
     click.echo(str(target))

@@ -47,8 +47,9 @@ PREVIEW_MAX_SIDE = 1200
 SHEET_CELL = 420  # height of one layout's thumbnail on the contact sheet, pixels
 
 
-def sample_variables(city: str = SAMPLE_CITY, departement: str | None = None,
-                     with_extras: bool = True) -> dict[str, str]:
+def sample_variables(
+    city: str = SAMPLE_CITY, departement: str | None = None, with_extras: bool = True
+) -> dict[str, str]:
     """Template variables for ``city``; with ``with_extras``, a signature and an event too."""
     from affiches.communes import resolve_city
     from affiches.fitreport import SAMPLE_EXTRA
@@ -65,7 +66,9 @@ def sample_variables(city: str = SAMPLE_CITY, departement: str | None = None,
 # ----------------------------------------------------------------- checks
 
 
-def composition_problems(layout: Layout, variables: Mapping[str, str]) -> list[tuple[tuple[Any, ...], str]]:
+def composition_problems(
+    layout: Layout, variables: Mapping[str, str]
+) -> list[tuple[tuple[Any, ...], str]]:
     """Compose each block alone with ``variables``; what goes wrong, by block key."""
     from affiches.compose import block_metrics, compose_block
     from affiches.typography import french_typography
@@ -79,11 +82,17 @@ def composition_problems(layout: Layout, variables: Mapping[str, str]) -> list[t
                 missing = metrics.missing_chars(literal.upper() if block.uppercase else literal)
                 if missing:
                     chars = ", ".join(f"« {c} » (U+{ord(c):04X})" for c in missing)
-                    found.append((("blocs", block.index, "texte"),
-                                  f"caractère(s) absent(s) de la police {metrics.name} : {chars}"))
+                    found.append(
+                        (
+                            ("blocs", block.index, "texte"),
+                            f"caractère(s) absent(s) de la police {metrics.name} : {chars}",
+                        )
+                    )
                     continue
             except AffichesError as exc:
-                found.append((("blocs", block.index, "police"), _strip_where(str(exc), layout, block)))
+                found.append(
+                    (("blocs", block.index, "police"), _strip_where(str(exc), layout, block))
+                )
                 continue
         try:
             compose_block(block, layout, variables)
@@ -100,8 +109,9 @@ def _strip_where(message: str, layout: Layout, block: Block) -> str:
     return message.removeprefix(prefix)
 
 
-def check_layout_file(path: Path | str, dirs: Sequence[Path | str] = (),
-                      variables: Mapping[str, str] | None = None) -> list[Problem]:
+def check_layout_file(
+    path: Path | str, dirs: Sequence[Path | str] = (), variables: Mapping[str, str] | None = None
+) -> list[Problem]:
     """Every problem of one layout file, each at its file and line."""
     sample = dict(variables) if variables is not None else sample_variables()
 
@@ -114,7 +124,9 @@ def check_layout_file(path: Path | str, dirs: Sequence[Path | str] = (),
 # ----------------------------------------------------------------- preview
 
 
-def preview_image(layout: Layout, variables: Mapping[str, str], max_side: int = PREVIEW_MAX_SIDE) -> PILImage.Image:
+def preview_image(
+    layout: Layout, variables: Mapping[str, str], max_side: int = PREVIEW_MAX_SIDE
+) -> PILImage.Image:
     """Every page of the layout, side by side, scaled to fit ``max_side`` pixels."""
     from PIL import Image as PILImageModule
 
@@ -216,8 +228,13 @@ class RenderOutcome:
     seconds: float
 
 
-def render_once(path: Path, target: Path, variables: Mapping[str, str],
-                dirs: Sequence[Path | str] = (), max_side: int = PREVIEW_MAX_SIDE) -> RenderOutcome:
+def render_once(
+    path: Path,
+    target: Path,
+    variables: Mapping[str, str],
+    dirs: Sequence[Path | str] = (),
+    max_side: int = PREVIEW_MAX_SIDE,
+) -> RenderOutcome:
     """Check, compose and write the preview; problems are reported, never raised."""
     start = time.perf_counter()
     problems = check_file(path, dirs, design=True)
@@ -227,16 +244,28 @@ def render_once(path: Path, target: Path, variables: Mapping[str, str],
         image = preview_image(layout, variables, max_side)
         write_preview(image, target)
     except AffichesError as exc:
-        return RenderOutcome(False, (*errors, f"{path}: aperçu impossible : {exc}"), time.perf_counter() - start)
+        return RenderOutcome(
+            False, (*errors, f"{path}: aperçu impossible : {exc}"), time.perf_counter() - start
+        )
     except OSError as exc:
-        return RenderOutcome(False, (*errors, f"{target}: écriture impossible : {exc.strerror}"),
-                             time.perf_counter() - start)
+        return RenderOutcome(
+            False,
+            (*errors, f"{target}: écriture impossible : {exc.strerror}"),
+            time.perf_counter() - start,
+        )
     return RenderOutcome(not errors, tuple(errors), time.perf_counter() - start)
 
 
-def watch(path: Path, target: Path, variables: Mapping[str, str], say: Callable[[str], None],
-          dirs: Sequence[Path | str] = (), interval: float = 0.2,
-          should_stop: Callable[[], bool] = lambda: False, max_side: int = PREVIEW_MAX_SIDE) -> int:
+def watch(
+    path: Path,
+    target: Path,
+    variables: Mapping[str, str],
+    say: Callable[[str], None],
+    dirs: Sequence[Path | str] = (),
+    interval: float = 0.2,
+    should_stop: Callable[[], bool] = lambda: False,
+    max_side: int = PREVIEW_MAX_SIDE,
+) -> int:
     """Re-render the preview whenever a watched file changes; returns the number of renders."""
     renders = 0
 
@@ -247,9 +276,15 @@ def watch(path: Path, target: Path, variables: Mapping[str, str], say: Callable[
         stamp = time.strftime("%H:%M:%S")
         for line in outcome.lines:
             say(line)
-        state = "aperçu à jour" if outcome.ok else ("aperçu à jour malgré les problèmes ci-dessus"
-                                                    if target.exists() and not any("aperçu impossible" in ln for ln in outcome.lines)
-                                                    else "aperçu non mis à jour")
+        state = (
+            "aperçu à jour"
+            if outcome.ok
+            else (
+                "aperçu à jour malgré les problèmes ci-dessus"
+                if target.exists() and not any("aperçu impossible" in ln for ln in outcome.lines)
+                else "aperçu non mis à jour"
+            )
+        )
         say(f"[{stamp}] {reason} → {state} : {target} ({outcome.seconds:.2f} s)")
 
     files = watched_files(path, dirs)
@@ -285,8 +320,12 @@ def _short_path(p: Path) -> str:
 # ----------------------------------------------------------------- contact sheet
 
 
-def contact_sheet(layouts: Sequence[tuple[Layout, str]], variables: Mapping[str, str],
-                  cell: int = SHEET_CELL, columns: int = 3) -> PILImage.Image:
+def contact_sheet(
+    layouts: Sequence[tuple[Layout, str]],
+    variables: Mapping[str, str],
+    cell: int = SHEET_CELL,
+    columns: int = 3,
+) -> PILImage.Image:
     """Every layout rendered for the city, labelled with its name, size and origin."""
     from PIL import Image as PILImageModule
     from PIL import ImageDraw, ImageFont
@@ -313,8 +352,12 @@ def contact_sheet(layouts: Sequence[tuple[Layout, str]], variables: Mapping[str,
     height = margin + rows * (cell + label_h + margin) + 40
     sheet = PILImageModule.new("RGB", (width, height), (255, 255, 255))
     draw = ImageDraw.Draw(sheet)
-    draw.text((margin, 10), f"Planche des gabarits — {variables.get('ville', '')}", font=label_font,
-              fill=(20, 20, 20))
+    draw.text(
+        (margin, 10),
+        f"Planche des gabarits — {variables.get('ville', '')}",
+        font=label_font,
+        fill=(20, 20, 20),
+    )
     for number, (layout, origin, image, error) in enumerate(tiles):
         col, row = number % columns, number // columns
         x = margin + col * (tile_w + margin)
@@ -326,8 +369,12 @@ def contact_sheet(layouts: Sequence[tuple[Layout, str]], variables: Mapping[str,
         detail = f"{layout.material} · {size} · {origin}"
         if error:
             detail = "ERREUR : " + error
-        draw.text((x, y + cell + 30), _fit_label(detail, 90), font=small_font,
-                  fill=(180, 0, 0) if error else (90, 90, 90))
+        draw.text(
+            (x, y + cell + 30),
+            _fit_label(detail, 90),
+            font=small_font,
+            fill=(180, 0, 0) if error else (90, 90, 90),
+        )
     return sheet
 
 
@@ -351,7 +398,7 @@ def new_layout_text(name: str, parent: Layout, schema: str) -> str:
         "# Seules les clés écrites ici changent ; tout le reste vient du gabarit parent.",
         "# Documentation complète : docs/gabarits.md. Vérifier : affiches gabarits verifier "
         f"layouts/{name}.toml",
-        f"# Aperçu en direct : affiches gabarits apercu layouts/{name}.toml --ville \"Saint-Étienne\" "
+        f'# Aperçu en direct : affiches gabarits apercu layouts/{name}.toml --ville "Saint-Étienne" '
         "--surveiller",
         f'"$schema" = "{schema}"',
         f'herite = "{parent.name}"',
@@ -359,7 +406,7 @@ def new_layout_text(name: str, parent: Layout, schema: str) -> str:
         f'description = "{parent.description} (variante {name})"',
         "",
         "# Couleurs : redéfinissez une couleur nommée pour la changer partout.",
-        "# Formes acceptées : \"#RRVVBB\", \"cmjn(C, M, J, N)\" ou { rvb = \"#RRVVBB\", cmjn = [C, M, J, N] }.",
+        '# Formes acceptées : "#RRVVBB", "cmjn(C, M, J, N)" ou { rvb = "#RRVVBB", cmjn = [C, M, J, N] }.',
         "[couleurs]",
         *colour_lines,
         "",
@@ -371,7 +418,7 @@ def new_layout_text(name: str, parent: Layout, schema: str) -> str:
             "# [[blocs]]",
             f'# nom = "{example.name}"',
             f"# taille_max = {example.size_max:g}",
-            "# couleur = \"noir\"",
+            '# couleur = "noir"',
         ]
     return "\n".join(lines) + "\n"
 

@@ -133,7 +133,9 @@ def fast_pieces(text: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def greedy_line_count(pieces: Sequence[tuple[str, str]], metrics: FontMetrics, max_units: float) -> int | None:
+def greedy_line_count(
+    pieces: Sequence[tuple[str, str]], metrics: FontMetrics, max_units: float
+) -> int | None:
     """``len(textfit.greedy_lines(...))``, computed with incremental line widths.
 
     The width of a line grows piece by piece: the advance of the separator and of the
@@ -212,8 +214,17 @@ def check_text(geometry: Geometry, text: str) -> Outcome | None:
     elif not surely_fits(text, metrics, geometry) and (
         layout_at(text, metrics, size_min, width, height, max_lines, line_height, balance) is None
     ):
-        smaller = fit_text(text, metrics, width, height, SMALLEST_SIZE_PT, size_min, max_lines,
-                           line_height, balance)
+        smaller = fit_text(
+            text,
+            metrics,
+            width,
+            height,
+            SMALLEST_SIZE_PT,
+            size_min,
+            max_lines,
+            line_height,
+            balance,
+        )
         outcome = (smaller.size if smaller else None, "")
     _RESULTS[key] = outcome
     return outcome
@@ -253,7 +264,11 @@ def _check_communes(communes: list[Commune]) -> tuple[int, list[tuple[int, str, 
         for number, (layout, block, geometry) in enumerate(_SPECS):
             if not condition_met(block.condition, variables):
                 continue
-            key = (block.template, block.uppercase, tuple(variables.get(f, "") for f in fields[number]))
+            key = (
+                block.template,
+                block.uppercase,
+                tuple(variables.get(f, "") for f in fields[number]),
+            )
             text = texts.get(key)
             if text is None:
                 text = texts[key] = block_text(block, variables, layout.name)
@@ -347,7 +362,11 @@ def fit_report(
 def describe(failure: FitFailure) -> str:
     """One French line about a failure (without the file and key prefix)."""
     names = ", ".join(failure.communes)
-    more = f" et {failure.count - len(failure.communes)} autres" if failure.count > len(failure.communes) else ""
+    more = (
+        f" et {failure.count - len(failure.communes)} autres"
+        if failure.count > len(failure.communes)
+        else ""
+    )
     if failure.missing:
         chars = " ".join(f"« {c} » (U+{ord(c):04X})" for c in failure.missing)
         return f"{names}{more} : caractère absent de la police : {chars}"
@@ -370,4 +389,3 @@ def with_examples(report: FitReport, limit: int) -> FitReport:
         if counts[key] <= limit:
             kept.append(failure)
     return replace(report, failures=kept)
-

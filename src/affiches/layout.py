@@ -372,7 +372,7 @@ def index_lines(text: str) -> LineIndex:
         if not match:
             continue
         key = match.group(1).strip("\"'")
-        rest = line[match.end():]
+        rest = line[match.end() :]
         for quote in ('"""', "'''"):
             if rest.count(quote) % 2 == 1:
                 in_multiline = quote
@@ -427,12 +427,16 @@ class Origins:
             if len(keypath) > 1 and keypath[1] in self.colors:
                 file = self.colors[keypath[1]]
                 index = _line_index(file)
-                line = index.table_keys.get("couleurs", {}).get(keypath[1]) or index.tables.get("couleurs")
+                line = index.table_keys.get("couleurs", {}).get(keypath[1]) or index.tables.get(
+                    "couleurs"
+                )
                 if line is None and keypath[1] in index.top:  # dotted form couleurs.x = …
                     line = index.top[keypath[1]]
                 return file, line or 1
             file = self.top.get("couleurs", self.main)
-            return file, _line_index(file).tables.get("couleurs") or _line_index(file).top.get("couleurs") or 1
+            return file, _line_index(file).tables.get("couleurs") or _line_index(file).top.get(
+                "couleurs"
+            ) or 1
         key = keypath[0] if keypath else ""
         file = self.top.get(key, self.main)
         return file, _line_index(file).top.get(key, 1)
@@ -511,7 +515,9 @@ def _merge(
         # A user layout overriding a built-in of the same name inherits from the built-in.
         parent_path = builtin_layouts_dir() / f"{parent_name}.toml"
         if not parent_path.is_file():
-            raise _ParseFailure(path, line, "herite", f"le gabarit « {parent_name} » hérite de lui-même")
+            raise _ParseFailure(
+                path, line, "herite", f"le gabarit « {parent_name} » hérite de lui-même"
+            )
     if parent_path in chain or parent_path == path.resolve():
         raise _ParseFailure(path, line, "herite", f"héritage circulaire via « {parent_name} »")
     parent, origins = _merge(parent_path, extra_dirs, (*chain, path.resolve()))
@@ -529,7 +535,8 @@ def _merge(
         merged["couleurs"] = child_colors if "couleurs" in data else parent_colors
     parent_blocks = parent.get("blocs", [])
     blocks: list[dict[str, Any]] = [
-        dict(b) if isinstance(b, Mapping) else b for b in (parent_blocks if isinstance(parent_blocks, list) else [])
+        dict(b) if isinstance(b, Mapping) else b
+        for b in (parent_blocks if isinstance(parent_blocks, list) else [])
     ]
     block_origins = list(origins.blocks)
     index = {
@@ -658,7 +665,9 @@ def block_location(
 def _relative(problems: list[Problem], given: Path) -> list[Problem]:
     """Show the checked file as the user typed it; other files (parents) as they are."""
     resolved = given.resolve()
-    return [Problem(given if p.file == resolved else p.file, p.line, p.key, p.message) for p in problems]
+    return [
+        Problem(given if p.file == resolved else p.file, p.line, p.key, p.message) for p in problems
+    ]
 
 
 def layout_problems(path: Path, extra_dirs: Sequence[Path | str] = ()) -> list[str]:
@@ -669,14 +678,38 @@ def layout_problems(path: Path, extra_dirs: Sequence[Path | str] = ()) -> list[s
 # ----------------------------------------------------------------- validation
 
 TOP_KEYS = {
-    "nom", "description", "materiel", "format", "unite", "largeur", "hauteur", "pages",
-    "fond", "couleurs", "blocs", "texte_alternatif", "titre", "herite", "_parent", "$schema",
+    "nom",
+    "description",
+    "materiel",
+    "format",
+    "unite",
+    "largeur",
+    "hauteur",
+    "pages",
+    "fond",
+    "couleurs",
+    "blocs",
+    "texte_alternatif",
+    "titre",
+    "herite",
+    "_parent",
+    "$schema",
 }
 COMMON_BLOCK_KEYS = {"nom", "type", "boite", "page", "si", "supprimer", "note", "superposable"}
 BLOCK_KEYS = {
-    "texte": COMMON_BLOCK_KEYS | {
-        "texte", "police", "couleur", "alignement", "vertical", "taille_max", "taille_min",
-        "lignes_max", "interligne", "majuscules", "equilibrer",
+    "texte": COMMON_BLOCK_KEYS
+    | {
+        "texte",
+        "police",
+        "couleur",
+        "alignement",
+        "vertical",
+        "taille_max",
+        "taille_min",
+        "lignes_max",
+        "interligne",
+        "majuscules",
+        "equilibrer",
     },
     "qr": COMMON_BLOCK_KEYS | {"donnees", "couleur", "fond", "marge_modules"},
     "rect": COMMON_BLOCK_KEYS | {"couleur", "contour", "epaisseur"},
@@ -737,7 +770,9 @@ def parse_color(value: Any, named: Mapping[str, Any], where: str, problems: list
     return color
 
 
-def _color(value: Any, named: Mapping[str, Any], messages: list[tuple[str, str]], depth: int = 0) -> Color:
+def _color(
+    value: Any, named: Mapping[str, Any], messages: list[tuple[str, str]], depth: int = 0
+) -> Color:
     if isinstance(value, str) and value in named and depth < 4:
         inner: list[tuple[str, str]] = []
         color = _color(named[value], named if depth < 3 else {}, inner, depth + 1)
@@ -753,13 +788,20 @@ def _color(value: Any, named: Mapping[str, Any], messages: list[tuple[str, str]]
     if isinstance(value, str) and (m := _CMYK.match(value.strip())):
         parts = [float(v) for v in m.groups()]
         if any(v > 100 for v in parts):
-            messages.append(("", f"« {value} » : chaque composante CMJN est un pourcentage de 0 à 100"))
+            messages.append(
+                ("", f"« {value} » : chaque composante CMJN est un pourcentage de 0 à 100")
+            )
         c, mg, y, k = (min(v, 100.0) / 100 for v in parts)
         return Color(_cmyk_to_rgb(c, mg, y, k), (c, mg, y, k))
     if isinstance(value, Mapping) and "rvb" in value:
         for key in value:
             if key not in ("rvb", "cmjn"):
-                messages.append((f".{key}", f"clé inconnue dans une couleur{_suggest(str(key), ['rvb', 'cmjn'])}"))
+                messages.append(
+                    (
+                        f".{key}",
+                        f"clé inconnue dans une couleur{_suggest(str(key), ['rvb', 'cmjn'])}",
+                    )
+                )
         base = _color(value["rvb"], named, messages, depth + 1)
         cmyk = value.get("cmjn")
         if cmyk is None:
@@ -767,7 +809,10 @@ def _color(value: Any, named: Mapping[str, Any], messages: list[tuple[str, str]]
         if (
             isinstance(cmyk, list)
             and len(cmyk) == 4
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in cmyk)
+            and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100
+                for v in cmyk
+            )
         ):
             return Color(base.rgb, (cmyk[0] / 100, cmyk[1] / 100, cmyk[2] / 100, cmyk[3] / 100))
         messages.append((".cmjn", "attendu quatre pourcentages [C, M, J, N] entre 0 et 100"))
@@ -779,8 +824,11 @@ def _color(value: Any, named: Mapping[str, Any], messages: list[tuple[str, str]]
     if isinstance(value, str) and re.fullmatch(r"[0-9a-fA-F]{6}", value):
         hint = f" ; ajoutez le dièse : « #{value} »"
     messages.append(
-        ("", f"couleur « {value} » invalide{hint} ; attendu #RRVVBB, cmjn(C, M, J, N), "
-             f"{{ rvb = \"#RRVVBB\", cmjn = [C, M, J, N] }} ou une couleur nommée ({names})")
+        (
+            "",
+            f"couleur « {value} » invalide{hint} ; attendu #RRVVBB, cmjn(C, M, J, N), "
+            f'{{ rvb = "#RRVVBB", cmjn = [C, M, J, N] }} ou une couleur nommée ({names})',
+        )
     )
     return Color((0, 0, 0))
 
@@ -817,15 +865,24 @@ class _Block:
     def add(self, key: str | None, message: str) -> None:
         self.out.add((*self.prefix, key) if key else self.prefix, message)
 
-    def number(self, key: str, default: float | None = None, minimum: float = 0,
-               unit_hint: str = "", integer: bool = False) -> float:
+    def number(
+        self,
+        key: str,
+        default: float | None = None,
+        minimum: float = 0,
+        unit_hint: str = "",
+        integer: bool = False,
+    ) -> float:
         value = self.data.get(key, default)
         if value is None:
             self.add(key, "valeur obligatoire manquante")
             return 0.0
         if isinstance(value, str) and (m := _WITH_UNIT.match(value)) and unit_hint:
-            self.add(key, f"nombre attendu, sans unité ni guillemets : écrivez {key} = "
-                          f"{m.group(1).replace(',', '.')} ({unit_hint})")
+            self.add(
+                key,
+                f"nombre attendu, sans unité ni guillemets : écrivez {key} = "
+                f"{m.group(1).replace(',', '.')} ({unit_hint})",
+            )
             return float(m.group(1).replace(",", "."))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(key, f"nombre attendu, trouvé « {value} »")
@@ -854,7 +911,9 @@ class _Block:
         value = self.data.get(key, default)
         if value not in choices:
             listed = ", ".join(choices)
-            self.add(key, f"« {value} » inconnu{_suggest(str(value), list(choices))} ; attendu {listed}")
+            self.add(
+                key, f"« {value} » inconnu{_suggest(str(value), list(choices))} ; attendu {listed}"
+            )
             return default
         return str(value)
 
@@ -886,12 +945,17 @@ class _Block:
                 self.add(str(key), f"clé inconnue{what}{_suggest(str(key), known)}")
 
 
-def _build(data: Mapping[str, Any], path: Path, out: _Collector, files: Sequence[Path] = ()) -> Layout:
+def _build(
+    data: Mapping[str, Any], path: Path, out: _Collector, files: Sequence[Path] = ()
+) -> Layout:
     top = _Block(data, (), out)
     top.unknown_keys(TOP_KEYS, "")
     unit = data.get("unite", "mm")
     if unit not in UNITS_TO_PT:
-        top.add("unite", f"« {unit} » inconnue{_suggest(str(unit), list(UNITS_TO_PT))} ; attendu mm, pt ou px")
+        top.add(
+            "unite",
+            f"« {unit} » inconnue{_suggest(str(unit), list(UNITS_TO_PT))} ; attendu mm, pt ou px",
+        )
         unit = "mm"
     unit_hint = f"en {unit}, l’unité du gabarit"
     material = top.choice("materiel", MATERIALS, "autre")
@@ -899,13 +963,17 @@ def _build(data: Mapping[str, Any], path: Path, out: _Collector, files: Sequence
     width = top.number("largeur", minimum=1, unit_hint=unit_hint)
     height = top.number("hauteur", minimum=1, unit_hint=unit_hint)
     if unit == "mm" and max(width, height) > MAX_MM_SIDE:
-        top.add("largeur" if width >= height else "hauteur",
-                f"{max(width, height):g} mm, soit plus de {MAX_MM_SIDE // 1000} m : "
-                "ces nombres sont-ils des pixels ? écrivez unite = \"px\" ou convertissez en mm")
+        top.add(
+            "largeur" if width >= height else "hauteur",
+            f"{max(width, height):g} mm, soit plus de {MAX_MM_SIDE // 1000} m : "
+            'ces nombres sont-ils des pixels ? écrivez unite = "px" ou convertissez en mm',
+        )
     if unit == "px" and 0 < max(width, height) < MIN_PX_SIDE:
-        top.add("largeur" if width >= height else "hauteur",
-                f"{width:g} × {height:g} px, c’est une vignette : ces nombres sont-ils des "
-                "millimètres ? écrivez unite = \"mm\"")
+        top.add(
+            "largeur" if width >= height else "hauteur",
+            f"{width:g} × {height:g} px, c’est une vignette : ces nombres sont-ils des "
+            'millimètres ? écrivez unite = "mm"',
+        )
     pages = int(top.number("pages", default=1, minimum=1, integer=True))
     for key in ("nom", "description", "titre", "texte_alternatif", "$schema"):
         if key in data:
@@ -917,7 +985,9 @@ def _build(data: Mapping[str, Any], path: Path, out: _Collector, files: Sequence
     for name, value in named.items():
         messages: list[tuple[str, str]] = []
         if isinstance(value, str) and value in named:
-            messages.append(("", f"une couleur nommée doit être une valeur, pas le nom « {value} »"))
+            messages.append(
+                ("", f"une couleur nommée doit être une valeur, pas le nom « {value} »")
+            )
         else:
             _color(value, {}, messages)
         for sub, message in messages:
@@ -940,7 +1010,10 @@ def _build(data: Mapping[str, Any], path: Path, out: _Collector, files: Sequence
         if block is None:
             continue
         if block.name in names_seen:
-            out.add(("blocs", number, "nom"), f"« {block.name} » est déjà le nom du bloc n° {names_seen[block.name] + 1}")
+            out.add(
+                ("blocs", number, "nom"),
+                f"« {block.name} » est déjà le nom du bloc n° {names_seen[block.name] + 1}",
+            )
         names_seen.setdefault(block.name, number)
         blocks.append(block)
     alt_text = top.template("texte_alternatif") if "texte_alternatif" in data else ""
@@ -990,7 +1063,10 @@ def _build_block(
         b.add("type", f"type manquant ; attendu {', '.join(BLOCK_KEYS)}")
         return None
     if kind not in BLOCK_KEYS:
-        b.add("type", f"« {kind} » inconnu{_suggest(str(kind), list(BLOCK_KEYS))} ; attendu {', '.join(BLOCK_KEYS)}")
+        b.add(
+            "type",
+            f"« {kind} » inconnu{_suggest(str(kind), list(BLOCK_KEYS))} ; attendu {', '.join(BLOCK_KEYS)}",
+        )
         return None
     b.unknown_keys(BLOCK_KEYS[kind], f" pour un bloc {kind}")
     box = _box(b, page, unit_hint, line=kind == "ligne")
@@ -1000,9 +1076,15 @@ def _build_block(
     condition = raw.get("si", "")
     if condition and (
         not isinstance(condition, str)
-        or (condition.lstrip("!") not in TEMPLATE_VARIABLES and not condition.lstrip("!").startswith("x_"))
+        or (
+            condition.lstrip("!") not in TEMPLATE_VARIABLES
+            and not condition.lstrip("!").startswith("x_")
+        )
     ):
-        b.add("si", f"« {condition} » n’est pas une variable connue{_suggest(str(condition).lstrip('!'), TEMPLATE_VARIABLES)}")
+        b.add(
+            "si",
+            f"« {condition} » n’est pas une variable connue{_suggest(str(condition).lstrip('!'), TEMPLATE_VARIABLES)}",
+        )
         condition = ""
     overlap_raw = raw.get("superposable", False)
     overlap: bool | tuple[str, ...] = False
@@ -1011,19 +1093,31 @@ def _build_block(
     elif isinstance(overlap_raw, list) and all(isinstance(v, str) for v in overlap_raw):
         overlap = tuple(overlap_raw)
     else:
-        b.add("superposable", "attendu true, false ou une liste de noms de blocs [\"nom\", …]")
+        b.add("superposable", 'attendu true, false ou une liste de noms de blocs ["nom", …]')
     b.boolean("supprimer", False)
     if "note" in raw:
         b.text("note")
     common: dict[str, Any] = {
-        "name": name, "kind": kind, "box": box, "page": page_number,
-        "condition": condition or "", "overlap": overlap, "index": number,
+        "name": name,
+        "kind": kind,
+        "box": box,
+        "page": page_number,
+        "condition": condition or "",
+        "overlap": overlap,
+        "index": number,
     }
     if kind == "texte":
         align = b.choice("alignement", ALIGNMENTS, "gauche")
         valign = b.choice("vertical", VERTICALS, "haut")
-        size_max = b.number("taille_max", minimum=1, unit_hint="en pt, ou en px pour un gabarit en px")
-        size_min = b.number("taille_min", default=size_max, minimum=1, unit_hint="en pt, ou en px pour un gabarit en px")
+        size_max = b.number(
+            "taille_max", minimum=1, unit_hint="en pt, ou en px pour un gabarit en px"
+        )
+        size_min = b.number(
+            "taille_min",
+            default=size_max,
+            minimum=1,
+            unit_hint="en pt, ou en px pour un gabarit en px",
+        )
         if size_min > size_max:
             b.add("taille_min", f"{size_min:g} dépasse taille_max ({size_max:g})")
         font = raw.get("police")
@@ -1065,13 +1159,17 @@ def _build_block(
         fill = raw.get("couleur")
         stroke = raw.get("contour")
         stroke_width = b.number("epaisseur", default=0.5 if kind == "ligne" else 0)
-        fill_color = b.color("couleur", named, None) if fill is not None and kind != "ligne" else None
+        fill_color = (
+            b.color("couleur", named, None) if fill is not None and kind != "ligne" else None
+        )
         if kind == "ligne":
             stroke_color: Color | None = b.color("couleur", named, "#000000")
         else:
             stroke_color = b.color("contour", named, None) if stroke is not None else None
             if fill is None and stroke is None:
-                b.add(None, f"bloc {kind} invisible : donnez une couleur (remplissage) ou un contour")
+                b.add(
+                    None, f"bloc {kind} invisible : donnez une couleur (remplissage) ou un contour"
+                )
         return ShapeBlock(
             **common,
             shape={"rect": "rect", "ellipse": "ellipse", "ligne": "line"}[kind],
@@ -1083,7 +1181,10 @@ def _build_block(
     file_name = b.text("fichier")
     image_path = _find_image(file_name, folders)
     if image_path is None:
-        b.add("fichier", f"image « {file_name} » introuvable (cherchée à côté du gabarit et dans assets/)")
+        b.add(
+            "fichier",
+            f"image « {file_name} » introuvable (cherchée à côté du gabarit et dans assets/)",
+        )
         image_path = Path(file_name)
     return ImageBlock(**common, path=image_path)
 
@@ -1107,20 +1208,29 @@ def _box(b: _Block, page: tuple[float, float, int], unit_hint: str, line: bool =
         b.add("boite", "boîte obligatoire : boite = [x, y, largeur, hauteur]")
         return Box(0, 0, 1, 1)
     if not isinstance(value, list) or len(value) != 4:
-        b.add("boite", f"attendu [x, y, largeur, hauteur] (4 nombres, {unit_hint}, ou \"50%\" de la page)")
+        b.add(
+            "boite",
+            f'attendu [x, y, largeur, hauteur] (4 nombres, {unit_hint}, ou "50%" de la page)',
+        )
         return Box(0, 0, 1, 1)
     numbers: list[float] = []
     for position, item in enumerate(value):
         along = width if position % 2 == 0 else height
         if isinstance(item, bool) or not isinstance(item, (int, float, str)):
-            b.add("boite", f"« {item} » n’est pas un nombre ; attendu [x, y, largeur, hauteur] ({unit_hint})")
+            b.add(
+                "boite",
+                f"« {item} » n’est pas un nombre ; attendu [x, y, largeur, hauteur] ({unit_hint})",
+            )
             return Box(0, 0, 1, 1)
         if isinstance(item, str):
             m = _PERCENT.match(item)
             if not m:
                 plain = _WITH_UNIT.match(item)
                 fix = f" ; écrivez {plain.group(1)} ({unit_hint})" if plain else ""
-                b.add("boite", f"« {item} » : nombre ({unit_hint}) ou pourcentage de la page (\"25%\") attendu{fix}")
+                b.add(
+                    "boite",
+                    f'« {item} » : nombre ({unit_hint}) ou pourcentage de la page ("25%") attendu{fix}',
+                )
                 return Box(0, 0, 1, 1)
             numbers.append(float(m.group(1).replace(",", ".")) / 100 * along)
         else:
@@ -1130,7 +1240,12 @@ def _box(b: _Block, page: tuple[float, float, int], unit_hint: str, line: bool =
         b.add("boite", "largeur et hauteur doivent être positives")
     eps = 1e-6
     x_end, y_end = x + w, y + h
-    if min(x, x_end) < -eps or min(y, y_end) < -eps or max(x, x_end) > width + eps or max(y, y_end) > height + eps:
+    if (
+        min(x, x_end) < -eps
+        or min(y, y_end) < -eps
+        or max(x, x_end) > width + eps
+        or max(y, y_end) > height + eps
+    ):
         b.add("boite", f"[{x:g}, {y:g}, {w:g}, {h:g}] sort de la page ({width:g} × {height:g})")
     return Box(x, y, w, h)
 
@@ -1145,7 +1260,9 @@ def _exclusive(a: str, b: str) -> bool:
 
 def _may_overlap(a: Block, b: Block) -> bool:
     def allows(block: Block, other: Block) -> bool:
-        return block.overlap is True or (isinstance(block.overlap, tuple) and other.name in block.overlap)
+        return block.overlap is True or (
+            isinstance(block.overlap, tuple) and other.name in block.overlap
+        )
 
     return allows(a, b) or allows(b, a)
 
@@ -1155,8 +1272,12 @@ def _ellipse_contains(shape: Box, box: Box) -> bool:
     rx, ry = shape.width / 2, shape.height / 2
     if rx <= 0 or ry <= 0:
         return False
-    corners = [(box.x, box.y), (box.x + box.width, box.y), (box.x, box.y + box.height),
-               (box.x + box.width, box.y + box.height)]
+    corners = [
+        (box.x, box.y),
+        (box.x + box.width, box.y),
+        (box.x, box.y + box.height),
+        (box.x + box.width, box.y + box.height),
+    ]
     return all(((px - cx) / rx) ** 2 + ((py - cy) / ry) ** 2 <= 1 + 1e-9 for px, py in corners)
 
 
@@ -1222,16 +1343,18 @@ def design_problems(layout: Layout) -> list[tuple[tuple[Any, ...], str]]:
     found: list[tuple[tuple[Any, ...], str]] = []
     content = [b for b in layout.blocks if b.kind in CONTENT_KINDS]
     for i, a in enumerate(content):
-        for b in content[i + 1:]:
+        for b in content[i + 1 :]:
             if a.page != b.page or _exclusive(a.condition, b.condition) or _may_overlap(a, b):
                 continue
             area = a.box.intersection_area(b.box)
             if area > 1e-6:
-                found.append((
-                    ("blocs", b.index, "boite"),
-                    f"chevauche le bloc « {a.name} » (page {b.page}) ; déplacez l’une des boîtes, "
-                    f"ou écrivez superposable = [\"{a.name}\"] si c’est voulu",
-                ))
+                found.append(
+                    (
+                        ("blocs", b.index, "boite"),
+                        f"chevauche le bloc « {a.name} » (page {b.page}) ; déplacez l’une des boîtes, "
+                        f'ou écrivez superposable = ["{a.name}"] si c’est voulu',
+                    )
+                )
     for block in layout.blocks:
         if isinstance(block, TextBlock):
             behind = backgrounds_behind(layout, block)
@@ -1242,23 +1365,29 @@ def design_problems(layout: Layout) -> list[tuple[tuple[Any, ...], str]]:
             for color, where in behind:
                 ratio = contrast_ratio(block.color, color)
                 if ratio < need - 1e-9:
-                    found.append((
-                        ("blocs", block.index, "couleur"),
-                        f"texte {block.color.hex} sur {color.hex} ({where}) : contraste {_ratio(ratio)}, "
-                        f"il faut au moins {_ratio(need)} pour un {size} ; foncez ou éclaircissez l’un des deux",
-                    ))
+                    found.append(
+                        (
+                            ("blocs", block.index, "couleur"),
+                            f"texte {block.color.hex} sur {color.hex} ({where}) : contraste {_ratio(ratio)}, "
+                            f"il faut au moins {_ratio(need)} pour un {size} ; foncez ou éclaircissez l’un des deux",
+                        )
+                    )
         elif isinstance(block, QRBlock):
             ratio = contrast_ratio(block.dark, block.light)
             if block.dark.luminance() > block.light.luminance():
-                found.append((
-                    ("blocs", block.index, "couleur"),
-                    f"code QR inversé (modules {block.dark.hex} plus clairs que le fond {block.light.hex}) : "
-                    "beaucoup de téléphones ne le lisent pas ; mettez les modules foncés sur fond clair",
-                ))
+                found.append(
+                    (
+                        ("blocs", block.index, "couleur"),
+                        f"code QR inversé (modules {block.dark.hex} plus clairs que le fond {block.light.hex}) : "
+                        "beaucoup de téléphones ne le lisent pas ; mettez les modules foncés sur fond clair",
+                    )
+                )
             elif ratio < CONTRAST_QR:
-                found.append((
-                    ("blocs", block.index, "couleur"),
-                    f"code QR peu contrasté ({block.dark.hex} sur {block.light.hex}, {_ratio(ratio)}) : "
-                    f"il faut au moins {_ratio(CONTRAST_QR)} pour être lu",
-                ))
+                found.append(
+                    (
+                        ("blocs", block.index, "couleur"),
+                        f"code QR peu contrasté ({block.dark.hex} sur {block.light.hex}, {_ratio(ratio)}) : "
+                        f"il faut au moins {_ratio(CONTRAST_QR)} pour être lu",
+                    )
+                )
     return found
