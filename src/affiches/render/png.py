@@ -11,6 +11,7 @@ The image is stored as an adaptive palette (fast octree, flat colours kept exact
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -124,24 +125,27 @@ def _draw_qr(draw: ImageDraw.ImageDraw, item: QRCode, scale: float) -> None:
             )
 
 
-def to_palette(image: PILImage.Image, colors: int) -> PILImage.Image:
+def to_palette(image: PILImage.Image, colors: int,
+               flat: Sequence[tuple[int, int, int]] | None = None) -> PILImage.Image:
     """Palette image, visually lossless: fast octree, then flat colours made exact.
 
     Octree leaves average the colours they gather, so a large flat area (the layout's
-    yellow) would come out one or two levels off. Each palette entry close to one of
-    the image's most frequent exact colours (max channel gap ``SNAP``) is set to the most
-    frequent of them.
+    yellow) would come out one or two levels off. Each palette entry within ``SNAP`` (max
+    channel gap) of a flat colour is set to it: ``flat`` lists them (the scene's
+    background, fills and text colours, first wins); without it the image's most
+    frequent exact colours are used (one more pass over the pixels).
     """
     quantized = image.quantize(colors=colors, method=PILImage.Quantize.FASTOCTREE,
                                dither=PILImage.Dither.NONE)
-    exact = image.getcolors(maxcolors=1 << 16)
-    if exact:
-        frequent = [color for _count, color in sorted(exact, key=lambda c: (-c[0], c[1]))[:colors]]
+    if flat is None:
+        exact = image.getcolors(maxcolors=1 << 16) or []
+        flat = [color for _count, color in sorted(exact, key=lambda c: (-c[0], c[1]))[:colors]]
+    if flat:
         palette = quantized.getpalette() or []
         snapped = list(palette)
         for index in range(len(palette) // 3):
             r, g, b = palette[3 * index: 3 * index + 3]
-            for color in frequent:  # most frequent first: a flat area wins over its edges
+            for color in flat:  # in order: a flat area wins over its edges
                 if max(abs(color[0] - r), abs(color[1] - g), abs(color[2] - b)) <= SNAP:
                     snapped[3 * index: 3 * index + 3] = color
                     break
@@ -150,11 +154,29 @@ def to_palette(image: PILImage.Image, colors: int) -> PILImage.Image:
     return quantized
 
 
+def scene_colors(scene: Scene, page: int = 1) -> list[tuple[int, int, int]]:
+    """The flat colours a page is drawn with: background, fills, strokes, texts, QR codes."""
+    found: dict[tuple[int, int, int], None] = {scene.background.rgb255(): None}
+    for item in scene.pages[page - 1].items:
+        if isinstance(item, Rect):
+            for color in (item.fill, item.stroke):
+                if color is not None:
+                    found.setdefault(color.rgb255())
+        elif isinstance(item, (TextLine, Line)):
+            found.setdefault(item.color.rgb255())
+        elif isinstance(item, QRCode):
+            found.setdefault(item.dark.rgb255())
+            found.setdefault(item.light.rgb255())
+    return list(found)
+
+
 def write_png(scene: Scene, target: str | Path | BinaryIO,
               options: PngOptions | None = None) -> None:
     options = options or PngOptions()
     image = render_image(scene, options)
     if options.palette_colors:
-        image = to_palette(image, options.palette_colors)
+        has_pictures = any(isinstance(item, Image) for item in scene.pages[options.page - 1].items)
+        flat = None if has_pictures else scene_colors(scene, options.page)
+        image = to_palette(image, options.palette_colors, flat)
     dpi = (72 * image.width / scene.width,) * 2 if scene.pixel_size is None else (72, 72)
     image.save(target, format="PNG", compress_level=options.compress_level, dpi=dpi)
