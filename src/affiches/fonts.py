@@ -19,7 +19,7 @@ Contract:
 - ``font_digest(path)`` is the SHA-256 of a font file (cached per process): the
   font's "version" as batch manifests record it.
 - Text widths, ink extents, kerned chunks and positions are memoised per font
-  (bounded: each table is emptied when it holds ``_WIDTH_CACHE_MAX`` strings), so
+  (bounded: each table is emptied when full, see ``_WIDTH_CACHE_MAX``), so
   repeated measures of the same strings (a batch's constant texts) cost a lookup.
 """
 
@@ -43,7 +43,9 @@ _LAYOUT_CHARS = frozenset("\n")
 
 METRICS_SUFFIX = ".metrics"
 METRICS_FORMAT = 1
-_WIDTH_CACHE_MAX = 50_000  # strings per font; the cache is emptied when it is full
+# Memo tables per font are emptied when full: bounded memory in long batches.
+_WIDTH_CACHE_MAX = 8_192  # measured strings (substrings tried by line breaking)
+_LINE_CACHE_MAX = 2_048  # set lines (ink extents, kerned chunks, positions)
 
 
 def bundled_fonts_dir() -> Path:
@@ -150,7 +152,7 @@ class FontMetrics:
         """
         cached = self._chunks.get(text)
         if cached is None:
-            if len(self._chunks) >= _WIDTH_CACHE_MAX:
+            if len(self._chunks) >= _LINE_CACHE_MAX:
                 self._chunks.clear()
             cached = self._chunks[text] = tuple(self._split_chunks(text))
         return list(cached)
@@ -180,7 +182,7 @@ class FontMetrics:
         """(highest yMax, lowest yMin) of the glyphs of ``text``, font units; (0, 0) if blank."""
         cached = self._ink_extents.get(text)
         if cached is None:
-            if len(self._ink_extents) >= _WIDTH_CACHE_MAX:
+            if len(self._ink_extents) >= _LINE_CACHE_MAX:
                 self._ink_extents.clear()
             cached = self._ink_extents[text] = self._ink(text)
         return cached
@@ -200,7 +202,7 @@ class FontMetrics:
         """x offset of each character of ``text`` in font units, kerning applied."""
         cached = self._positions.get(text)
         if cached is None:
-            if len(self._positions) >= _WIDTH_CACHE_MAX:
+            if len(self._positions) >= _LINE_CACHE_MAX:
                 self._positions.clear()
             cached = self._positions[text] = tuple(self._offsets(text))
         return list(cached)

@@ -33,7 +33,7 @@ class PngOptions:
     compress_level: int = 3  # zlib: 6 and 9 cost 3x and 25x the time for 15-30 % less
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=32)  # a batch sets city names at many sizes: keep memory flat
 def _font(path: Path, size_px: float) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size=size_px, layout_engine=ImageFont.Layout.BASIC)
 
