@@ -444,3 +444,16 @@ def test_build_is_deterministic(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert data_path().read_bytes() == before
+
+
+def test_no_control_characters_in_printed_data() -> None:
+    # The source has four town-hall addresses with Windows-1252 bytes left as C1
+    # controls (Cricquebœuf, Champoly, Œting, Grézieu-le-Marché); the build repairs them.
+    bad = [
+        c.nom
+        for c in communes.iter_communes(include_arrondissements=True)
+        if any(unicodedata.category(ch) == "Cc" for ch in c.nom + c.mairie_adresse + c.mairie_email)
+    ]
+    assert bad == []
+    assert resolve_city("Cricquebœuf").commune.mairie_adresse.endswith("14113 Cricquebœuf")
+    assert "Claude-d’Urfé" in resolve_city("Champoly").commune.mairie_adresse

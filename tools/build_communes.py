@@ -105,6 +105,19 @@ Empreinte SHA-256 du fichier source (`{source}`) : `{sha256}`.
 """
 
 
+
+def repair_c1_controls(text: str) -> str:
+    """Undo a Windows-1252 mis-decoding left in a few source cells.
+
+    Four town-hall addresses carry C1 control characters (U+0080–U+009F) where the
+    source meant the Windows-1252 character of the same byte: ``\x9c`` for « œ »,
+    ``\x92`` for « ’ », ``\x8c`` for « Œ ». A printed address must not contain them.
+    """
+    return "".join(
+        bytes([ord(c)]).decode("cp1252", errors="replace") if 0x80 <= ord(c) <= 0x9F else c
+        for c in text
+    )
+
 def fail(message: str) -> None:
     print(message, file=sys.stderr)
     raise SystemExit(1)
@@ -136,8 +149,8 @@ def read_rows(source: Path) -> list[tuple]:
                     tncc,
                     row["departement"],
                     population,
-                    row["mairie_adresse"],
-                    row["mairie_email"],
+                    repair_c1_controls(row["mairie_adresse"]),
+                    repair_c1_controls(row["mairie_email"]),
                     normalize_key(row["nom"]),
                 )
             )
