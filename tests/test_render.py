@@ -264,3 +264,25 @@ def test_writer_registry() -> None:
 
     with pytest.raises(AffichesError, match="format de sortie inconnu : « svg »"):
         writer_for("svg")
+
+
+@pytest.mark.parametrize("city", ["Saint-Étienne", "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson"])
+@pytest.mark.parametrize(("layout", "limit"), [("affiche-a3", 30_000), ("tract-a5", 30_000)])
+def test_pdf_stays_small(layout: str, limit: int, city: str) -> None:
+    # Subsets hold only the glyphs used and kerning is written as TJ adjustments.
+    assert len(pdf_bytes(scene_for(layout, city))) < limit
+
+
+def test_pdf_glyph_positions_follow_the_scene() -> None:
+    """pdfium's character boxes start where composition placed each glyph (kerning included)."""
+    import pypdfium2 as pdfium
+
+    scene = scene_for("affiche-a3")
+    line = next(t for t in scene.texts() if t.text == "ÉTIENNE")
+    page = pdfium.PdfDocument(pdf_bytes(scene))[0]
+    text_page = page.get_textpage()
+    full = text_page.get_text_range()
+    start = full.index("ÉTIENNE")
+    lefts = [text_page.get_charbox(start + i, loose=True)[0] for i in range(len(line.text))]
+    expected = [line.x + dx for dx in line.positions]
+    assert max(abs(a - b) for a, b in zip(lefts, expected, strict=True)) < 1.0  # points, at 200+ pt

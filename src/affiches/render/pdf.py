@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -69,7 +70,10 @@ def font_name(path: Path, name: str) -> str:
         # Two different files with the same stem get distinct names.
         while registered in _registered.values():
             registered += "_"
-        pdfmetrics.registerFont(TTFont(registered, str(path)))
+        # asciiReadable=False: a subset holds only the glyphs used (reportlab otherwise
+        # puts all 95 ASCII glyphs in every subset, doubling the file); text stays
+        # extractable through the ToUnicode map.
+        pdfmetrics.registerFont(TTFont(registered, str(path), asciiReadable=False))
         _registered[path] = registered
     return registered
 
@@ -208,10 +212,36 @@ class _Painter:
             text.setFillColorCMYK(*rgb_to_cmyk(item.color))
         else:
             text.setFillColorRGB(*item.color.rgb)
-        for dx, chunk in item.chunks:
-            text.setTextOrigin(self.x(item.x + dx), self.y(item.baseline))
-            text.textOut(chunk)
+        text.setTextOrigin(self.x(item.x), self.y(item.baseline))
+        text._code.append(self._kerned_show(name, item))
         self.c.drawText(text)
+
+    def _kerned_show(self, name: str, item: TextLine) -> str:
+        """One ``TJ`` array per font subset: glyphs with the measured kerning between chunks."""
+        font = pdfmetrics.getFont(name)
+        doc = self.c._doc
+        escape = self.c._escape
+        size = item.size
+        ops: list[str] = []
+        array: list[str] = []
+        current_subset = None
+        pen = 0.0  # where the viewer's pen stands after the glyphs shown so far
+        for dx, chunk in item.chunks:
+            gap = dx - pen
+            if abs(gap) > 1e-6:
+                array.append(fp_str(-gap * 1000 / size))
+            for subset, data in font.splitString(chunk, doc):
+                if subset != current_subset:
+                    if array and current_subset is not None:
+                        ops.append(f"[{' '.join(array)}] TJ")
+                        array = []
+                    ops.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf")
+                    current_subset = subset
+                array.append(f"({escape(data)})")
+            pen = dx + font.stringWidth(chunk, size)
+        if array:
+            ops.append(f"[{' '.join(array)}] TJ")
+        return " ".join(ops)
 
     def image(self, item: Image) -> None:
         if not self.cmyk:
