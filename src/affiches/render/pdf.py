@@ -28,13 +28,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from affiches.layout import Color
 from affiches.scene import Image, Line, QRCode, Rect, Scene, TextLine
+
+# Binary (Flate only) streams: ASCII85 on top of Flate would add a quarter to every page.
+rl_config.useA85 = 0
 
 MM = 72 / 25.4
 MARK_LENGTH = 5 * MM
