@@ -13,6 +13,8 @@ The same inputs always give the same scene.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
 
 from affiches.errors import FitError, LayoutError
 from affiches.fonts import FontMetrics, find_font
@@ -77,12 +79,30 @@ def _short(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+@lru_cache(maxsize=2048)
+def _fit_cached(
+    text: str,
+    font_path: Path,
+    width: float,
+    height: float,
+    size_min: float,
+    size_max: float,
+    max_lines: int,
+    line_height: float,
+    balance: bool,
+) -> FittedText | None:
+    """``fit_text`` remembered per (text, font, box): fixed texts are fitted once per
+    process, not once per city (bounded, so a long batch stays flat in memory)."""
+    metrics = FontMetrics.load(font_path)
+    return fit_text(text, metrics, width, height, size_min, size_max, max_lines, line_height, balance)
+
+
 def fit_block(block: TextBlock, text: str, layout: Layout, metrics: FontMetrics) -> FittedText:
     """Fit one text block, or raise FitError naming the layout, the block and the text."""
     box = block.box.scaled(layout.to_pt)
-    fitted = fit_text(
+    fitted = _fit_cached(
         text,
-        metrics,
+        metrics.path,
         box.width,
         box.height,
         block.size_min * layout.font_to_pt,
