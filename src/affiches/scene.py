@@ -73,6 +73,22 @@ class QRCode:
     def module(self) -> float:
         return self.size / (len(self.matrix) + 2 * self.quiet_zone)
 
+    def dark_runs(self) -> list[tuple[int, int, int]]:
+        """Horizontal runs of dark modules as (row, first column, column after the last):
+        what a writer draws, one rectangle per run (quiet zone excluded)."""
+        runs = []
+        for row_index, row in enumerate(self.matrix):
+            col, n = 0, len(row)
+            while col < n:
+                if not row[col]:
+                    col += 1
+                    continue
+                start = col
+                while col < n and row[col]:
+                    col += 1
+                runs.append((row_index, start, col))
+        return runs
+
 
 @dataclass(frozen=True)
 class Image:

@@ -276,23 +276,14 @@ class _Painter:
         origin_x = item.x + item.quiet_zone * module
         origin_y = item.y + item.quiet_zone * module
         path = self.c.beginPath()
-        for row_index, row in enumerate(item.matrix):
-            col = 0
-            n = len(row)
-            while col < n:
-                if not row[col]:
-                    col += 1
-                    continue
-                start = col
-                while col < n and row[col]:
-                    col += 1
-                top = origin_y + row_index * module
-                path.rect(
-                    self.x(origin_x + start * module),
-                    self.y(top + module),
-                    (col - start) * module,
-                    module,
-                )
+        for row_index, start, end in item.dark_runs():
+            top = origin_y + row_index * module
+            path.rect(
+                self.x(origin_x + start * module),
+                self.y(top + module),
+                (end - start) * module,
+                module,
+            )
         self.c.drawPath(path, stroke=0, fill=1)
 
 

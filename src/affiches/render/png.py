@@ -108,21 +108,12 @@ def _draw_qr(draw: ImageDraw.ImageDraw, item: QRCode, scale: float) -> None:
     draw.rectangle([x0, y0, x0 + side - 1, y0 + side - 1], fill=item.light.rgb255())
     dark = item.dark.rgb255()
     q = item.quiet_zone
-    for r, row in enumerate(item.matrix):
-        c = 0
-        n = len(row)
-        while c < n:
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < n and row[c]:
-                c += 1
-            draw.rectangle(
-                [x0 + (q + start) * module, y0 + (q + r) * module,
-                 x0 + (q + c) * module - 1, y0 + (q + r + 1) * module - 1],
-                fill=dark,
-            )
+    for r, start, end in item.dark_runs():
+        draw.rectangle(
+            [x0 + (q + start) * module, y0 + (q + r) * module,
+             x0 + (q + end) * module - 1, y0 + (q + r + 1) * module - 1],
+            fill=dark,
+        )
 
 
 def to_palette(image: PILImage.Image, colors: int,
