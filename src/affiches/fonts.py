@@ -44,8 +44,8 @@ _LAYOUT_CHARS = frozenset("\n")
 METRICS_SUFFIX = ".metrics"
 METRICS_FORMAT = 1
 # Memo tables per font are emptied when full: bounded memory in long batches.
-_WIDTH_CACHE_MAX = 8_192  # measured strings (substrings tried by line breaking)
-_LINE_CACHE_MAX = 2_048  # set lines (ink extents, kerned chunks, positions)
+_WIDTH_CACHE_MAX = 4_096  # measured strings (substrings tried by line breaking)
+_LINE_CACHE_MAX = 1_024  # set lines (ink extents, kerned chunks, positions)
 
 
 def bundled_fonts_dir() -> Path:
