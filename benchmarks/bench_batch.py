@@ -122,7 +122,7 @@ def bench_stages(count: int = 200) -> dict[str, float]:
     from affiches.communes import resolve_city
     from affiches.kit import KIT, KitOptions, plan_kit
     from affiches.render.pdf import write_pdf
-    from affiches.render.png import render_image, to_palette
+    from affiches.render.png import render_image, scene_colors, to_palette
 
     layouts = load_layouts(BatchSettings())
     names = [line.split(";")[0] for line in communes_sample(count)]
@@ -146,7 +146,7 @@ def bench_stages(count: int = 200) -> dict[str, float]:
             t = timed(f"pdf {material}", t)
         image = render_image(planned["visuel"].scene)
         t = timed("png render", t)
-        palette = to_palette(image, 64)
+        palette = to_palette(image, 64, scene_colors(planned["visuel"].scene))
         t = timed("png palette", t)
         palette.save(io.BytesIO(), format="PNG", compress_level=3)
         timed("png zlib", t)
