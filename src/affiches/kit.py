@@ -14,6 +14,7 @@ Contract:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -188,10 +189,8 @@ def atomic_write(path: Path, produce: Callable[[BinaryIO], None]) -> None:
             os.fsync(stream.fileno())
         os.replace(temp_name, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -214,9 +213,11 @@ def write_planned(planned: Sequence[Planned], options: KitOptions) -> list[Writt
 
                 writer = print_writer(item.print_mode, options.printing)
             try:
-                atomic_write(item.path, lambda stream, it=item: writer(it.scene, stream))
+                atomic_write(item.path, lambda stream, it=item, w=writer: w(it.scene, stream))
             except OSError as exc:
-                raise OutputError(f"écriture impossible de {item.path} : {exc.strerror} ; vérifiez le dossier --sortie") from None
+                raise OutputError(
+                    f"écriture impossible de {item.path} : {exc.strerror} ; vérifiez le dossier --sortie"
+                ) from None
             written.append(Written(item.path, "écrit"))
         if item.alt_text_path:
             alt_path = item.alt_text_path

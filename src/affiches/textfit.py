@@ -19,7 +19,7 @@ Contract:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from affiches.fonts import FontMetrics
 
@@ -125,11 +125,11 @@ def balanced_lines(
     items = paragraphs[0]
     n = len(items)
 
-    @lru_cache(maxsize=None)
+    @cache
     def width(i: int, j: int) -> int:
         return metrics.width_units(join_line(items[i:j]))
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(i: int, lines_left: int) -> tuple[float, float, tuple[int, ...]] | None:
         # (widest line, sum of squares, break indices) for items[i:] in lines_left lines
         if lines_left == 1:
@@ -152,7 +152,7 @@ def balanced_lines(
     if found is None:
         return None
     bounds = [0, *found[2], n]
-    return [join_line(items[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return [join_line(items[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def layout_at(
@@ -181,7 +181,7 @@ def layout_at(
     # is opened up where an accent on a capital would touch the line above; normal
     # leading is left even, as fonts are designed for it.
     baselines = [0.0]
-    for (_, bottom_above), (top_below, _) in zip(extents, extents[1:]):
+    for (_, bottom_above), (top_below, _) in zip(extents, extents[1:], strict=False):
         gap = size * line_height
         if line_height < TIGHT_LEADING:
             gap = max(gap, (top_below - bottom_above) * scale + size * MIN_INK_GAP)
