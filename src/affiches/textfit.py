@@ -97,21 +97,32 @@ def _paragraphs(pieces: tuple[Piece, ...]) -> list[list[Piece]]:
 
 def greedy_lines(pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float) -> list[str] | None:
     """Fill lines greedily; ``None`` when a single piece is wider than the line."""
+    # Widths are extended piece by piece: width(a + b) = width(a) + width(b) + kern(a[-1], b[0]).
     lines: list[str] = []
     for paragraph in _paragraphs(pieces):
-        current: list[Piece] = []
+        text = ""
+        width = 0
+        separator = ""
+        started = False
         for piece in paragraph:
-            trial = [*current, piece]
-            if metrics.width_units(join_line(trial)) <= max_units:
-                current = trial
-                continue
-            if not current:
-                return None
-            lines.append(join_line(current))
-            current = [piece]
-            if metrics.width_units(join_line(current)) > max_units:
-                return None
-        lines.append(join_line(current))
+            if not started:
+                text, width, started = piece.text, metrics.width_units(piece.text), True
+                if width > max_units:
+                    return None
+            else:
+                added = separator + piece.text
+                trial_width = width + metrics.width_units(added)
+                if text and added:
+                    trial_width += metrics.kern(text[-1], added[0])
+                if trial_width <= max_units:
+                    text, width = text + added, trial_width
+                else:
+                    lines.append(text)
+                    text, width = piece.text, metrics.width_units(piece.text)
+                    if width > max_units:
+                        return None
+            separator = " " if piece.after == " " else ""
+        lines.append(text)
     return lines
 
 
