@@ -25,7 +25,7 @@ from affiches.errors import AffichesError
 
 install_french_messages()
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 log = logging.getLogger("affiches")
 
 

@@ -185,10 +185,10 @@ def _map_headers(headers: list[str], path: Path) -> tuple[list[str | None], dict
             continue
         target = ALIASES.get(key) or variable_name(key)
         if target in columns.values():
-            target = None  # a second column with the same meaning: the first one wins
+            targets.append(None)  # a second column with the same meaning: the first one wins
         else:
             columns[header.strip()] = target
-        targets.append(target)
+            targets.append(target)
     if "ville" not in columns.values():
         seen = ", ".join(h.strip() for h in headers if h.strip()) or "aucune"
         raise CsvError(

@@ -15,6 +15,7 @@ Contract:
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -177,7 +178,7 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, produce: Callable[[BinaryIO], None]) -> None:
+def atomic_write(path: Path, produce: Callable[[BinaryIO], object]) -> None:
     """Write ``path`` through a temporary file in the same folder, renamed when complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -192,6 +193,10 @@ def atomic_write(path: Path, produce: Callable[[BinaryIO], None]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
+
+
+def _write_scene(writer: Callable[..., None], scene: Scene, stream: BinaryIO) -> None:
+    writer(scene, stream)
 
 
 def write_planned(planned: Sequence[Planned], options: KitOptions) -> list[Written]:
@@ -213,7 +218,7 @@ def write_planned(planned: Sequence[Planned], options: KitOptions) -> list[Writt
 
                 writer = print_writer(item.print_mode, options.printing)
             try:
-                atomic_write(item.path, lambda stream, it=item, w=writer: w(it.scene, stream))
+                atomic_write(item.path, functools.partial(_write_scene, writer, item.scene))
             except OSError as exc:
                 raise OutputError(
                     f"écriture impossible de {item.path} : {exc.strerror} ; vérifiez le dossier --sortie"

@@ -498,9 +498,9 @@ def _merge(
         origins.top = {key: path for key in data}
         colors = data.get("couleurs", {})
         origins.colors = {name: path for name in colors} if isinstance(colors, Mapping) else {}
-        blocks = data.get("blocs", [])
-        if isinstance(blocks, list):
-            for number, block in enumerate(blocks):
+        raw_blocks = data.get("blocs", [])
+        if isinstance(raw_blocks, list):
+            for number, block in enumerate(raw_blocks):
                 keys = block if isinstance(block, Mapping) else {}
                 origins.blocks.append(((path, number), {k: (path, number) for k in keys}))
         return data, origins
@@ -534,7 +534,7 @@ def _merge(
     else:
         merged["couleurs"] = child_colors if "couleurs" in data else parent_colors
     parent_blocks = parent.get("blocs", [])
-    blocks: list[dict[str, Any]] = [
+    blocks: list[Any] = [
         dict(b) if isinstance(b, Mapping) else b
         for b in (parent_blocks if isinstance(parent_blocks, list) else [])
     ]

@@ -130,7 +130,7 @@ def to_palette(image: PILImage.Image, colors: int,
                                dither=PILImage.Dither.NONE)
     if flat is None:
         exact = image.getcolors(maxcolors=1 << 16) or []
-        flat = [color for _count, color in sorted(exact, key=lambda c: (-c[0], c[1]))[:colors]]
+        flat = [color for _count, color in sorted(exact, key=lambda c: (-c[0], c[1]))[:colors]]  # type: ignore[misc]
     if flat:
         palette = quantized.getpalette() or []
         snapped = list(palette)
