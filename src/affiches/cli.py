@@ -104,7 +104,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
 @click.version_option(__version__, "-V", "--version", prog_name="affiches",
                       message="%(prog)s %(version)s")
 @click.option("-v", "--verbeux", is_flag=True, help="Afficher le détail du travail.")

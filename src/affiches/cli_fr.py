@@ -65,6 +65,11 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return PLURALS.get(chosen, FRENCH.get(chosen, gettext_module.ngettext(singular, plural, n)))
 
 
+def _write_heading_fr(self, heading: str) -> None:  # type: ignore[no-untyped-def]
+    """Help headings the French way: a (no-break) space before the colon."""
+    self.write(f"{'':>{self.current_indent}}{heading}\u00a0:\n")
+
+
 def install_french_messages() -> None:
     import click.core
     import click.decorators
@@ -73,6 +78,7 @@ def install_french_messages() -> None:
     import click.parser
     import click.types
 
+    click.formatting.HelpFormatter.write_heading = _write_heading_fr  # type: ignore[method-assign]
     for module in (click.core, click.decorators, click.exceptions, click.formatting,
                    click.parser, click.types):
         if hasattr(module, "_"):

@@ -59,7 +59,7 @@ def city_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
 def gabarits() -> None:
     """Outils pour les graphistes : lister, vérifier, prévisualiser, créer des gabarits.
 
