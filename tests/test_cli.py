@@ -265,8 +265,18 @@ def test_collectif_and_contact_are_printed(in_tmp: Path, runner: CliRunner) -> N
     assert "Technopolice Grenoble — grenoble@technopolice.fr" in text
 
 
-def test_nothing_outside_the_output_folder(in_tmp: Path, runner: CliRunner) -> None:
+def test_path_like_name_is_refused(in_tmp: Path, runner: CliRunner) -> None:
     result = runner.invoke(cli, ["visuel", "../../etc/passwd", "-o", "sortie"])
+    assert_clean_failure(
+        result,
+        "Erreur : Le nom de ville contient le caractère « / » (U+002F), qui n’a pas sa place "
+        "dans un nom de commune : retirez-le.",
+    )
+
+
+def test_nothing_outside_the_output_folder(in_tmp: Path, runner: CliRunner) -> None:
+    # Dots are allowed in names ("St. …"); the folder is a slug, whatever the name.
+    result = runner.invoke(cli, ["visuel", "..Croix.Rousse..", "-o", "sortie"])
     assert result.exit_code == 0, result.output
     written = [Path(p) for p in result.stdout.splitlines()]
     assert written

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from affiches import __version__
-from affiches.errors import AffichesError, OutputError
+from affiches.errors import AffichesError, OutputError, os_reason
 from affiches.kit import KIT, MATERIAL_LAYOUTS, KitOptions, template_variables
 from affiches.manifest import Manifest, file_record, is_current, write_bytes_atomic
 
@@ -388,7 +388,7 @@ def make_task(task: Task) -> TaskResult:
     except AffichesError as exc:
         return TaskResult(task, {}, _reason(str(exc)))
     except OSError as exc:
-        reason = f"écriture impossible ({exc.strerror}) ; vérifiez le dossier de sortie"
+        reason = f"écriture impossible ({os_reason(exc)}) ; vérifiez le dossier de sortie"
         return TaskResult(task, {}, reason)
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the other rows
         return TaskResult(task, {}, f"erreur interne ({type(exc).__name__} : {exc})")
@@ -448,7 +448,7 @@ def run_batch(
         manifest = Manifest.open(root)
     except OSError as exc:
         raise OutputError(
-            f"dossier de sortie {root} inutilisable ({exc.strerror}) ; "
+            f"dossier de sortie {root} inutilisable ({os_reason(exc)}) ; "
             "choisissez-en un autre avec -o"
         ) from None
     for key in [k for k, e in manifest.entries.items() if not e.get("materiels")]:

@@ -160,7 +160,7 @@ def normalize_key(text: str) -> str:
 # Punctuation a place name may contain (hyphens, apostrophes and their look-alikes,
 # parentheses for "Châtillon (92)", dots for "St.", slashes and ampersands in local
 # names); any other symbol or punctuation is refused rather than silently dropped.
-_NAME_PUNCTUATION = frozenset("-‐_'’ʼ`´().,/&")
+_NAME_PUNCTUATION = frozenset("-‐_'’ʼ`´().,&")
 
 
 def validate_city_input(typed: str) -> str:

@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from affiches.errors import AffichesError
+from affiches.errors import AffichesError, os_reason
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -128,7 +128,7 @@ def read_city_table(path: Path, encoding: str | None = None) -> CityTable:
             )
         data = path.read_bytes()
     except OSError as exc:
-        reason = f"{path} : lecture impossible ({exc.strerror}) ; vérifiez le chemin"
+        reason = f"{path} : lecture impossible ({os_reason(exc)}) ; vérifiez le chemin"
         raise CsvError(reason) from None
     if encoding:
         codec = _check_encoding(encoding)

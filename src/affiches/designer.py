@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from affiches.errors import AffichesError
+from affiches.errors import AffichesError, os_reason
 from affiches.layout import (
     Block,
     ImageBlock,
@@ -250,7 +250,7 @@ def render_once(
     except OSError as exc:
         return RenderOutcome(
             False,
-            (*errors, f"{target}: écriture impossible : {exc.strerror}"),
+            (*errors, f"{target}: écriture impossible : {os_reason(exc)}"),
             time.perf_counter() - start,
         )
     return RenderOutcome(not errors, tuple(errors), time.perf_counter() - start)

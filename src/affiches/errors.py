@@ -5,6 +5,8 @@ user can fix; each carries a one-line French message naming the offending value 
 the fix. Only ``cli.py`` turns them into Click errors (exit status 1 or 2).
 """
 
+import errno
+
 
 class AffichesError(Exception):
     """Base class: a problem with the user's input, layouts, fonts or files."""
@@ -28,3 +30,21 @@ class GlyphError(AffichesError):
 
 class OutputError(AffichesError):
     """An output path is unsafe or cannot be written."""
+
+
+_OS_REASONS = {
+    errno.ENOENT: "dossier ou fichier inexistant",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOSPC: "disque plein",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENOTDIR: "un élément du chemin n’est pas un dossier",
+    errno.EISDIR: "c’est un dossier",
+    errno.EEXIST: "existe déjà",
+    errno.EDQUOT: "quota disque dépassé",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A system error's reason, in French where it is a common one."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from affiches.errors import GlyphError, LayoutError
+from affiches.errors import GlyphError, LayoutError, os_reason
 from affiches.resources import assets_dir
 
 FONT_SUFFIXES = (".ttf", ".otf")
@@ -273,7 +273,7 @@ def _load_metrics(path: str) -> FontMetrics:
     try:
         digest = font_digest(path)
     except OSError as exc:
-        raise LayoutError(f"police illisible : {path} ({exc.strerror})") from None
+        raise LayoutError(f"police illisible : {path} ({os_reason(exc)})") from None
     record = _read_cache(metrics_cache_path(path), digest)
     if record is None:
         record = compute_metrics_record(path)

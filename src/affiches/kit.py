@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from affiches.communes import CityResolution, city_forms, slugify
 from affiches.compose import compose
-from affiches.errors import AffichesError, OutputError
+from affiches.errors import AffichesError, OutputError, os_reason
 from affiches.layout import Layout, load_layout
 from affiches.printing import PrintOptions, check_materials, check_printable, file_suffix, mode_for
 from affiches.scene import Scene
@@ -221,7 +221,7 @@ def write_planned(planned: Sequence[Planned], options: KitOptions) -> list[Writt
                 atomic_write(item.path, functools.partial(_write_scene, writer, item.scene))
             except OSError as exc:
                 raise OutputError(
-                    f"écriture impossible de {item.path} : {exc.strerror} ; vérifiez le dossier --sortie"
+                    f"écriture impossible de {item.path} : {os_reason(exc)} ; vérifiez le dossier --sortie"
                 ) from None
             written.append(Written(item.path, "écrit"))
         if item.alt_text_path:
