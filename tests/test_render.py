@@ -286,3 +286,18 @@ def test_pdf_glyph_positions_follow_the_scene() -> None:
     lefts = [text_page.get_charbox(start + i, loose=True)[0] for i in range(len(line.text))]
     expected = [line.x + dx for dx in line.positions]
     assert max(abs(a - b) for a, b in zip(lefts, expected, strict=True)) < 1.0  # points, at 200+ pt
+
+
+def test_subset_tags_are_distinct() -> None:
+    """Each embedded subset has its own six-letter tag (PDF 32000-1, 9.6.4)."""
+    import re
+
+    reader = PdfReader(io.BytesIO(pdf_bytes(scene_for("tract-a5"))))
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    tags = [name.split("+")[0].lstrip("/") for name in names]
+    assert len(names) == 4
+    assert all(re.fullmatch(r"[A-Z]{6}", tag) for tag in tags), tags
+    assert len(set(tags)) == len(tags), tags

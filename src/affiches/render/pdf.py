@@ -24,13 +24,14 @@ The lower-level helpers (``new_canvas``, ``paint_page``, ``page_form``) are shar
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -66,6 +67,24 @@ class PdfOptions:
         return self.bleed
 
 
+class _TaggedTTFont(TTFont):
+    """A TrueType font whose subsets get their own six-letter tag.
+
+    reportlab names the first subset of every font ``AAAAAA+…``; the PDF standard wants
+    different subsets of a file to carry different tags (preflight tools check it). The
+    tag is derived from the font's name, so it is the same in every document and process.
+    """
+
+    def addObjects(self, doc):  # type: ignore[no-untyped-def]
+        original = ttfonts.SUBSETN
+        offset = zlib.crc32(self.fontName.encode("utf-8")) % 999 * 1000  # six digits with n < 1000
+        ttfonts.SUBSETN = lambda n, *a: original(n + offset, *a)
+        try:
+            super().addObjects(doc)
+        finally:
+            ttfonts.SUBSETN = original
+
+
 def font_name(path: Path, name: str) -> str:
     """Register a TrueType file with reportlab once; return the name to use."""
     registered = _registered.get(path)
@@ -77,7 +96,7 @@ def font_name(path: Path, name: str) -> str:
         # asciiReadable=False: a subset holds only the glyphs used (reportlab otherwise
         # puts all 95 ASCII glyphs in every subset, doubling the file); text stays
         # extractable through the ToUnicode map.
-        pdfmetrics.registerFont(TTFont(registered, str(path), asciiReadable=False))
+        pdfmetrics.registerFont(_TaggedTTFont(registered, str(path), asciiReadable=False))
         _registered[path] = registered
     return registered
 
