@@ -21,12 +21,14 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from affiches.cli import CONTEXT, handle_errors
 from affiches.errors import AffichesError, LayoutError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
@@ -53,6 +55,7 @@ def city_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
     return click.option(
         "--ville",
+        metavar="VILLE",
         default="Saint-Étienne",
         show_default=True,
         help="Ville à mettre dans les gabarits.",
@@ -114,11 +117,13 @@ def liste(dossiers: tuple[Path, ...]) -> None:
     "--exemples",
     default=10,
     show_default=True,
+    metavar="N",
     type=click.IntRange(1),
     help="Avec --communes : nombre de textes trop longs montrés par bloc.",
 )
 @click.option(
     "--processus",
+    metavar="N",
     type=click.IntRange(1, 16),
     default=None,
     help="Avec --communes : nombre de processus (défaut : un par cœur, 4 au plus).",
@@ -218,27 +223,37 @@ def _fit_report(
     return failures
 
 
+def preview_target_options(where: str, file_help: str) -> Callable[[F], F]:
+    """``-o/--sortie`` and ``--fichier``, shared by ``apercu`` and ``planche``."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--fichier", "cible", type=click.Path(dir_okay=False, path_type=Path), help=file_help
+        )(func)
+        return click.option(
+            "-o",
+            "--sortie",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("output"),
+            show_default=True,
+            help=f"Dossier de sortie ; {where}",
+        )(func)
+
+    return decorate
+
+
 @gabarits.command(context_settings=CONTEXT)
 @click.argument("fichier", metavar="FICHIER|NOM")
 @city_options
-@click.option(
-    "-o",
-    "--sortie",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Dossier de sortie ; l’aperçu va dans SORTIE/apercus/.",
-)
-@click.option(
-    "--fichier",
-    "cible",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Chemin exact du PNG à écrire (au lieu de SORTIE/apercus/NOM-ville.png).",
+@preview_target_options(
+    "l’aperçu va dans SORTIE/apercus/.",
+    "Chemin exact du PNG à écrire (au lieu de SORTIE/apercus/NOM-ville.png).",
 )
 @click.option(
     "--taille",
     default=1200,
     show_default=True,
+    metavar="PIXELS",
     type=click.IntRange(200, 4000),
     help="Plus grand côté de l’aperçu, en pixels.",
 )
@@ -336,19 +351,9 @@ def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[P
 @gabarits.command(context_settings=CONTEXT)
 @click.argument("noms", nargs=-1, metavar="[NOM|FICHIER]…")
 @city_options
-@click.option(
-    "-o",
-    "--sortie",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Dossier de sortie ; la planche va dans SORTIE/apercus/.",
-)
-@click.option(
-    "--fichier",
-    "cible",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Fichier à écrire, .png ou .pdf (défaut : SORTIE/apercus/planche-ville.png).",
+@preview_target_options(
+    "la planche va dans SORTIE/apercus/.",
+    "Fichier à écrire, .png ou .pdf (défaut : SORTIE/apercus/planche-ville.png).",
 )
 @dirs_option
 @handle_errors

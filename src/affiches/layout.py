@@ -64,29 +64,6 @@ CONTRAST_QR = 4.0
 MAX_MM_SIDE = 3000
 MIN_PX_SIDE = 200
 
-# Variables every template may use; values come from the city and the options.
-TEMPLATE_VARIABLES = (
-    "ville",
-    "ville_maj",
-    "a_ville",
-    "a_ville_maj",
-    "de_ville",
-    "de_ville_maj",
-    "ville_officiel",
-    "departement",
-    "collectif",
-    "contact",
-    "signature",
-    "url",
-    "url_courte",
-    "hashtag",
-    "mairie_adresse",
-    "mairie_email",
-    "evenement",
-    "date",
-    "heure",
-    "lieu",
-)
 # The variables whose value depends on the commune (the fit report tries them all).
 CITY_VARIABLES = (
     "ville",
@@ -99,6 +76,20 @@ CITY_VARIABLES = (
     "departement",
     "mairie_adresse",
     "mairie_email",
+)
+# Variables every template may use; values come from the city and the options.
+TEMPLATE_VARIABLES = (
+    *CITY_VARIABLES,
+    "collectif",
+    "contact",
+    "signature",
+    "url",
+    "url_courte",
+    "hashtag",
+    "evenement",
+    "date",
+    "heure",
+    "lieu",
 )
 
 
