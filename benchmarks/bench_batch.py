@@ -77,7 +77,7 @@ def wall(cmd: list[str], cwd: Path | None = None) -> float:
 
 def communes_sample(count: int) -> list[str]:
     """``count`` communes spread over France (every k-th by INSEE code), as CSV lines."""
-    from affiches.communes import iter_communes
+    from affiches.city.communes import iter_communes
 
     everything = list(iter_communes())
     step = max(1, len(everything) // count)
@@ -118,9 +118,9 @@ def bench_cold(runs: int, work: Path) -> dict[str, float]:
 
 
 def bench_stages(count: int = 200) -> dict[str, float]:
-    from affiches.batch import BatchSettings, load_layouts
-    from affiches.communes import resolve_city
-    from affiches.kit import KIT, KitOptions, plan_kit
+    from affiches.city.communes import resolve_city
+    from affiches.jobs.batch import BatchSettings, load_layouts
+    from affiches.jobs.kit import KIT, KitOptions, plan_kit
     from affiches.render.pdf import write_pdf
     from affiches.render.png import render_image, scene_colors, to_palette
 
@@ -156,8 +156,8 @@ def bench_stages(count: int = 200) -> dict[str, float]:
 
 
 def bench_worker(runs: int, work: Path, count: int = 1000) -> dict[str, float]:
-    from affiches.batch import BatchSettings, InputRow, run_batch
-    from affiches.kit import KitOptions
+    from affiches.jobs.batch import BatchSettings, InputRow, run_batch
+    from affiches.jobs.kit import KitOptions
 
     lines = communes_sample(count)
     rows = [InputRow(i + 2, *line.split(";")[:1], {"departement": line.split(";")[1]})
@@ -176,7 +176,7 @@ def bench_worker(runs: int, work: Path, count: int = 1000) -> dict[str, float]:
 
 
 def bench_parallel(runs: int, work: Path, count: int = 1000) -> dict[str, float]:
-    from affiches.communes import iter_communes
+    from affiches.city.communes import iter_communes
 
     csv_path = write_csv(work / "villes.csv", communes_sample(count))
     out = work / "parallel"
@@ -197,9 +197,9 @@ def _peak_worker_rss(csv_path: Path, out: Path) -> dict[str, float]:
     code = (
         "import resource, sys\n"
         "from pathlib import Path\n"
-        "from affiches.batch import BatchSettings, InputRow, run_batch\n"
-        "from affiches.csvinput import read_city_table\n"
-        "from affiches.kit import KitOptions\n"
+        "from affiches.jobs.batch import BatchSettings, InputRow, run_batch\n"
+        "from affiches.jobs.csvinput import read_city_table\n"
+        "from affiches.jobs.kit import KitOptions\n"
         f"table = read_city_table(Path({str(csv_path)!r}))\n"
         "rows = [InputRow(r.line, r.city, r.values) for r in table.rows]\n"
         f"s = BatchSettings(kit=KitOptions(output_dir=Path({str(out)!r}), force=True), jobs=2)\n"
@@ -226,8 +226,8 @@ def bench_full(work: Path) -> dict[str, float]:
     out = work / "full"
     code = (
         "import resource\nfrom pathlib import Path\n"
-        "from affiches.batch import BatchSettings, rows_from_departement, run_batch\n"
-        "from affiches.communes import iter_communes\nfrom affiches.kit import KitOptions\n"
+        "from affiches.jobs.batch import BatchSettings, rows_from_departement, run_batch\n"
+        "from affiches.city.communes import iter_communes\nfrom affiches.jobs.kit import KitOptions\n"
         "deps = sorted({c.departement for c in iter_communes()})\n"
         "rows = []\n"
         "for d in deps:\n"
@@ -251,9 +251,9 @@ def bench_full(work: Path) -> dict[str, float]:
 
 
 def bench_sizes(count: int = 200) -> dict[str, dict[str, float]]:
-    from affiches.batch import BatchSettings, load_layouts
-    from affiches.communes import resolve_city
-    from affiches.kit import KIT, KitOptions, plan_kit
+    from affiches.city.communes import resolve_city
+    from affiches.jobs.batch import BatchSettings, load_layouts
+    from affiches.jobs.kit import KIT, KitOptions, plan_kit
     from affiches.render import writer_for
 
     layouts = load_layouts(BatchSettings())

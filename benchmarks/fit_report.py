@@ -14,9 +14,9 @@ import argparse
 import statistics
 import time
 
-from affiches.communes import iter_communes
-from affiches.fitreport import fit_report
-from affiches.layout import available_layouts, load_layout
+from affiches.city.communes import iter_communes
+from affiches.designer.fitreport import fit_report
+from affiches.gabarits.layout import available_layouts, load_layout
 
 
 def main() -> None:
@@ -29,7 +29,7 @@ def main() -> None:
     for workers in (1, 2):
         times = []
         for _ in range(args.runs):
-            import affiches.fitreport as fr
+            import affiches.designer.fitreport as fr
 
             fr._RESULTS.clear()  # no memo carried over from the previous run
             start = time.perf_counter()

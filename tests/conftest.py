@@ -46,7 +46,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def saint_etienne_kit(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The four files of Saint-Étienne's kit, made once through the CLI."""
-    from affiches.cli import cli
+    from affiches.cli.main import cli
 
     out = tmp_path_factory.mktemp("kit")
     result = CliRunner().invoke(cli, ["kit", "Saint-Étienne", "-o", str(out)])

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from affiches.batch import BatchSettings, InputRow, rows_from_departement, run_batch
-from affiches.cli import cli
-from affiches.csvinput import CsvError, read_city_table
-from affiches.kit import KitOptions
+from affiches.cli.main import cli
+from affiches.jobs.batch import BatchSettings, InputRow, rows_from_departement, run_batch
+from affiches.jobs.csvinput import CsvError, read_city_table
+from affiches.jobs.kit import KitOptions
 
 
 def checksums(root: Path) -> dict[str, str]:
@@ -267,11 +267,11 @@ def test_zip_per_city_is_deterministic(runner, tmp_path: Path) -> None:  # type:
 ])
 def test_event_line_replaces_a_block_only_when_given(layout_name: str, event_block: str,
                                                      replaced_block: str) -> None:
-    from affiches.communes import resolve_city
-    from affiches.compose import compose
-    from affiches.events import event_variables
-    from affiches.kit import template_variables
-    from affiches.layout import load_layout
+    from affiches.city.communes import resolve_city
+    from affiches.city.events import event_variables
+    from affiches.compose.blocks import compose
+    from affiches.gabarits.layout import load_layout
+    from affiches.jobs.kit import template_variables
 
     layout = load_layout(layout_name)
     resolution = resolve_city("Saint-Étienne")
@@ -293,7 +293,7 @@ def test_kill_minus_9_half_way_then_rerun_gives_the_same_files(tmp_path: Path) -
     import sys
     import time
 
-    from affiches.communes import iter_communes
+    from affiches.city.communes import iter_communes
 
     communes = list(iter_communes("42"))[:24]
     csv_path = tmp_path / "villes.csv"

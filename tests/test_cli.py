@@ -1,4 +1,4 @@
-"""Command line (affiches.cli): exit codes, exact French error lines, files written.
+"""Command line (affiches.cli.main): exit codes, exact French error lines, files written.
 
 Every test runs in an empty temporary folder and writes under ``-o sortie``.
 """
@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from affiches.cli import cli
+from affiches.cli.main import cli
 
 KIT_FILES = (
     "affiche-a3-{slug}.pdf",
@@ -114,7 +114,7 @@ def test_trailing_newline_is_refused(in_tmp: Path, runner: CliRunner) -> None:
     ],
 )
 def test_bad_options(in_tmp: Path, runner: CliRunner, args: list[str], stderr: str) -> None:
-    from affiches.layout import available_layouts
+    from affiches.gabarits.layout import available_layouts
 
     result = runner.invoke(cli, ["kit", "Lyon", *args, "-o", "sortie"])
     available = ", ".join(sorted(available_layouts()))
@@ -311,7 +311,7 @@ def test_python_m_affiches_help(tmp_path: Path) -> None:
 def test_help_does_not_import_heavy_libraries(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from affiches.cli import cli\n"
+        "from affiches.cli.main import cli\n"
         "try:\n"
         "    cli.main(['--help'], prog_name='affiches', standalone_mode=True)\n"
         "except SystemExit as exit:\n"

@@ -1,4 +1,4 @@
-"""Tests of affiches.communes: lookup, homonyms, errors, French forms, slugs, data."""
+"""Tests of affiches.city.communes: lookup, homonyms, errors, French forms, slugs, data."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from affiches import communes
-from affiches.communes import (
+from affiches.city import communes
+from affiches.city.communes import (
     CityResolution,
     Commune,
     city_forms,

@@ -13,12 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from affiches.cli import cli
-from affiches.communes import iter_communes
-from affiches.compose import block_metrics, compose
-from affiches.designer import watch
-from affiches.errors import FitError
-from affiches.fitreport import (
+from affiches.city.communes import iter_communes
+from affiches.cli.main import cli
+from affiches.compose.blocks import block_metrics, compose
+from affiches.designer.fitreport import (
     SAMPLE_EXTRA,
     commune_variables,
     fast_pieces,
@@ -26,9 +24,11 @@ from affiches.fitreport import (
     greedy_line_count,
     surely_fits,
 )
-from affiches.fonts import FontMetrics, find_font
-from affiches.layout import TextBlock, load_layout
-from affiches.textfit import greedy_lines, layout_at, split_pieces
+from affiches.designer.previews import watch
+from affiches.errors import FitError
+from affiches.gabarits.layout import TextBlock, load_layout
+from affiches.text.fonts import FontMetrics, find_font
+from affiches.text.textfit import greedy_lines, layout_at, split_pieces
 
 NARROW = """\
 nom = "etroit"
@@ -134,7 +134,7 @@ def test_fit_report_with_two_processes_gives_the_same_answer(tmp_path: Path) -> 
 def test_cli_fit_report_names_file_line_and_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import affiches.fitreport as fitreport
+    import affiches.designer.fitreport as fitreport
 
     path = tmp_path / "etroit.toml"
     path.write_text(NARROW, encoding="utf-8")

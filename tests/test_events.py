@@ -1,4 +1,4 @@
-"""Dates, times and the event line (affiches.events).
+"""Dates, times and the event line (affiches.city.events).
 
 Weekdays were checked by hand: 1 January 2026 is a Thursday, so 16 May 2026 (day
 136) is a Saturday and 1 May 2026 a Friday; 29 February 2028 is a Tuesday.
@@ -10,8 +10,8 @@ import datetime as dt
 
 import pytest
 
+from affiches.city.events import EventError, event_variables, format_time, french_date, parse_date
 from affiches.errors import AffichesError
-from affiches.events import EventError, event_variables, format_time, french_date, parse_date
 
 TODAY = dt.date(2026, 3, 1)
 NOT_A_DAY = "inexistante ; vérifiez le jour et le mois (exemple : 2026-05-16)"

@@ -1,4 +1,4 @@
-"""Font metrics (affiches.fonts): kerning, chunks, coverage, lookup.
+"""Font metrics (affiches.text.fonts): kerning, chunks, coverage, lookup.
 
 Widths are checked against an independent shaper: HarfBuzz through Pillow's Raqm
 layout engine (ligatures off, since the writers draw glyph by glyph).
@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from affiches.errors import GlyphError, LayoutError
-from affiches.fonts import FontMetrics, bundled_fonts_dir, find_font
+from affiches.text.fonts import FontMetrics, bundled_fonts_dir, find_font
 
 FONT_NAMES = ("RobotoCondensed-Bold", "RobotoCondensed-Regular", "Manrope-Regular",
               "Manrope-Bold", "Manrope-ExtraBold")

@@ -1,4 +1,4 @@
-"""The kit library (affiches.kit): variables, planning before writing, atomic files,
+"""The kit library (affiches.jobs.kit): variables, planning before writing, atomic files,
 and where the package and its data come from (installed or source checkout)."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 import affiches
-from affiches.communes import iter_communes, resolve_city
+from affiches.city.communes import iter_communes, resolve_city
 from affiches.errors import FitError
-from affiches.kit import (
+from affiches.gabarits.layout import TEMPLATE_VARIABLES, load_layout
+from affiches.jobs.kit import (
     DEFAULT_URL,
     HASHTAG,
     KitOptions,
@@ -24,7 +25,6 @@ from affiches.kit import (
     short_url,
     template_variables,
 )
-from affiches.layout import TEMPLATE_VARIABLES, load_layout
 from affiches.resources import assets_dir, builtin_layouts_dir
 
 

@@ -1,4 +1,4 @@
-"""Layout files (affiches.layout): built-ins, validation messages, inheritance.
+"""Layout files (affiches.gabarits.layout): built-ins, validation messages, inheritance.
 
 Errors are checked both from ``load_layout`` and through the CLI (``--gabarit
 fichier.toml``): one French line naming the file, the key and the fix, exit 1, nothing
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from affiches.cli import cli
-from affiches.compose import compose
+from affiches.cli.main import cli
+from affiches.compose.blocks import compose
 from affiches.errors import LayoutError
-from affiches.layout import TextBlock, available_layouts, load_layout
+from affiches.gabarits.layout import TextBlock, available_layouts, load_layout
 
 BASE = """\
 nom = "petit"
@@ -230,7 +230,7 @@ def test_user_layouts_folder_is_looked_at_first(in_tmp: Path, runner: CliRunner)
 
 
 def _variables() -> dict[str, str]:
-    from affiches.communes import resolve_city
-    from affiches.kit import KitOptions, template_variables
+    from affiches.city.communes import resolve_city
+    from affiches.jobs.kit import KitOptions, template_variables
 
     return template_variables(resolve_city("Lyon"), KitOptions())

@@ -1,7 +1,7 @@
 """Layout validation for designers: every problem at once, each at its file and line.
 
 Line numbers expected here are found by searching the fixture text for the offending
-line, independently of the scanner in ``affiches.layout``.
+line, independently of the scanner in ``affiches.gabarits.layout``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from affiches.cli import cli
-from affiches.designer import check_layout_file
-from affiches.layout import (
+from affiches.cli.main import cli
+from affiches.designer.previews import check_layout_file
+from affiches.gabarits.layout import (
     BLOCK_KEYS,
     TOP_KEYS,
     Color,

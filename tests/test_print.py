@@ -17,10 +17,12 @@ from PIL import Image as PILImage
 from PIL import ImageChops, ImageFilter, ImageOps
 from pypdf import PdfReader
 
-from affiches.cli import cli
-from affiches.communes import resolve_city
-from affiches.compose import compose
-from affiches.impose import (
+from affiches.city.communes import resolve_city
+from affiches.cli.main import cli
+from affiches.compose.blocks import compose
+from affiches.gabarits.layout import Color, load_layout
+from affiches.jobs.kit import DEFAULT_URL, KitOptions, template_variables
+from affiches.printing.impose import (
     Rectangle,
     choose_nup,
     plan_fit,
@@ -29,9 +31,7 @@ from affiches.impose import (
     write_nup,
     write_tiles,
 )
-from affiches.kit import DEFAULT_URL, KitOptions, template_variables
-from affiches.layout import Color, load_layout
-from affiches.printing import PrintError, PrintOptions, check_printable
+from affiches.printing.modes import PrintError, PrintOptions, check_printable
 from affiches.render.pdf import PdfOptions, rgb_to_cmyk, write_pdf
 
 MM = 72 / 25.4

@@ -16,11 +16,11 @@ from PIL import Image as PILImage
 from PIL import ImageChops
 from pypdf import PdfReader
 
-from affiches.cli import cli
-from affiches.communes import resolve_city
-from affiches.compose import compose
-from affiches.kit import DEFAULT_URL, KitOptions, template_variables
-from affiches.layout import load_layout
+from affiches.city.communes import resolve_city
+from affiches.cli.main import cli
+from affiches.compose.blocks import compose
+from affiches.gabarits.layout import load_layout
+from affiches.jobs.kit import DEFAULT_URL, KitOptions, template_variables
 from affiches.render import writer_for
 from affiches.render.pdf import write_pdf
 from affiches.render.png import PngOptions, render_image, write_png

@@ -1,4 +1,4 @@
-"""Properties of the pure line breaking and size fitting (affiches.textfit).
+"""Properties of the pure line breaking and size fitting (affiches.text.textfit).
 
 The fitted text must never leave its box, breaks may happen only at ordinary spaces,
 after hyphens or at explicit newlines, and the size chosen is the largest on the
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from affiches.fonts import FontMetrics, find_font
-from affiches.textfit import SIZE_STEP, fit_text, layout_at, split_pieces
+from affiches.text.fonts import FontMetrics, find_font
+from affiches.text.textfit import SIZE_STEP, fit_text, layout_at, split_pieces
 
 FONTS = {
     name: FontMetrics.load(find_font(name))

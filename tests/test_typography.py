@@ -1,4 +1,4 @@
-"""Tests of affiches.typography.french_typography."""
+"""Tests of affiches.text.typography.french_typography."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from affiches.typography import NBSP, NNBSP, french_typography
+from affiches.text.typography import NBSP, NNBSP, french_typography
 
 
 @pytest.mark.parametrize(

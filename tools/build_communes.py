@@ -7,7 +7,7 @@ the same input and SQLite version. The view ``communes`` exposes the columns the
 product needs (code_insee, nom, article, nom_sans_article, tncc, departement,
 population, mairie_adresse, mairie_email) over the compact table ``communes_data``
 (WITHOUT ROWID, primary key ``code_insee``); table ``recherche`` (cle, code_insee) is
-the search index, ``cle`` being ``affiches.communes.normalize_key(nom)``; table
+the search index, ``cle`` being ``affiches.city.communes.normalize_key(nom)``; table
 ``meta`` records the source and its SHA-256. The build checks that the view gives
 back the source rows exactly. Also writes ``assets/data/SOURCES.md``. Exits with status 1
 and a French message when the input is missing or malformed.
@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from affiches.communes import normalize_key  # noqa: E402
+from affiches.city.communes import normalize_key  # noqa: E402
 
 DEFAULT_SOURCE = Path("/work/shared/data/communes-fr.csv")
 OUT_DIR = REPO / "assets" / "data"

@@ -6,7 +6,7 @@ French and the other Latin-script languages written in France (Latin-1, Latin
 Extended-A, typographic punctuation), keeps kerning and ligatures, drops hinting
 (useless at print sizes),
 and writes deterministic files (same input, same bytes). Beside each font it writes
-``NAME.metrics``, the precomputed metrics ``affiches.fonts`` loads instead of parsing
+``NAME.metrics``, the precomputed metrics ``affiches.text.fonts`` loads instead of parsing
 the font with fontTools (keyed by the font's SHA-256, so a stale file is ignored).
 Run once by a maintainer: ``python tools/build_fonts.py``; the outputs are committed.
 ``python tools/build_fonts.py --metrics`` only rewrites the metrics files.
@@ -101,7 +101,7 @@ def ofl_text() -> str:
 
 def write_metrics() -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from affiches.fonts import write_metrics_cache
+    from affiches.text.fonts import write_metrics_cache
 
     for name in SOURCES:
         print(write_metrics_cache(OUT / name))

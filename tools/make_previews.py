@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from affiches.communes import resolve_city
-from affiches.kit import KitOptions, plan_kit
+from affiches.city.communes import resolve_city
+from affiches.jobs.kit import KitOptions, plan_kit
 from affiches.render.png import PngOptions, render_image
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "apercus"

@@ -1,5 +1,5 @@
 """``python -m affiches``: same as the ``affiches`` console script."""
 
-from affiches.cli import main
+from affiches.cli.main import main
 
 main()

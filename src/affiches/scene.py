@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from affiches.layout import Color
+from affiches.color import Color
 
 
 @dataclass(frozen=True)

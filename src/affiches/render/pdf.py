@@ -19,7 +19,7 @@ deterministic (reportlab's invariant mode).
   DeviceCMYK and flattened (no soft mask), so the file carries no transparency.
 
 The lower-level helpers (``new_canvas``, ``paint_page``, ``page_form``) are shared with
-``affiches.impose``, which places the same painted pages on other sheets.
+``affiches.printing.impose``, which places the same painted pages on other sheets.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from affiches.layout import Color
+from affiches.color import Color
 from affiches.scene import Image, Line, QRCode, Rect, Scene, TextLine
 
 # Binary (Flate only) streams: ASCII85 on top of Flate would add a quarter to every page.
@@ -359,7 +359,7 @@ def new_canvas(target: str | Path | BinaryIO, scene: Scene,
     if texts:
         initial = font_name(texts[0].font_path, texts[0].font_name)
     else:
-        from affiches.fonts import find_font
+        from affiches.text.fonts import find_font
 
         initial = font_name(find_font("Manrope-Regular"), "Manrope-Regular")
     canvas = Canvas(

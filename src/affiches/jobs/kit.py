@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from affiches.communes import CityResolution, city_forms, slugify
-from affiches.compose import compose
+from affiches.city.communes import CityResolution, city_forms, slugify
+from affiches.compose.blocks import compose
 from affiches.errors import AffichesError, OutputError, os_reason
-from affiches.layout import Layout, load_layout
-from affiches.printing import PrintOptions, check_materials, check_printable, file_suffix, mode_for
+from affiches.gabarits.layout import Layout, load_layout
+from affiches.printing.modes import PrintOptions, check_materials, check_printable, file_suffix, mode_for
 from affiches.scene import Scene
 
 DEFAULT_URL = "https://laquadrature.net/pasdevsadansmaville"
@@ -62,7 +62,7 @@ class Planned:
     scene: Scene
     path: Path  # final path of the main file
     alt_text_path: Path | None = None
-    print_mode: str = "page"  # see affiches.printing.mode_for
+    print_mode: str = "page"  # see affiches.printing.modes.mode_for
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def write_planned(planned: Sequence[Planned], options: KitOptions) -> list[Writt
         else:
             writer = writer_for(item.layout.output_format)
             if item.layout.output_format == "pdf" and options.printing.any:
-                from affiches.printing import print_writer
+                from affiches.printing.modes import print_writer
 
                 writer = print_writer(item.print_mode, options.printing)
             try:

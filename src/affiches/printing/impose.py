@@ -334,8 +334,8 @@ def _segment(canvas, sheet_h: float, x1: float, y1: float, x2: float, y2: float)
 
 
 def _label_fonts() -> tuple[str, str]:
-    from affiches.fonts import find_font
     from affiches.render.pdf import font_name
+    from affiches.text.fonts import find_font
 
     return (font_name(find_font("Manrope-Bold"), "Manrope-Bold"),
             font_name(find_font("Manrope-Regular"), "Manrope-Regular"))

@@ -10,7 +10,6 @@ Logging is configured here and nowhere else.
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from collections.abc import Callable
@@ -20,12 +19,13 @@ from typing import Any
 import click
 
 from affiches import __version__
-from affiches.cli_fr import install_french_messages
-from affiches.errors import AffichesError
+from affiches.cli.common import CONTEXT, handle_errors
+from affiches.cli.fr import install_french_messages
+from affiches.cli.gabarits import gabarits
+from affiches.cli.lot import lot
 
 install_french_messages()
 
-CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 log = logging.getLogger("affiches")
 
 
@@ -92,18 +92,6 @@ def print_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except AffichesError as exc:
-            click.echo(f"Erreur : {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper
-
-
 @click.group(context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
 @click.version_option(__version__, "-V", "--version", prog_name="affiches",
                       message="%(prog)s %(version)s")
@@ -125,7 +113,7 @@ def cli(verbeux: bool) -> None:
 
 
 def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:
-    from affiches.service import make_city_materials
+    from affiches.jobs.service import make_city_materials
 
     for line in make_city_materials(city, materials, **options):
         click.echo(line.text, err=line.to_stderr)
@@ -143,7 +131,7 @@ def kit(ville: str, quoi: str, **options: Any) -> None:
 
     VILLE est le nom de la commune, par exemple "Saint-Étienne" ou "Châtillon (92)".
     """
-    from affiches.service import parse_materials
+    from affiches.jobs.service import parse_materials
 
     _run(ville, parse_materials(quoi), **options)
 
@@ -172,10 +160,5 @@ def main() -> None:
         sys.exit(130)
 
 
-from affiches.cli_lot import lot  # noqa: E402
-
 cli.add_command(lot)
-
-from affiches.cli_gabarits import gabarits  # noqa: E402
-
 cli.add_command(gabarits)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from affiches.fonts import FontMetrics
+from affiches.text.fonts import FontMetrics
 
 SIZE_STEP = 0.25
 MIN_INK_GAP = 0.06  # em between the ink of two lines, at least, with tight leading

@@ -10,7 +10,7 @@ Contract:
   (``chatillon-92023``). A name that is no commune is a row error unless
   ``keep_unknown`` is set.
 - ``run_batch(source, settings, report)`` plans, skips the materials whose files are
-  complete and up to date according to the manifest (``affiches.manifest``), makes
+  complete and up to date according to the manifest (``affiches.jobs.manifest``), makes
   the others with ``jobs`` worker processes (fonts, layouts, QR codes and renderers
   prepared once per worker), records each finished row in the manifest journal at
   once, and returns a ``BatchSummary``. A failing row never stops the others.
@@ -21,7 +21,7 @@ Contract:
   be written, it is simply recorded.
 - Outputs are deterministic: same inputs, same bytes, whatever ``jobs`` is.
 - ``--zip`` archives and the contact sheet are made at the end from the files on disk
-  (``affiches.archives``).
+  (``affiches.jobs.archives``).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from typing import Any
 
 from affiches import __version__
 from affiches.errors import AffichesError, OutputError, os_reason
-from affiches.kit import KIT, MATERIAL_LAYOUTS, KitOptions, template_variables
-from affiches.manifest import Manifest, file_record, is_current, write_bytes_atomic
+from affiches.jobs.kit import KIT, MATERIAL_LAYOUTS, KitOptions, template_variables
+from affiches.jobs.manifest import Manifest, file_record, is_current, write_bytes_atomic
 
 # Bumped when the way files are rendered changes without a layout or font changing.
 RENDER_VERSION = "1"
@@ -150,8 +150,8 @@ def _digest(data: bytes) -> str:
 
 def layout_fingerprints(layouts: Mapping[str, Any]) -> dict[str, str]:
     """material -> hash of the layout as parsed, its fonts and image files."""
-    from affiches.fonts import find_font, font_digest
-    from affiches.layout import ImageBlock, TextBlock
+    from affiches.gabarits.layout import ImageBlock, TextBlock
+    from affiches.text.fonts import find_font, font_digest
 
     prints = {}
     for material, layout in layouts.items():
@@ -178,7 +178,7 @@ def inputs_key(variables: Mapping[str, str], material: str, layout_print: str) -
 
 
 def rows_from_departement(departement: str, population_min: int = 0) -> Iterator[InputRow]:
-    from affiches.communes import iter_communes, normalize_departement
+    from affiches.city.communes import iter_communes, normalize_departement
 
     code = normalize_departement(departement)
     for rank, commune in enumerate(iter_communes(code, population_min), start=1):
@@ -187,7 +187,7 @@ def rows_from_departement(departement: str, population_min: int = 0) -> Iterator
 
 
 def load_layouts(settings: BatchSettings) -> dict[str, Any]:
-    from affiches.kit import layout_for
+    from affiches.jobs.kit import layout_for
 
     return {material: layout_for(material, settings.kit) for material in settings.materials}
 
@@ -210,8 +210,8 @@ class Planner:
             return RowFailure(row.line, row.city, _reason(str(exc)))
 
     def _plan(self, row: InputRow) -> Task | RowFailure | None:
-        from affiches.communes import get_commune_by_code, resolve_city, slugify
-        from affiches.events import event_variables
+        from affiches.city.communes import get_commune_by_code, resolve_city, slugify
+        from affiches.city.events import event_variables
 
         settings = self.settings
         if row.unreadable:
@@ -222,7 +222,7 @@ class Planner:
             )
         values = row.values
         if row.code_insee:
-            from affiches.communes import CityResolution, _typographic
+            from affiches.city.communes import CityResolution, _typographic
 
             commune = get_commune_by_code(row.code_insee)
             resolution = CityResolution(_typographic(commune.nom) if commune else row.city, commune)
@@ -287,7 +287,7 @@ class Planner:
 
 
 def _check_cell(column: str, value: str) -> str:
-    from affiches.kit import MAX_OPTION_LENGTH
+    from affiches.jobs.kit import MAX_OPTION_LENGTH
 
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise AffichesError(f"colonne {column} : caractère de contrôle interdit ; retirez-le")
@@ -315,10 +315,10 @@ def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
         _die_with_parent()
-    from affiches.compose import block_metrics
-    from affiches.layout import TextBlock
-    from affiches.qr import qr_matrix
+    from affiches.compose.blocks import block_metrics
+    from affiches.gabarits.layout import TextBlock
     from affiches.render import writer_for
+    from affiches.text.qr import qr_matrix
 
     layouts = load_layouts(settings)
     for layout in layouts.values():
@@ -354,7 +354,7 @@ def _die_with_parent() -> None:
 
 def make_task(task: Task) -> TaskResult:
     """Compose, render and write the task's files; errors become a failed result."""
-    from affiches.compose import compose
+    from affiches.compose.blocks import compose
     from affiches.render import writer_for
 
     layouts = _WORKER["layouts"]
@@ -397,7 +397,7 @@ def make_task(task: Task) -> TaskResult:
 def _decide(path: Path, name: str, digest: str, task: Task) -> str:
     if task.force or not path.exists():
         return "write"
-    from affiches.manifest import sha256_file
+    from affiches.jobs.manifest import sha256_file
 
     current = sha256_file(path)
     if current == digest:

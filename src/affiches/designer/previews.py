@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from affiches.errors import AffichesError, os_reason
-from affiches.layout import (
+from affiches.gabarits.layout import (
     Block,
     ImageBlock,
     Layout,
@@ -51,9 +51,9 @@ def sample_variables(
     city: str = SAMPLE_CITY, departement: str | None = None, with_extras: bool = True
 ) -> dict[str, str]:
     """Template variables for ``city``; with ``with_extras``, a signature and an event too."""
-    from affiches.communes import resolve_city
-    from affiches.fitreport import SAMPLE_EXTRA
-    from affiches.kit import KitOptions, template_variables
+    from affiches.city.communes import resolve_city
+    from affiches.designer.fitreport import SAMPLE_EXTRA
+    from affiches.jobs.kit import KitOptions, template_variables
 
     resolution = resolve_city(city, departement)
     variables = template_variables(resolution, KitOptions())
@@ -70,8 +70,8 @@ def composition_problems(
     layout: Layout, variables: Mapping[str, str]
 ) -> list[tuple[tuple[Any, ...], str]]:
     """Compose each block alone with ``variables``; what goes wrong, by block key."""
-    from affiches.compose import block_metrics, compose_block
-    from affiches.typography import french_typography
+    from affiches.compose.blocks import block_metrics, compose_block
+    from affiches.text.typography import french_typography
 
     found: list[tuple[tuple[Any, ...], str]] = []
     for block in layout.blocks:
@@ -130,7 +130,7 @@ def preview_image(
     """Every page of the layout, side by side, scaled to fit ``max_side`` pixels."""
     from PIL import Image as PILImageModule
 
-    from affiches.compose import compose
+    from affiches.compose.blocks import compose
     from affiches.render.png import PngOptions, render_image
 
     scene = compose(layout, variables)
@@ -163,7 +163,7 @@ def preview_image(
 
 
 def write_preview(image: PILImage.Image, target: Path) -> None:
-    from affiches.kit import atomic_write
+    from affiches.jobs.kit import atomic_write
 
     atomic_write(target, lambda stream: image.save(stream, format="PNG", optimize=False))
 
@@ -179,7 +179,7 @@ def watched_files(path: Path, dirs: Sequence[Path | str] = ()) -> list[Path]:
     except AffichesError:
         return files
     files.extend(f for f in layout.files if f not in files)
-    from affiches.fonts import find_font
+    from affiches.text.fonts import find_font
 
     for block in layout.blocks:
         try:
@@ -207,7 +207,7 @@ def _stamp(paths: Sequence[Path]) -> dict[Path, int | None]:
 
 def forget_font_caches() -> None:
     """Drop per-process font caches so an edited font file is read again."""
-    from affiches import fonts
+    from affiches.text import fonts
 
     for name in ("_load_metrics", "font_digest", "_find_font"):
         cached = getattr(fonts, name, None)
@@ -330,7 +330,7 @@ def contact_sheet(
     from PIL import Image as PILImageModule
     from PIL import ImageDraw, ImageFont
 
-    from affiches.fonts import find_font
+    from affiches.text.fonts import find_font
 
     label_font = ImageFont.truetype(str(find_font("Manrope-Bold")), 18)
     small_font = ImageFont.truetype(str(find_font("Manrope-Regular")), 14)

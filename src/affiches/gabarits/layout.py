@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from affiches.color import Color, contrast_ratio
 from affiches.errors import LayoutError
 from affiches.resources import builtin_layouts_dir
 
@@ -91,37 +92,6 @@ TEMPLATE_VARIABLES = (
     "heure",
     "lieu",
 )
-
-
-@dataclass(frozen=True)
-class Color:
-    """A colour with its RGB form (0–1) and, when the layout gives one, its CMYK form (0–1)."""
-
-    rgb: tuple[float, float, float]
-    cmyk: tuple[float, float, float, float] | None = None
-
-    @property
-    def hex(self) -> str:
-        return "#" + "".join(f"{round(c * 255):02X}" for c in self.rgb)
-
-    def rgb255(self) -> tuple[int, int, int]:
-        r, g, b = (round(c * 255) for c in self.rgb)
-        return (r, g, b)
-
-    def luminance(self) -> float:
-        """Relative luminance (WCAG 2)."""
-
-        def lin(c: float) -> float:
-            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-        r, g, b = (lin(c) for c in self.rgb)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: Color, b: Color) -> float:
-    """WCAG 2 contrast ratio between two colours, from 1 (same) to 21 (black on white)."""
-    la, lb = sorted((a.luminance(), b.luminance()), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
 
 
 @dataclass(frozen=True)
@@ -1116,7 +1086,7 @@ def _build_block(
             b.add("police", "nom de police obligatoire (par exemple « Manrope-Bold »)")
             font = ""
         else:
-            from affiches.fonts import find_font
+            from affiches.text.fonts import find_font
 
             try:
                 find_font(font, _unique([*folders, *user_font_dirs()]))

@@ -36,7 +36,7 @@ Contract:
   process; a lookup is one indexed query.
 
 User-facing notes and errors use ordinary spaces (they are printed to a terminal);
-the poster texts themselves get French typography from ``affiches.typography``.
+the poster texts themselves get French typography from ``affiches.text.typography``.
 """
 
 from __future__ import annotations

@@ -154,7 +154,7 @@ def file_suffix(mode: str, options: PrintOptions) -> str:
 
 def printed_scale(scene: Scene, mode: str) -> float:
     if mode in ("a4", "imposer"):
-        from affiches.impose import printed_scale as scale
+        from affiches.printing.impose import printed_scale as scale
 
         return scale(mode, scene)
     return 1.0
@@ -197,15 +197,15 @@ def _check_qr(item: QRCode, scale: float, layout_name: str, mode: str) -> None:
 def write_print(scene: Scene, target: str | Path | BinaryIO, mode: str,
                 options: PrintOptions) -> None:
     if mode == "tuiles":
-        from affiches.impose import write_tiles
+        from affiches.printing.impose import write_tiles
 
         write_tiles(scene, target, options.tile_sheet, cmyk=options.cmyk)
     elif mode == "imposer":
-        from affiches.impose import write_nup
+        from affiches.printing.impose import write_nup
 
         write_nup(scene, target, "a4", duplex=options.duplex, cmyk=options.cmyk)
     elif mode == "a4":
-        from affiches.impose import write_fitted
+        from affiches.printing.impose import write_fitted
 
         write_fitted(scene, target, "a4", cmyk=options.cmyk)
     else:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import click
 
-from affiches.cli import CONTEXT, handle_errors
+from affiches.cli.common import CONTEXT, handle_errors
 from affiches.errors import AffichesError, LayoutError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,7 +78,7 @@ def gabarits() -> None:
 
 
 def _origin(path: Path) -> str:
-    from affiches.layout import is_builtin
+    from affiches.gabarits.layout import is_builtin
 
     return "intégré" if is_builtin(path) else f"utilisateur ({path})"
 
@@ -88,7 +88,7 @@ def _origin(path: Path) -> str:
 @handle_errors
 def liste(dossiers: tuple[Path, ...]) -> None:
     """Les gabarits disponibles : nom, matériel, format, origine, description."""
-    from affiches.layout import layout_catalog, load_layout
+    from affiches.gabarits.layout import layout_catalog, load_layout
 
     for name, files in layout_catalog(dossiers).items():
         path = files[0]
@@ -142,8 +142,8 @@ def verifier(
     Sans FICHIER, vérifie tous les gabarits disponibles. Code de sortie 1 s’il y a un
     problème, 0 sinon.
     """
-    from affiches.designer import check_layout_file, sample_variables
-    from affiches.layout import available_layouts, find_layout
+    from affiches.designer.previews import check_layout_file, sample_variables
+    from affiches.gabarits.layout import available_layouts, find_layout
 
     paths: list[Path] = []
     if fichiers:
@@ -182,8 +182,8 @@ def verifier(
 def _fit_report(
     paths: Sequence[Path], dossiers: Sequence[Path], examples: int, workers: int | None
 ) -> int:
-    from affiches.fitreport import describe, fit_report, with_examples
-    from affiches.layout import Problem, block_location, load_layout
+    from affiches.designer.fitreport import describe, fit_report, with_examples
+    from affiches.gabarits.layout import Problem, block_location, load_layout
 
     layouts = [load_layout(p, dossiers) for p in paths]
     if not layouts:
@@ -277,9 +277,9 @@ def apercu(
     dossiers: tuple[Path, ...],
 ) -> None:
     """Aperçu PNG d’un gabarit pour une ville, à taille d’écran."""
-    from affiches.communes import slugify
-    from affiches.designer import render_once, sample_variables, watch
-    from affiches.layout import find_layout
+    from affiches.city.communes import slugify
+    from affiches.designer.previews import render_once, sample_variables, watch
+    from affiches.gabarits.layout import find_layout
 
     path = find_layout(fichier, dossiers)
     variables = sample_variables(ville, departement, with_extras=False)
@@ -327,9 +327,9 @@ def apercu(
 @handle_errors
 def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[Path, ...]) -> None:
     """Créer layouts/NOM.toml, une variante commentée d’un gabarit existant."""
-    from affiches.designer import new_layout_text
-    from affiches.kit import atomic_write
-    from affiches.layout import SCHEMA_FILE, load_layout
+    from affiches.designer.previews import new_layout_text
+    from affiches.gabarits.layout import SCHEMA_FILE, load_layout
+    from affiches.jobs.kit import atomic_write
     from affiches.resources import builtin_layouts_dir
 
     if not NAME_RE.match(nom):
@@ -366,10 +366,10 @@ def planche(
     dossiers: tuple[Path, ...],
 ) -> None:
     """Une page avec tous les gabarits rendus pour une ville, pour relire un ensemble."""
-    from affiches.communes import slugify
-    from affiches.designer import contact_sheet, sample_variables
-    from affiches.kit import atomic_write
-    from affiches.layout import available_layouts, find_layout, load_layout
+    from affiches.city.communes import slugify
+    from affiches.designer.previews import contact_sheet, sample_variables
+    from affiches.gabarits.layout import available_layouts, find_layout, load_layout
+    from affiches.jobs.kit import atomic_write
 
     variables = sample_variables(ville, departement, with_extras=False)
     paths = (

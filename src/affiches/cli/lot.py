@@ -1,4 +1,4 @@
-"""``affiches lot``: the batch command (Click), in French. Thin layer over ``affiches.batch``.
+"""``affiches lot``: the batch command (Click), in French. Thin layer over ``affiches.jobs.batch``.
 
 Contract: reads the cities from a CSV file or from ``--departement`` (every commune
 of it, bundled data, ``--population-min``), applies the single-city options to every
@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from affiches.cli import CONTEXT, handle_errors
+from affiches.cli.common import CONTEXT, handle_errors
 
 
 class Progress:
@@ -49,7 +49,7 @@ class Progress:
         self.draw(summary, count, now)
 
     def eta(self, count: int, now: float) -> str:
-        from affiches.batch import format_duration
+        from affiches.jobs.batch import format_duration
 
         if not count or count >= self.total:
             return ""
@@ -139,9 +139,9 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
     toute autre colonne est disponible dans les gabarits sous le nom {x_colonne}.
     Une seconde exécution ne refait que ce qui a changé (voir manifest.csv).
     """
-    from affiches.batch import BatchSettings, available_cpus, rows_from_departement, run_batch
     from affiches.errors import AffichesError
-    from affiches.service import build_options, parse_materials
+    from affiches.jobs.batch import BatchSettings, available_cpus, rows_from_departement, run_batch
+    from affiches.jobs.service import build_options, parse_materials
 
     materials = parse_materials(quoi)
     if fichier is None and not departement:
@@ -154,8 +154,8 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
         keep_unknown=garder_inconnues, jobs=jobs or available_cpus(),
     )
     if fichier is not None:
-        from affiches.batch import InputRow
-        from affiches.csvinput import read_city_table
+        from affiches.jobs.batch import InputRow
+        from affiches.jobs.csvinput import read_city_table
 
         table = read_city_table(fichier, encodage)
         rows = [InputRow(r.line, r.city, r.values, r.extra, r.unreadable) for r in table.rows]
@@ -181,7 +181,7 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
     progress.clear()
     root = kit.output_dir
     if zip_mode or planche:
-        from affiches import archives
+        from affiches.jobs import archives
 
         folders = sorted(set(summary.folders))
         if zip_mode == "ville":
@@ -189,7 +189,7 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
         elif zip_mode == "lot":
             summary.paths.append(archives.zip_batch(root, folders))
         if planche:
-            from affiches.manifest import Manifest
+            from affiches.jobs.manifest import Manifest
 
             entries = Manifest.open(root).entries
             ordered = sorted(folders, key=lambda f: (entries.get(f, {}).get("ligne", 0), f))

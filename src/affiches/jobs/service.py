@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from affiches.errors import AffichesError
-from affiches.kit import DEFAULT_URL, KIT, MATERIAL_LAYOUTS, KitOptions, OptionError, make_kit
-from affiches.printing import PRINT_SHOP_BLEED_MM, PrintOptions
+from affiches.jobs.kit import DEFAULT_URL, KIT, MATERIAL_LAYOUTS, KitOptions, OptionError, make_kit
+from affiches.printing.modes import PRINT_SHOP_BLEED_MM, PrintOptions
 
 PRINT_OPTION_NAMES = (
     "imprimeur", "fond_perdu", "traits_de_coupe", "cmjn", "tuiles", "feuille", "a4", "imposer",
@@ -91,7 +91,7 @@ def build_options(materials: Sequence[str], *, sortie: Path, gabarits: Sequence[
                   dossiers_gabarits: Sequence[Path] = (), url: str | None = None,
                   collectif: str = "", contact: str = "", date_: str = "", heure: str = "",
                   lieu: str = "", force: bool = False, **others: object) -> KitOptions:
-    from affiches.events import event_variables
+    from affiches.city.events import event_variables
 
     printing = build_print_options(**{  # type: ignore[arg-type]
         key: value for key, value in others.items() if key in PRINT_OPTION_NAMES
@@ -112,7 +112,7 @@ def build_options(materials: Sequence[str], *, sortie: Path, gabarits: Sequence[
 
 def make_city_materials(city: str, materials: Iterable[str], *, departement: str | None = None,
                         **cli_options: object) -> list[OutputLine]:
-    from affiches.communes import resolve_city
+    from affiches.city.communes import resolve_city
 
     materials = tuple(materials)
     options = build_options(materials, **cli_options)  # type: ignore[arg-type]

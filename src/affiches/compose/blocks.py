@@ -17,8 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from affiches.errors import FitError, LayoutError
-from affiches.fonts import FontMetrics, find_font
-from affiches.layout import (
+from affiches.gabarits.layout import (
     Block,
     ImageBlock,
     Layout,
@@ -26,10 +25,11 @@ from affiches.layout import (
     ShapeBlock,
     TextBlock,
 )
-from affiches.qr import qr_matrix
 from affiches.scene import Image, Line, Page, Primitive, QRCode, Rect, Scene, TextLine
-from affiches.textfit import FittedText, fit_text
-from affiches.typography import french_typography
+from affiches.text.fonts import FontMetrics, find_font
+from affiches.text.qr import qr_matrix
+from affiches.text.textfit import FittedText, fit_text
+from affiches.text.typography import french_typography
 
 MM = 72 / 25.4
 # Smallest printed QR module a phone reads reliably at arm's length.

@@ -27,11 +27,11 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from affiches.communes import Commune, city_forms, iter_communes
-from affiches.compose import block_metrics, block_text, condition_met
-from affiches.fonts import FontMetrics
-from affiches.layout import CITY_VARIABLES, Layout, TextBlock, template_fields
-from affiches.textfit import HYPHENS, MIN_INK_GAP, fit_text, layout_at
+from affiches.city.communes import Commune, city_forms, iter_communes
+from affiches.compose.blocks import block_metrics, block_text, condition_met
+from affiches.gabarits.layout import CITY_VARIABLES, Layout, TextBlock, template_fields
+from affiches.text.fonts import FontMetrics
+from affiches.text.textfit import HYPHENS, MIN_INK_GAP, fit_text, layout_at
 
 # Values of the variables that do not depend on the commune, so that blocks shown only
 # with a signature or an event are checked too.

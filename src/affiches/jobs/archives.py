@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from affiches.manifest import write_bytes_atomic
+from affiches.jobs.manifest import write_bytes_atomic
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 STORED_SUFFIXES = {".pdf", ".png", ".zip"}
@@ -82,7 +82,7 @@ def zip_batch(root: Path, folders: Sequence[str], name: str = "lot.zip") -> Path
 def contact_sheets(root: Path, folders: Sequence[str], names: Sequence[str]) -> list[Path]:
     from PIL import Image, ImageDraw, ImageFont
 
-    from affiches.fonts import find_font
+    from affiches.text.fonts import find_font
 
     items = []
     for folder, name in zip(folders, names, strict=True):

@@ -1,0 +1,31 @@
+"""What every command module shares: Click context settings and error display.
+
+Contract: ``handle_errors`` turns a library ``AffichesError`` into one line
+``Erreur : …`` on stderr and exit status 1. Imports nothing from the other command
+modules (no circle).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from affiches.errors import AffichesError
+
+CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AffichesError as exc:
+            click.echo(f"Erreur : {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
