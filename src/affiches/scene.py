@@ -14,6 +14,8 @@ from pathlib import Path
 
 from affiches.color import Color
 
+MM = 72 / 25.4  # points per millimetre
+
 
 @dataclass(frozen=True)
 class Rect:

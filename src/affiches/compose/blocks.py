@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from affiches.campaign import PDF_KEYWORDS
 from affiches.errors import FitError, LayoutError
 from affiches.gabarits.layout import (
     Block,
@@ -25,13 +26,12 @@ from affiches.gabarits.layout import (
     ShapeBlock,
     TextBlock,
 )
-from affiches.scene import Image, Line, Page, Primitive, QRCode, Rect, Scene, TextLine
+from affiches.scene import MM, Image, Line, Page, Primitive, QRCode, Rect, Scene, TextLine
 from affiches.text.fonts import FontMetrics, find_font
 from affiches.text.qr import qr_matrix
 from affiches.text.textfit import FittedText, fit_text
 from affiches.text.typography import french_typography
 
-MM = 72 / 25.4
 # Smallest printed QR module a phone reads reliably at arm's length.
 MIN_QR_MODULE_PRINT_PT = 0.5 * MM
 MIN_QR_MODULE_SCREEN_PX = 3
@@ -273,7 +273,7 @@ def compose(layout: Layout, variables: Mapping[str, str]) -> Scene:
         title=french_typography(title),
         subject=french_typography(layout.description),
         author=variables.get("collectif", "") or "Technopolice",
-        keywords="VSA, vidéosurveillance algorithmique, Technopolice, #pasdeVSAdansmaville",
+        keywords=PDF_KEYWORDS,
         alt_text=french_typography(" ".join(alt_text.split())),
         pixel_size=pixel_size,
         layout_name=layout.name,

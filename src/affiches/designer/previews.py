@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from affiches.campaign import LABEL_FONT_BOLD, LABEL_FONT_REGULAR
 from affiches.errors import AffichesError, os_reason
 from affiches.gabarits.layout import (
     Block,
@@ -332,8 +333,8 @@ def contact_sheet(
 
     from affiches.text.fonts import find_font
 
-    label_font = ImageFont.truetype(str(find_font("Manrope-Bold")), 18)
-    small_font = ImageFont.truetype(str(find_font("Manrope-Regular")), 14)
+    label_font = ImageFont.truetype(str(find_font(LABEL_FONT_BOLD)), 18)
+    small_font = ImageFont.truetype(str(find_font(LABEL_FONT_REGULAR)), 14)
     tiles = []
     for layout, origin in layouts:
         try:

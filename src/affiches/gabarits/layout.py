@@ -37,13 +37,14 @@ from typing import Any
 from affiches.color import Color, contrast_ratio
 from affiches.errors import LayoutError
 from affiches.resources import builtin_layouts_dir
+from affiches.scene import MM
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-UNITS_TO_PT = {"mm": 72 / 25.4, "pt": 1.0, "px": 0.75}
+UNITS_TO_PT = {"mm": MM, "pt": 1.0, "px": 0.75}
 MATERIALS = ("affiche", "tract", "visuel", "autocollant", "banniere", "autre")
 FORMATS = ("pdf", "png")
 ALIGNMENTS = {"gauche": "left", "centre": "center", "droite": "right"}

@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from affiches.campaign import LABEL_FONT_BOLD
 from affiches.jobs.manifest import write_bytes_atomic
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -89,7 +90,7 @@ def contact_sheets(root: Path, folders: Sequence[str], names: Sequence[str]) -> 
         visuals = sorted((root / folder).glob("*.png"))
         if visuals:
             items.append((visuals[0], name))
-    font = ImageFont.truetype(str(find_font("Manrope-Bold")), 15)
+    font = ImageFont.truetype(str(find_font(LABEL_FONT_BOLD)), 15)
     paths = []
     for page, start in enumerate(range(0, len(items), PER_SHEET), start=1):
         chunk = items[start:start + PER_SHEET]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from affiches.campaign import DEFAULT_URL, HASHTAG
 from affiches.city.communes import CityResolution, city_forms, slugify
 from affiches.compose.blocks import compose
 from affiches.errors import AffichesError, OutputError, os_reason
@@ -31,8 +32,6 @@ from affiches.gabarits.layout import Layout, load_layout
 from affiches.printing.modes import PrintOptions, check_materials, check_printable, file_suffix, mode_for
 from affiches.scene import Scene
 
-DEFAULT_URL = "https://laquadrature.net/pasdevsadansmaville"
-HASHTAG = "#pasdeVSAdansmaville"
 MATERIAL_LAYOUTS = {"affiche": "affiche-a3", "tract": "tract-a5", "visuel": "visuel-carre"}
 KIT = ("affiche", "tract", "visuel")
 MAX_OPTION_LENGTH = 200

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from affiches.campaign import LABEL_FONT_BOLD, LABEL_FONT_REGULAR
 from affiches.errors import AffichesError
-from affiches.scene import Scene
+from affiches.scene import MM, Scene
 
-MM = 72 / 25.4
 SHEETS_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
 PRINTER_MARGIN = 5 * MM  # what office printers cannot print, on every side
 GLUE = 10 * MM  # overlap between neighbouring tiles
@@ -337,8 +337,8 @@ def _label_fonts() -> tuple[str, str]:
     from affiches.render.pdf import font_name
     from affiches.text.fonts import find_font
 
-    return (font_name(find_font("Manrope-Bold"), "Manrope-Bold"),
-            font_name(find_font("Manrope-Regular"), "Manrope-Regular"))
+    return (font_name(find_font(LABEL_FONT_BOLD), LABEL_FONT_BOLD),
+            font_name(find_font(LABEL_FONT_REGULAR), LABEL_FONT_REGULAR))
 
 
 def tile_label(tile: Tile, plan: TilePlan) -> tuple[str, list[str]]:

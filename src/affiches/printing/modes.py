@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from affiches.errors import AffichesError
-from affiches.scene import QRCode, Scene
+from affiches.scene import MM, QRCode, Scene
 
-MM = 72 / 25.4
 MIN_QR_MODULE_MM = 0.5
 MIN_QUIET_ZONE = 4
 MAX_BLEED_MM = 10.0

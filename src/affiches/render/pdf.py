@@ -35,13 +35,13 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from affiches.campaign import LABEL_FONT_REGULAR
 from affiches.color import Color
-from affiches.scene import Image, Line, QRCode, Rect, Scene, TextLine
+from affiches.scene import MM, Image, Line, QRCode, Rect, Scene, TextLine
 
 # Binary (Flate only) streams: ASCII85 on top of Flate would add a quarter to every page.
 rl_config.useA85 = 0
 
-MM = 72 / 25.4
 MARK_LENGTH = 5 * MM
 MARK_MIN_OFFSET = 3 * MM
 MARK_WIDTH = 0.25  # points
@@ -361,7 +361,7 @@ def new_canvas(target: str | Path | BinaryIO, scene: Scene,
     else:
         from affiches.text.fonts import find_font
 
-        initial = font_name(find_font("Manrope-Regular"), "Manrope-Regular")
+        initial = font_name(find_font(LABEL_FONT_REGULAR), LABEL_FONT_REGULAR)
     canvas = Canvas(
         target if not isinstance(target, Path) else str(target),
         pagesize=pagesize,
