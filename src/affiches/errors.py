@@ -48,3 +48,7 @@ _OS_REASONS = {
 def os_reason(exc: OSError) -> str:
     """A system error's reason, in French where it is a common one."""
     return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+class ImageError(AffichesError):
+    """A user's image (logo, photo) is unreadable, hostile or over a limit."""

@@ -1,0 +1,47 @@
+"""An image a user gave, once checked: immutable data the scene can carry.
+
+Contract: a leaf module (imports nothing from the package). An ``Artwork`` is either
+``raster`` (``data`` holds a PNG of the upright, 8-bit sRGB pixels, RGB or RGBA, with
+no metadata) or ``svg`` (``data`` holds the SVG bytes after the hardening checks of
+``affiches.images.svg``). ``width`` and ``height`` are its natural size (pixels, or SVG
+user units); ``name`` is the file name shown in messages; ``digest`` identifies the
+content (SHA-256 of ``data``), so equal inputs give equal scenes and equal outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Artwork:
+    kind: str  # "raster" | "svg"
+    data: bytes = field(repr=False)
+    width: float
+    height: float
+    name: str
+    opaque: bool = True  # raster without any transparent pixel
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            object.__setattr__(self, "digest", hashlib.sha256(self.data).hexdigest()[:16])
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height
+
+    def fit(self, x: float, y: float, width: float, height: float,
+            align: str = "center") -> tuple[float, float, float, float]:
+        """The largest box of this artwork's proportions inside the given box (no
+        distortion), centred vertically; ``align`` places it horizontally."""
+        scale = min(width / self.width, height / self.height)
+        w, h = self.width * scale, self.height * scale
+        if align == "left":
+            left = x
+        elif align == "right":
+            left = x + width - w
+        else:
+            left = x + (width - w) / 2
+        return (left, y + (height - h) / 2, w, h)
