@@ -101,7 +101,26 @@ class Image:
     path: Path
 
 
-Primitive = Rect | Line | TextLine | QRCode | Image
+@dataclass(frozen=True)
+class Picture:
+    """A user's picture (logo or photo), already checked: ``data`` is a PNG of sRGB
+    pixels (``kind`` "raster") or a hardened SVG (``kind`` "svg"). The box has the
+    picture's own proportions (composition fitted it): writers never distort it."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    kind: str  # "raster" | "svg"
+    data: bytes = field(repr=False)
+    name: str = ""  # the user's file name
+    digest: str = ""  # identifies ``data``
+    opaque: bool = True
+    role: str = "logo"  # "logo" | "photo"
+    block: str = ""
+
+
+Primitive = Rect | Line | TextLine | QRCode | Image | Picture
 
 
 @dataclass(frozen=True)
@@ -175,5 +194,10 @@ def dump_scene(scene: Scene) -> str:
                 lines.append(
                     f"  image {_num(item.x)} {_num(item.y)} {_num(item.width)} {_num(item.height)} "
                     f"{item.path.name}"
+                )
+            elif isinstance(item, Picture):
+                lines.append(
+                    f"  {item.role} [{item.block}] {_num(item.x)} {_num(item.y)} {_num(item.width)} "
+                    f"{_num(item.height)} {item.kind} {item.name} {item.digest}"
                 )
     return "\n".join(lines) + "\n"

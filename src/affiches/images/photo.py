@@ -126,13 +126,14 @@ class TextCheck:
     box: tuple[int, int, int, int]  # pixels of the backdrop rendering
     luminance: float  # of the text colour
     required: float  # 4.5 or 3.0
+    layer: int = 0  # which backdrop: what the page draws over the photo before this text
 
 
 def darken_until(
     photo: Image.Image,
     color: tuple[int, int, int],
     texts: Sequence[TextCheck],
-    backdrop: Callable[[Image.Image], Image.Image],
+    backdrop: Callable[[Image.Image, int], Image.Image],
     minimum: float,
     maximum: float,
     name: str,
@@ -140,16 +141,19 @@ def darken_until(
 ) -> tuple[Image.Image, float, dict[str, float]]:
     """The photo tinted at the smallest opacity, from ``minimum`` by ``step`` up to
     ``maximum``, for which every text's worst contrast on the real backdrop (the photo
-    with whatever the page draws over it, rendered by ``backdrop``) reaches its
+    with whatever the page draws over it before the text, rendered by
+    ``backdrop(photo, layer)``) reaches its
     requirement. Returns the tinted photo, the opacity and each block's measured worst
     contrast; raises ImageError naming the block when even ``maximum`` is not enough."""
     opacity = minimum
     while True:
         candidate = tint(photo, color, opacity)
-        lum = luminance(backdrop(candidate))
+        layers: dict[int, Image.Image] = {}
         measured: dict[str, float] = {}
         for check in texts:
-            ratio = worst_contrast(lum, check.box, check.luminance)
+            if check.layer not in layers:
+                layers[check.layer] = luminance(backdrop(candidate, check.layer))
+            ratio = worst_contrast(layers[check.layer], check.box, check.luminance)
             measured[check.block] = min(measured.get(check.block, 21.0), ratio)
         failing = [c for c in texts if measured[c.block] < c.required]
         if not failing:

@@ -17,6 +17,7 @@ from affiches.errors import AffichesError
 WRITERS: dict[str, str] = {
     "pdf": "affiches.render.pdf:write_pdf",
     "png": "affiches.render.png:write_png",
+    "jpg": "affiches.render.jpeg:write_jpeg",  # visuals with a photo (see jobs.kit)
 }
 
 Writer = Callable[..., None]

@@ -37,7 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from affiches.campaign import LABEL_FONT_REGULAR
 from affiches.color import Color
-from affiches.scene import MM, Image, Line, QRCode, Rect, Scene, TextLine
+from affiches.scene import MM, Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 # Binary (Flate only) streams: ASCII85 on top of Flate would add a quarter to every page.
 rl_config.useA85 = 0
@@ -198,6 +198,11 @@ class _Painter:
                 self.c.line(self.x(item.x1), self.y(item.y1), self.x(item.x2), self.y(item.y2))
             elif isinstance(item, Image):
                 self.image(item)
+            elif isinstance(item, Picture):
+                from affiches.render.pictures import pdf_picture
+
+                pdf_picture(self.c, item, self.x(item.x), self.y(item.y + item.height), cmyk=self.cmyk,
+                            background=self.scene.background, convert=rgb_to_cmyk)
         if clip:
             self.c.restoreState()
 

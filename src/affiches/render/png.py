@@ -20,7 +20,7 @@ from typing import BinaryIO
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from affiches.scene import Image, Line, QRCode, Rect, Scene, TextLine
+from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 SNAP = 6  # palette entries this close to a frequent exact colour become that colour
 
@@ -96,6 +96,13 @@ def render_image(scene: Scene, options: PngOptions | None = None) -> PILImage.Im
                 ox = round(item.x * scale) + (box_w - picture.width) // 2
                 oy = round(item.y * scale) + (box_h - picture.height) // 2
                 image.paste(picture, (ox, oy), picture)
+        elif isinstance(item, Picture):
+            from affiches.render.pictures import raster_picture
+
+            left, top = round(item.x * scale), round(item.y * scale)
+            right, bottom = round((item.x + item.width) * scale), round((item.y + item.height) * scale)
+            pixels = raster_picture(item, right - left, bottom - top)
+            image.paste(pixels, (left, top), pixels)
     return image
 
 
@@ -166,7 +173,7 @@ def write_png(scene: Scene, target: str | Path | BinaryIO,
     options = options or PngOptions()
     image = render_image(scene, options)
     if options.palette_colors:
-        has_pictures = any(isinstance(item, Image) for item in scene.pages[options.page - 1].items)
+        has_pictures = any(isinstance(item, (Image, Picture)) for item in scene.pages[options.page - 1].items)
         flat = None if has_pictures else scene_colors(scene, options.page)
         image = to_palette(image, options.palette_colors, flat)
     dpi = (72 * image.width / scene.width,) * 2 if scene.pixel_size is None else (72, 72)

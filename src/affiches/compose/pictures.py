@@ -1,0 +1,150 @@
+"""Composition of users' pictures: logos in their slot, the photo behind the text.
+
+Contract (pure: pixels in, pixels out, no file access):
+- ``place_logos(box, logos, gap, align)``: every logo at one common height, side by
+  side with ``gap`` points between them, as large as the slot allows, never distorted,
+  centred vertically and aligned horizontally as the block says.
+- ``photo_picture(box, pixels, photo, focus, block)``: the photo cropped around the
+  focal point to the box's proportions and resized to ``pixels`` (the output's own
+  pixels for a screen layout; ``PHOTO_DPI`` for print).
+- ``darken_photos(items, tints, name)``: for each photo of a page, the smallest
+  opacity of the layout's tint (from its minimum to its maximum) for which every text
+  line drawn over it reaches the WCAG contrast (4.5:1; 3:1 for large text), measured
+  on the real pixels behind the line: the tinted photo with every shape the page draws
+  over it before that line. Raises ``ImageError`` naming the block when the maximum is
+  not enough. Returns the page's items with the photo replaced by its tinted pixels.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from PIL import Image as PILImage
+from PIL import ImageDraw
+
+from affiches.images.artwork import Artwork
+from affiches.images.load import open_raster
+from affiches.images.photo import TextCheck, crop_fill, darken_until
+from affiches.scene import Picture, Primitive, Rect, TextLine
+
+PHOTO_DPI = 150  # a photo behind a printed poster: more would only weigh
+ASCENT, DESCENT = 0.95, 0.25  # of the font size: the band a text line's glyphs occupy
+BOLD_NAMES = ("Bold", "Black", "Heavy", "ExtraBold", "SemiBold")
+
+
+@dataclass(frozen=True)
+class Tint:
+    """How a layout darkens its photo: the colour laid over it, opacity bounds."""
+
+    color: tuple[int, int, int] = (0, 0, 0)
+    minimum: float = 0.2
+    maximum: float = 0.8
+
+
+def _png(image: PILImage.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+def place_logos(box: tuple[float, float, float, float], logos: Sequence[Artwork], gap: float,
+                align: str, block: str = "") -> list[Primitive]:
+    if not logos:
+        return []
+    x, y, width, height = box
+    gap = gap if len(logos) > 1 else 0.0
+    total_aspect = sum(logo.aspect for logo in logos)
+    common = min(height, (width - gap * (len(logos) - 1)) / total_aspect)
+    used = common * total_aspect + gap * (len(logos) - 1)
+    left = x if align == "left" else x + width - used if align == "right" else x + (width - used) / 2
+    top = y + (height - common) / 2
+    items: list[Primitive] = []
+    for logo in logos:
+        w = common * logo.aspect
+        items.append(Picture(left, top, w, common, logo.kind, logo.data, logo.name, logo.digest,
+                             logo.opaque, "logo", block))
+        left += w + gap
+    return items
+
+
+def photo_picture(box: tuple[float, float, float, float], pixels: tuple[int, int], photo: Artwork,
+                  focus: tuple[float, float], block: str = "") -> Picture:
+    cropped = crop_fill(open_raster(photo), pixels, focus)
+    data = _png(cropped)
+    return Picture(*box, kind="raster", data=data, name=photo.name,
+                   digest=f"{photo.digest}:{pixels[0]}x{pixels[1]}:{focus[0]:.3f},{focus[1]:.3f}",
+                   opaque=True, role="photo", block=block)
+
+
+def print_pixels(width_pt: float, height_pt: float) -> tuple[int, int]:
+    return (max(1, round(width_pt / 72 * PHOTO_DPI)), max(1, round(height_pt / 72 * PHOTO_DPI)))
+
+
+def is_large(line: TextLine) -> bool:
+    """WCAG large text: 18 pt, or 14 pt bold."""
+    bold = any(word in line.font_name for word in BOLD_NAMES)
+    return line.size >= 18 - 1e-6 or (bold and line.size >= 14 - 1e-6)
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _draw_shapes(image: PILImage.Image, shapes: Sequence[Rect], origin: tuple[float, float],
+                 scale: float) -> PILImage.Image:
+    if not shapes:
+        return image
+    image = image.copy()
+    draw = ImageDraw.Draw(image)
+    for shape in shapes:
+        if shape.fill is None:
+            continue
+        box = [round((shape.x - origin[0]) * scale), round((shape.y - origin[1]) * scale),
+               round((shape.x + shape.width - origin[0]) * scale) - 1,
+               round((shape.y + shape.height - origin[1]) * scale) - 1]
+        if shape.ellipse:
+            draw.ellipse(box, fill=shape.fill.rgb255())
+        else:
+            draw.rectangle(box, fill=shape.fill.rgb255())
+    return image
+
+
+def darken_photos(items: Sequence[Primitive], tints: Mapping[str, Tint]) -> list[Primitive]:
+    result = list(items)
+    for index, item in enumerate(items):
+        if not isinstance(item, Picture) or item.role != "photo":
+            continue
+        tint = tints.get(item.block, Tint())
+        with PILImage.open(io.BytesIO(item.data), formats=["PNG"]) as source:
+            photo = source.convert("RGB")
+        scale = photo.width / item.width  # pixels per point
+        area = (item.x, item.y, item.x + item.width, item.y + item.height)
+        shapes: list[Rect] = []
+        layers: list[list[Rect]] = [[]]
+        checks: list[TextCheck] = []
+        for later in items[index + 1:]:
+            if isinstance(later, Rect):
+                shapes.append(later)
+                layers.append(list(shapes))
+            elif isinstance(later, TextLine):
+                band = (later.x, later.baseline - ASCENT * later.size,
+                        later.x + later.width, later.baseline + DESCENT * later.size)
+                if not _overlaps(band, area):
+                    continue
+                pixels = (round((band[0] - item.x) * scale), round((band[1] - item.y) * scale),
+                          round((band[2] - item.x) * scale), round((band[3] - item.y) * scale))
+                checks.append(TextCheck(later.block, pixels, later.color.luminance(),
+                                        3.0 if is_large(later) else 4.5, len(layers) - 1))
+        if not checks:
+            continue
+
+        def backdrop(candidate: PILImage.Image, layer: int, _layers: list[list[Rect]] = layers,
+                     _origin: tuple[float, float] = (item.x, item.y), _scale: float = scale) -> PILImage.Image:
+            return _draw_shapes(candidate, _layers[layer], _origin, _scale)
+
+        darkened, _opacity, _measured = darken_until(photo, tint.color, checks, backdrop,
+                                                     tint.minimum, tint.maximum, item.name)
+        result[index] = replace(item, data=_png(darkened), digest=f"{item.digest}:{_opacity:.2f}")
+    return result
