@@ -138,6 +138,8 @@ HOSTILE_SVG = {
     "not-svg": ('<?xml version="1.0"?><html><body/></html>', "racine n’est pas <svg>"),
     "nested": ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' + "<g>" * 100
                + "</g>" * 100 + "</svg>", "plus de 64 niveaux"),
+    "text": ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>TP</text></svg>',
+             "contient du texte (élément <text>)"),
     "no-size": ('<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>', "sans taille"),
 }
 

@@ -31,6 +31,8 @@ from affiches.images.artwork import Artwork
 MAX_SVG_ELEMENTS = 20_000
 MAX_SVG_DEPTH = 64
 FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+# Live text would be drawn with whatever font the reader has (none embedded): refused.
+TEXT_ELEMENTS = {"text", "tspan", "textpath", "flowroot", "flowpara"}
 _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 _HREF = {"href", "{http://www.w3.org/1999/xlink}href"}
 
@@ -61,6 +63,11 @@ def _check_tree(root: Any, path: Path) -> None:
         tag = _local(element.tag)
         if tag in FORBIDDEN_ELEMENTS:
             raise refuse(f"il contient un élément <{tag}> (script ou contenu externe)")
+        if tag in TEXT_ELEMENTS:
+            raise ImageError(
+                f"logo {path} : SVG refusé, il contient du texte (élément <{tag}>) dont la police ne "
+                "serait pas incorporée ; convertissez le texte en tracés (Inkscape : Chemin > Objet en chemin)"
+            )
         for name, value in element.attrib.items():
             local = _local(name)
             if local.startswith("on"):

@@ -42,6 +42,14 @@ def raster_picture(item: Picture, width: int, height: int) -> PILImage.Image:
     return picture
 
 
+def _cmyk_color(color: Color, convert: Callable[[Color], tuple[float, float, float, float]],
+                alpha: float = 1.0) -> Any:
+    from reportlab.lib import colors
+
+    c, m, y, k = convert(color)
+    return colors.CMYKColor(c, m, y, k, alpha=alpha)
+
+
 def _cmyk_drawing(drawing: Any, convert: Callable[[Color], tuple[float, float, float, float]]) -> Any:
     """A copy of a reportlab drawing whose colours are all CMYK."""
     from reportlab.lib import colors
@@ -50,8 +58,7 @@ def _cmyk_drawing(drawing: Any, convert: Callable[[Color], tuple[float, float, f
 
     def fix(value: Any) -> Any:
         if isinstance(value, colors.Color) and not isinstance(value, colors.CMYKColor):
-            c, m, y, k = convert(Color((value.red, value.green, value.blue)))
-            return colors.CMYKColor(c, m, y, k, alpha=value.alpha)
+            return _cmyk_color(Color((value.red, value.green, value.blue)), convert, value.alpha)
         return value
 
     stack = [drawing]
@@ -75,6 +82,18 @@ def pdf_picture(canvas: Any, item: Picture, x: float, y: float, *, cmyk: bool,
         drawing = svg_drawing(_artwork(item))
         if cmyk:
             drawing = _cmyk_drawing(drawing, convert)
+            black: Any = _cmyk_color(Color((0, 0, 0)), convert)
+        else:
+            from reportlab.lib import colors
+
+            drawing = copy.copy(drawing)
+            black = colors.black
+        # The renderer's initial state (read from the drawing's ``initial…`` attributes):
+        # the canvas's own embedded font rather than an unembedded Helvetica, and black
+        # in the page's colour space. Drawing validates attributes: set them directly.
+        drawing.initialFontName = canvas._fontname
+        drawing.__dict__["initialStrokeColor"] = black
+        drawing.__dict__["initialFillColor"] = black
         canvas.saveState()
         canvas.translate(x, y)
         canvas.scale(item.width / drawing.width, item.height / drawing.height)
