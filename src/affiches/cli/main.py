@@ -54,6 +54,23 @@ def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Date d’un rassemblement (2026-05-16, 16/05/2026 ou « 16 mai »)."),
         click.option("--heure", default="", metavar="HEURE", help="Heure du rassemblement (13 h, 13:30…)."),
         click.option("--lieu", default="", metavar="LIEU", help="Lieu du rassemblement."),
+        click.option("--logo", "logos", multiple=True, metavar="FICHIER",
+                     type=click.Path(dir_okay=False, path_type=Path),
+                     help="Logo du collectif (PNG, JPEG ou SVG), placé dans l’emplacement prévu par "
+                          "chaque gabarit ; deux fois pour deux logos côte à côte."),
+        click.option("--photo", default=None, metavar="FICHIER",
+                     type=click.Path(dir_okay=False, path_type=Path),
+                     help="Photo (JPEG, PNG) en fond des visuels, assombrie sous le texte."),
+        click.option("--cadrage", default=None, metavar="POSITION",
+                     help="Point de la photo gardé au recadrage : centre, haut, bas, gauche, "
+                          "droite, haut-gauche… ou X,Y en % (ex. 50,30) [défaut : centre]."),
+        click.option("--credit", default="", metavar="TEXTE",
+                     help="Crédit de la photo, par exemple « Photo : Camille D. »."),
+        click.option("--accroche", default="", metavar="TEXTE",
+                     help="Votre accroche, à la place du titre (là où le gabarit le permet)."),
+        click.option("--message", default="", metavar="TEXTE",
+                     help="Votre message, à la place de la phrase de demande ({ville}, "
+                          "{a_ville}… permis)."),
         click.option("-f", "--force", is_flag=True, help="Réécrire les fichiers déjà présents."),
     ]
     for option in reversed(options):
@@ -122,7 +139,9 @@ def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("ville")
 @click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True,
-              metavar="LISTE", help="Matériels à produire, séparés par des virgules.")
+              metavar="LISTE", help="Matériels à produire, séparés par des virgules : affiche, "
+                                    "tract, visuel, story, portrait, paysage ; « reseaux » pour "
+                                    "les quatre visuels.")
 @shared_options
 @print_options
 @handle_errors

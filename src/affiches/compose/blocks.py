@@ -12,11 +12,13 @@ The same inputs always give the same scene.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from affiches.campaign import PDF_KEYWORDS
+from affiches.compose.ownwords import own_words_error
+from affiches.compose.pictures import Tint, darken_photos, photo_picture, place_logos, print_pixels
 from affiches.errors import FitError, LayoutError
 from affiches.gabarits.layout import (
     Block,
@@ -26,7 +28,9 @@ from affiches.gabarits.layout import (
     ShapeBlock,
     TextBlock,
 )
-from affiches.scene import MM, Image, Line, Page, Primitive, QRCode, Rect, Scene, TextLine
+from affiches.gabarits.pictureblocks import LogoBlock, PhotoBlock
+from affiches.images.artwork import NO_PICTURES, UserPictures
+from affiches.scene import MM, Image, Line, Page, Picture, Primitive, QRCode, Rect, Scene, TextLine
 from affiches.text.fonts import FontMetrics, find_font
 from affiches.text.qr import qr_matrix
 from affiches.text.textfit import FittedText, fit_text
@@ -63,8 +67,19 @@ def condition_met(condition: str, variables: Mapping[str, str]) -> bool:
     return bool(variables.get(condition, "").strip())
 
 
+def block_template(block: TextBlock, variables: Mapping[str, str]) -> str:
+    """The block's template, or the user's own words when the block allows them."""
+    if block.replaceable and variables.get(block.replaceable, "").strip():
+        return variables[block.replaceable]
+    return block.template
+
+
 def block_text(block: TextBlock, variables: Mapping[str, str], layout_name: str) -> str:
-    text = fill_template(block.template, variables, f"gabarit {layout_name}, bloc « {block.name} »")
+    where = f"gabarit {layout_name}, bloc « {block.name} »"
+    template = block_template(block, variables)
+    if template is not block.template:
+        where = f"--{block.replaceable}"
+    text = fill_template(template, variables, where)
     text = french_typography(text.strip())
     return text.upper() if block.uppercase else text
 
@@ -126,13 +141,36 @@ def block_metrics(block: TextBlock, layout: Layout) -> FontMetrics:
     return FontMetrics.load(find_font(block.font, layout.search_dirs()))
 
 
-def _compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
+def _own_words_fits(block: TextBlock, layout: Layout, metrics: FontMetrics,
+                    variables: Mapping[str, str]) -> Callable[[str], bool]:
+    def fits(prefix: str) -> bool:
+        text = french_typography(fill_template(prefix, variables, "").strip())
+        text = text.upper() if block.uppercase else text
+        try:
+            fit_block(block, text, layout, metrics)
+        except FitError:
+            return False
+        return True
+
+    return fits
+
+
+def _compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str],
+                  photo: bool = False) -> list[Primitive]:
     text = block_text(block, variables, layout.name)
     if not text:
         return []
     metrics = block_metrics(block, layout)
     metrics.check_coverage(text, f"gabarit {layout.name}, bloc « {block.name} »")
-    fitted = fit_block(block, text, layout, metrics)
+    try:
+        fitted = fit_block(block, text, layout, metrics)
+    except FitError:
+        if block_template(block, variables) is block.template:
+            raise
+        own = " ".join(variables[block.replaceable].split())
+        raise own_words_error(block.replaceable, layout.name, block.name, own,
+                              _own_words_fits(block, layout, metrics, variables)) from None
+    color = block.photo_color if photo and block.photo_color is not None else block.color
     box = block.box.scaled(layout.to_pt)
     if block.valign == "top":
         top = box.y
@@ -158,7 +196,7 @@ def _compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str]
                 font_path=metrics.path,
                 font_name=metrics.name,
                 size=fitted.size,
-                color=block.color,
+                color=color,
                 text=line,
                 width=width,
                 chunks=chunks,
@@ -242,11 +280,34 @@ def _compose_shape(block: ShapeBlock, layout: Layout) -> list[Primitive]:
     ]
 
 
-def compose_block(block: Block, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
+def _compose_logos(block: LogoBlock, layout: Layout, pictures: UserPictures) -> list[Primitive]:
+    box = block.box.scaled(layout.to_pt)
+    gap = (block.gap if block.gap is not None else 0.05 * block.box.width) * layout.to_pt
+    return place_logos((box.x, box.y, box.width, box.height), pictures.logos, gap, block.align, block.name)
+
+
+def _compose_photo(block: PhotoBlock, layout: Layout, pictures: UserPictures) -> list[Primitive]:
+    if pictures.photo is None:
+        return []
+    box = block.box.scaled(layout.to_pt)
+    if layout.unit == "px":
+        pixels = (max(1, round(block.box.width)), max(1, round(block.box.height)))
+    else:
+        pixels = print_pixels(box.width, box.height)
+    return [photo_picture((box.x, box.y, box.width, box.height), pixels, pictures.photo,
+                          pictures.focus, block.name)]
+
+
+def compose_block(block: Block, layout: Layout, variables: Mapping[str, str],
+                  pictures: UserPictures = NO_PICTURES) -> list[Primitive]:
     if not condition_met(block.condition, variables):
         return []
     if isinstance(block, TextBlock):
-        return _compose_text(block, layout, variables)
+        return _compose_text(block, layout, variables, photo=pictures.photo is not None)
+    if isinstance(block, LogoBlock):
+        return _compose_logos(block, layout, pictures)
+    if isinstance(block, PhotoBlock):
+        return _compose_photo(block, layout, pictures)
     if isinstance(block, QRBlock):
         return _compose_qr(block, layout, variables)
     if isinstance(block, ShapeBlock):
@@ -257,10 +318,15 @@ def compose_block(block: Block, layout: Layout, variables: Mapping[str, str]) ->
     raise AssertionError(f"unknown block {block!r}")  # pragma: no cover
 
 
-def compose(layout: Layout, variables: Mapping[str, str]) -> Scene:
+def compose(layout: Layout, variables: Mapping[str, str], pictures: UserPictures = NO_PICTURES) -> Scene:
     pages: list[list[Primitive]] = [[] for _ in range(layout.pages)]
     for block in layout.blocks:
-        pages[block.page - 1].extend(compose_block(block, layout, variables))
+        pages[block.page - 1].extend(compose_block(block, layout, variables, pictures))
+    if pictures.photo is not None:
+        tints = {b.name: Tint(b.tint.rgb255(), b.minimum, b.maximum)
+                 for b in layout.blocks if isinstance(b, PhotoBlock)}
+        pages = [darken_photos(items, tints) if any(isinstance(i, Picture) for i in items) else items
+                 for items in pages]
     where = f"gabarit {layout.name}"
     title = fill_template(layout.title, variables, where) if layout.title else layout.description
     alt_text = fill_template(layout.alt_text, variables, where) if layout.alt_text else ""

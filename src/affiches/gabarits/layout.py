@@ -92,6 +92,12 @@ TEMPLATE_VARIABLES = (
     "date",
     "heure",
     "lieu",
+    # A collective's own material (--logo, --photo, --credit, --accroche, --message).
+    "logo",
+    "photo",
+    "credit",
+    "accroche",
+    "message",
 )
 
 
@@ -145,6 +151,8 @@ class TextBlock(Block):
     line_height: float = 1.2
     uppercase: bool = False
     balance: bool = True
+    photo_color: Color | None = None  # ``couleur_photo``: the colour over a photo
+    replaceable: str = ""  # ``modifiable``: "accroche" | "message"
 
 
 @dataclass(frozen=True)
@@ -672,14 +680,18 @@ BLOCK_KEYS = {
         "interligne",
         "majuscules",
         "equilibrer",
+        "couleur_photo",
+        "modifiable",
     },
     "qr": COMMON_BLOCK_KEYS | {"donnees", "couleur", "fond", "marge_modules"},
     "rect": COMMON_BLOCK_KEYS | {"couleur", "contour", "epaisseur"},
     "ellipse": COMMON_BLOCK_KEYS | {"couleur", "contour", "epaisseur"},
     "ligne": COMMON_BLOCK_KEYS | {"couleur", "epaisseur"},
     "image": COMMON_BLOCK_KEYS | {"fichier"},
+    "logo": COMMON_BLOCK_KEYS | {"alignement", "espacement"},
+    "photo": COMMON_BLOCK_KEYS | {"teinte", "assombrir", "assombrir_max"},
 }
-CONTENT_KINDS = ("texte", "qr", "image")
+CONTENT_KINDS = ("texte", "qr", "image", "logo")
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _CMYK = re.compile(r"^cmjn\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*\)$")
@@ -1108,7 +1120,13 @@ def _build_block(
             line_height=b.number("interligne", default=1.2, minimum=0.5),
             uppercase=b.boolean("majuscules", False),
             balance=b.boolean("equilibrer", True),
+            photo_color=b.color("couleur_photo", named, None) if "couleur_photo" in raw else None,
+            replaceable=b.choice("modifiable", ("accroche", "message", ""), ""),
         )
+    if kind in ("logo", "photo"):
+        from affiches.gabarits.pictureblocks import parse_logo, parse_photo
+
+        return (parse_logo if kind == "logo" else parse_photo)(b, common, named)
     if kind == "qr":
         return QRBlock(
             **common,

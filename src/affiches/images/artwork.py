@@ -45,3 +45,16 @@ class Artwork:
         else:
             left = x + (width - w) / 2
         return (left, y + (height - h) / 2, w, h)
+
+
+@dataclass(frozen=True)
+class UserPictures:
+    """What a collective brings for one run: its logos (in order), its photo and where
+    the photo's focal point is (fractions of its width and height)."""
+
+    logos: tuple[Artwork, ...] = ()
+    photo: Artwork | None = None
+    focus: tuple[float, float] = (0.5, 0.5)
+
+
+NO_PICTURES = UserPictures()

@@ -29,12 +29,19 @@ from affiches.city.communes import CityResolution, city_forms, slugify
 from affiches.compose.blocks import compose
 from affiches.errors import AffichesError, OutputError, os_reason
 from affiches.gabarits.layout import Layout, load_layout
+from affiches.images.artwork import NO_PICTURES, UserPictures
 from affiches.printing.modes import PrintOptions, check_materials, check_printable, file_suffix, mode_for
-from affiches.scene import Scene
+from affiches.scene import Picture, Scene
 
-MATERIAL_LAYOUTS = {"affiche": "affiche-a3", "tract": "tract-a5", "visuel": "visuel-carre"}
+MATERIAL_LAYOUTS = {
+    "affiche": "affiche-a3", "tract": "tract-a5", "visuel": "visuel-carre",
+    # Social formats: the square's content in other shapes.
+    "story": "visuel-story", "portrait": "visuel-portrait", "paysage": "visuel-paysage",
+}
 KIT = ("affiche", "tract", "visuel")
+SOCIAL = ("visuel", "story", "portrait", "paysage")
 MAX_OPTION_LENGTH = 200
+MAX_OWN_WORDS = 400
 
 
 class OptionError(AffichesError):
@@ -52,6 +59,8 @@ class KitOptions:
     force: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)  # event and batch columns
     printing: PrintOptions = field(default_factory=PrintOptions)  # print shop / office
+    pictures: UserPictures = NO_PICTURES  # --logo, --photo, --cadrage (checked files)
+    own_words: Mapping[str, str] = field(default_factory=dict)  # credit, accroche, message
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class Planned:
     path: Path  # final path of the main file
     alt_text_path: Path | None = None
     print_mode: str = "page"  # see affiches.printing.modes.mode_for
+    fmt: str = ""  # the file format written: the layout's, or "jpg" for a photo visual
 
 
 @dataclass(frozen=True)
@@ -81,15 +91,28 @@ def check_url(url: str) -> str:
     return url
 
 
-def check_text_option(name: str, value: str) -> str:
+def check_text_option(name: str, value: str, limit: int = MAX_OPTION_LENGTH) -> str:
     value = " ".join(value.split())
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise OptionError(f"--{name} : caractère de contrôle interdit ; retirez-le")
-    if len(value) > MAX_OPTION_LENGTH:
+    if len(value) > limit:
         raise OptionError(
-            f"--{name} : texte trop long ({len(value)} caractères, {MAX_OPTION_LENGTH} au plus) ; raccourcissez-le"
+            f"--{name} : texte trop long ({len(value)} caractères, {limit} au plus) ; raccourcissez-le"
         )
     return value
+
+
+def own_words_variables(options: KitOptions) -> dict[str, str]:
+    """``credit``, ``accroche``, ``message`` (checked), ``logo`` and ``photo`` (for ``si``)."""
+    words = options.own_words
+    pictures = options.pictures
+    return {
+        "credit": check_text_option("credit", words.get("credit", "")),
+        "accroche": check_text_option("accroche", words.get("accroche", ""), MAX_OWN_WORDS),
+        "message": check_text_option("message", words.get("message", ""), MAX_OWN_WORDS),
+        "logo": "oui" if pictures.logos else "",
+        "photo": "oui" if pictures.photo is not None else "",
+    }
 
 
 def short_url(url: str) -> str:
@@ -121,8 +144,18 @@ def template_variables(resolution: CityResolution, options: KitOptions) -> dict[
         heure="",
         lieu="",
     )
+    variables.update(own_words_variables(options))
     variables.update(options.extra)
     return variables
+
+
+def output_format(layout: Layout, scene: Scene) -> str:
+    """The layout's format, except that a screen visual with a photo is a JPEG."""
+    if layout.output_format == "png" and any(
+        isinstance(item, Picture) and item.role == "photo" for page in scene.pages for item in page.items
+    ):
+        return "jpg"
+    return layout.output_format
 
 
 def layout_for(material: str, options: KitOptions) -> Layout:
@@ -152,14 +185,15 @@ def plan_kit(
         check_materials(materials, formats, options.printing)
     for material in materials:
         layout = chosen[material]
-        scene = compose(layout, variables)
+        scene = compose(layout, variables, options.pictures)
         mode = mode_for(material, layout.output_format, options.printing)
         if layout.output_format == "pdf":
             check_printable(scene, layout.name, mode, options.printing)
         suffix = file_suffix(mode, options.printing) if layout.output_format == "pdf" else ""
-        path = folder / f"{layout.name}-{slug}{suffix}.{layout.output_format}"
-        alt = path.with_suffix(".txt") if layout.output_format == "png" and scene.alt_text else None
-        planned.append(Planned(material, layout, scene, path, alt, mode))
+        fmt = output_format(layout, scene)
+        path = folder / f"{layout.name}-{slug}{suffix}.{fmt}"
+        alt = path.with_suffix(".txt") if fmt in ("png", "jpg") and scene.alt_text else None
+        planned.append(Planned(material, layout, scene, path, alt, mode, fmt))
     return planned
 
 
@@ -211,7 +245,7 @@ def write_planned(planned: Sequence[Planned], options: KitOptions) -> list[Writt
         if item.path.exists() and not options.force:
             written.append(Written(item.path, "existant"))
         else:
-            writer = writer_for(item.layout.output_format)
+            writer = writer_for(item.fmt or item.layout.output_format)
             if item.layout.output_format == "pdf" and options.printing.any:
                 from affiches.printing.modes import print_writer
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from affiches.errors import AffichesError
-from affiches.jobs.kit import DEFAULT_URL, KIT, MATERIAL_LAYOUTS, KitOptions, OptionError, make_kit
+from affiches.images.artwork import UserPictures
+from affiches.jobs.kit import DEFAULT_URL, KIT, MATERIAL_LAYOUTS, SOCIAL, KitOptions, OptionError, make_kit
 from affiches.printing.modes import PRINT_SHOP_BLEED_MM, PrintOptions
 
+MAX_LOGOS = 2
 PRINT_OPTION_NAMES = (
     "imprimeur", "fond_perdu", "traits_de_coupe", "cmjn", "tuiles", "feuille", "a4", "imposer",
     "recto_verso",
@@ -29,14 +31,39 @@ class OutputLine:
     to_stderr: bool = False
 
 
+GROUPS = {"kit": KIT, "reseaux": SOCIAL}
+
+
 def parse_materials(text: str) -> tuple[str, ...]:
-    items = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    unknown = [item for item in items if item not in KIT]
+    """A ``-q`` list: materials (affiche, story…) or groups (``kit``, ``reseaux``)."""
+    parts = [part.strip().lower().replace("é", "e") for part in text.split(",") if part.strip()]
+    expanded = [m for part in parts for m in GROUPS.get(part, (part,))]
+    items = tuple(dict.fromkeys(expanded))
+    unknown = [item for item in items if item not in MATERIAL_LAYOUTS]
     if unknown or not items:
         raise OptionError(
-            f"--quoi : « {', '.join(unknown) or text} » inconnu ; choisissez parmi {', '.join(KIT)}"
+            f"--quoi : « {', '.join(unknown) or text} » inconnu ; choisissez parmi "
+            f"{', '.join(MATERIAL_LAYOUTS)}, ou reseaux ({', '.join(SOCIAL)})"
         )
     return items
+
+
+def load_pictures(logos: Sequence[Path] = (), photo: Path | None = None,
+                  cadrage: str | None = None) -> UserPictures:
+    """Check and load the user's logos and photo (``ImageError`` on a bad file)."""
+    from affiches.images.load import load_artwork
+    from affiches.images.photo import parse_focus
+
+    if len(logos) > MAX_LOGOS:
+        raise OptionError(f"--logo : {len(logos)} logos, {MAX_LOGOS} au plus (un collectif et un partenaire)")
+    if cadrage and photo is None:
+        raise OptionError("--cadrage règle le recadrage de --photo ; ajoutez --photo ou retirez-le")
+    focus = parse_focus(cadrage) if cadrage else (0.5, 0.5)
+    return UserPictures(
+        logos=tuple(load_artwork(path, "logo") for path in logos),
+        photo=load_artwork(photo, "photo") if photo is not None else None,
+        focus=focus,
+    )
 
 
 def parse_layout_choices(values: Sequence[str], materials: Sequence[str]) -> dict[str, str]:
@@ -90,7 +117,9 @@ def build_print_options(*, imprimeur: bool = False, fond_perdu: float | None = N
 def build_options(materials: Sequence[str], *, sortie: Path, gabarits: Sequence[str] = (),
                   dossiers_gabarits: Sequence[Path] = (), url: str | None = None,
                   collectif: str = "", contact: str = "", date_: str = "", heure: str = "",
-                  lieu: str = "", force: bool = False, **others: object) -> KitOptions:
+                  lieu: str = "", force: bool = False, logos: Sequence[Path] = (),
+                  photo: Path | None = None, cadrage: str | None = None, credit: str = "",
+                  accroche: str = "", message: str = "", **others: object) -> KitOptions:
     from affiches.city.events import event_variables
 
     printing = build_print_options(**{  # type: ignore[arg-type]
@@ -107,6 +136,8 @@ def build_options(materials: Sequence[str], *, sortie: Path, gabarits: Sequence[
         force=force,
         extra=event_variables(date_, heure, lieu),
         printing=printing,
+        pictures=load_pictures(logos, photo, cadrage),
+        own_words={"credit": credit, "accroche": accroche, "message": message},
     )
 
 
