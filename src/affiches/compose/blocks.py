@@ -318,6 +318,37 @@ def compose_block(block: Block, layout: Layout, variables: Mapping[str, str],
     raise AssertionError(f"unknown block {block!r}")  # pragma: no cover
 
 
+def alt_variables(layout: Layout, variables: Mapping[str, str]) -> dict[str, str]:
+    """The variables of the alternative text: ``{accroche}`` and ``{message}`` are what
+    the picture shows, the user's words or else the text of the first block they replace."""
+    result = dict(variables)
+    for name in ("accroche", "message"):
+        if result.get(name, "").strip():
+            result[name] = fill_template(result[name], variables, f"--{name}")
+            continue
+        for block in layout.blocks:
+            if isinstance(block, TextBlock) and block.replaceable == name:
+                result[name] = fill_template(block.template, variables, f"gabarit {layout.name}")
+                break
+    return result
+
+
+def pictures_alt_text(variables: Mapping[str, str], pictures: UserPictures) -> str:
+    """What the alternative text adds for a photo and logos."""
+    parts = []
+    if pictures.photo is not None:
+        credit = variables.get("credit", "").strip()
+        parts.append(f" Sur une photo{f' ({credit})' if credit else ''}.")
+    if pictures.logos:
+        collectif = variables.get("collectif", "").strip()
+        if len(pictures.logos) == 1:
+            parts.append(f" Avec le logo {f'de {collectif}' if collectif else 'du collectif'}.")
+        else:
+            whose = f"de {collectif} et de ses partenaires" if collectif else "des organisateurs"
+            parts.append(f" Avec les logos {whose}.")
+    return "".join(parts)
+
+
 def compose(layout: Layout, variables: Mapping[str, str], pictures: UserPictures = NO_PICTURES) -> Scene:
     pages: list[list[Primitive]] = [[] for _ in range(layout.pages)]
     for block in layout.blocks:
@@ -329,7 +360,8 @@ def compose(layout: Layout, variables: Mapping[str, str], pictures: UserPictures
                  for items in pages]
     where = f"gabarit {layout.name}"
     title = fill_template(layout.title, variables, where) if layout.title else layout.description
-    alt_text = fill_template(layout.alt_text, variables, where) if layout.alt_text else ""
+    alt_text = fill_template(layout.alt_text, alt_variables(layout, variables), where) if layout.alt_text else ""
+    alt_text += pictures_alt_text(variables, pictures)
     pixel_size = (round(layout.width), round(layout.height)) if layout.unit == "px" else None
     return Scene(
         width=layout.width * layout.to_pt,
