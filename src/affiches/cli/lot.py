@@ -107,6 +107,19 @@ class Progress:
               help="Date du rassemblement par défaut (colonne « date » prioritaire).")
 @click.option("--heure", default="", metavar="HEURE", help="Heure par défaut (colonne « heure »).")
 @click.option("--lieu", default="", metavar="LIEU", help="Lieu par défaut (colonne « lieu »).")
+@click.option("--logo", "logos", multiple=True, metavar="FICHIER",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Logo du collectif (PNG, JPEG ou SVG) ; deux fois pour deux logos.")
+@click.option("--photo", default=None, metavar="FICHIER", type=click.Path(dir_okay=False, path_type=Path),
+              help="Photo en fond des visuels.")
+@click.option("--cadrage", default=None, metavar="POSITION",
+              help="Point de la photo gardé au recadrage (centre, haut, 50,30…).")
+@click.option("--credit", default="", metavar="TEXTE",
+              help="Crédit de la photo par défaut (colonne « credit » prioritaire).")
+@click.option("--accroche", default="", metavar="TEXTE",
+              help="Accroche par défaut (colonne « accroche » prioritaire).")
+@click.option("--message", default="", metavar="TEXTE",
+              help="Message par défaut (colonne « message » prioritaire).")
 @click.option("-f", "--force", is_flag=True, help="Tout refaire, même ce qui est à jour.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processus en parallèle [défaut : processeurs disponibles].")
@@ -135,7 +148,8 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
       affiches lot --departement 93 --population-min 20000 --quoi visuel
 
     Le fichier CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) a une colonne
-    Ville et, au choix : departement, collectif, contact, url, date, heure, lieu ;
+    Ville et, au choix : departement, collectif, contact, url, date, heure, lieu,
+    accroche, message, credit ;
     toute autre colonne est disponible dans les gabarits sous le nom {x_colonne}.
     Une seconde exécution ne refait que ce qui a changé (voir manifest.csv).
     """

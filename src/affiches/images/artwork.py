@@ -56,5 +56,12 @@ class UserPictures:
     photo: Artwork | None = None
     focus: tuple[float, float] = (0.5, 0.5)
 
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the pictures and the crop: a batch redoes a city when it changes."""
+        logos = ",".join(logo.digest for logo in self.logos)
+        photo = self.photo.digest if self.photo else ""
+        return f"{logos}|{photo}|{self.focus[0]:.4f},{self.focus[1]:.4f}"
+
 
 NO_PICTURES = UserPictures()

@@ -267,9 +267,12 @@ class Planner:
             contact=pick("contact", settings.kit.contact),
             url=pick("url", settings.kit.url),
             extra=extra,
+            own_words={name: pick(name, settings.kit.own_words.get(name, ""))
+                       for name in ("accroche", "message", "credit")},
         )
         variables = template_variables(resolution, options)
-        keys = {m: inputs_key(variables, m, self.prints[m]) for m in settings.materials}
+        keyed = {**variables, "_images": settings.kit.pictures.fingerprint}
+        keys = {m: inputs_key(keyed, m, self.prints[m]) for m in settings.materials}
         entry = self.manifest.get(folder)
         root = settings.kit.output_dir
         todo = tuple(
@@ -330,6 +333,7 @@ def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
         qr_matrix(settings.kit.url)
     _WORKER["layouts"] = layouts
     _WORKER["root"] = settings.kit.output_dir
+    _WORKER["pictures"] = settings.kit.pictures
 
 
 def _die_with_parent() -> None:
@@ -355,6 +359,7 @@ def _die_with_parent() -> None:
 def make_task(task: Task) -> TaskResult:
     """Compose, render and write the task's files; errors become a failed result."""
     from affiches.compose.blocks import compose
+    from affiches.jobs.kit import output_format
     from affiches.render import writer_for
 
     layouts = _WORKER["layouts"]
@@ -363,14 +368,15 @@ def make_task(task: Task) -> TaskResult:
         rendered: list[tuple[str, str, bytes]] = []  # composed first: a misfit writes nothing
         for material in task.materials:
             layout = layouts[material]
-            scene = compose(layout, task.variables)
-            name = f"{task.folder}/{layout.name}-{task.folder}.{layout.output_format}"
+            scene = compose(layout, task.variables, _WORKER["pictures"])
+            fmt = output_format(layout, scene)
+            name = f"{task.folder}/{layout.name}-{task.folder}.{fmt}"
             import io
 
             buffer = io.BytesIO()
-            writer_for(layout.output_format)(scene, buffer)
+            writer_for(fmt)(scene, buffer)
             rendered.append((material, name, buffer.getvalue()))
-            if layout.output_format == "png" and scene.alt_text:
+            if fmt in ("png", "jpg") and scene.alt_text:
                 alt = name.rsplit(".", 1)[0] + ".txt"
                 rendered.append((material, alt, (scene.alt_text + "\n").encode("utf-8")))
         plans = []

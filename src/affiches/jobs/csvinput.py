@@ -49,11 +49,15 @@ for _field, _names in {
     "date": ("date", "date evenement", "date rassemblement"),
     "heure": ("heure", "horaire", "heure rassemblement"),
     "lieu": ("lieu", "lieu rassemblement", "lieu evenement", "adresse rassemblement"),
+    "accroche": ("accroche", "titre", "slogan"),
+    "message": ("message", "texte", "phrase"),
+    "credit": ("credit", "credit photo", "photo credit"),
 }.items():
     for _name in _names:
         ALIASES[_name] = _field
 
-KNOWN_FIELDS = ("ville", "departement", "collectif", "contact", "url", "date", "heure", "lieu")
+KNOWN_FIELDS = ("ville", "departement", "collectif", "contact", "url", "date", "heure", "lieu",
+                "accroche", "message", "credit")
 _SURROGATES = re.compile("[\udc80-\udcff]")
 
 
