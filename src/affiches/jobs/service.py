@@ -122,6 +122,8 @@ def build_options(materials: Sequence[str], *, sortie: Path, gabarits: Sequence[
                   accroche: str = "", message: str = "", **others: object) -> KitOptions:
     from affiches.city.events import event_variables
 
+    if credit.strip() and photo is None:
+        raise OptionError("--credit est le crédit de --photo ; ajoutez --photo ou retirez-le")
     printing = build_print_options(**{  # type: ignore[arg-type]
         key: value for key, value in others.items() if key in PRINT_OPTION_NAMES
     })
