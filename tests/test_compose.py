@@ -1,4 +1,4 @@
-"""Composition (affiches.compose.blocks): golden scenes, geometry, errors.
+"""Composition (affiches.compose): golden scenes, geometry, errors.
 
 Golden files: ``tests/golden/<layout>-saint-etienne.txt`` hold ``dump_scene`` of the
 three built-in layouts for Saint-Étienne. After a deliberate change of a layout or of
@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from affiches.city.communes import iter_communes, resolve_city
 from affiches.cli.main import cli
-from affiches.compose.blocks import compose
+from affiches.compose import compose
 from affiches.errors import FitError, GlyphError
-from affiches.gabarits.layout import TextBlock, load_layout
+from affiches.gabarits import TextBlock, load_layout
 from affiches.jobs.kit import KitOptions, template_variables
 from affiches.scene import Line, QRCode, Rect, TextLine, dump_scene
 

@@ -1,7 +1,7 @@
 """Layout validation for designers: every problem at once, each at its file and line.
 
 Line numbers expected here are found by searching the fixture text for the offending
-line, independently of the scanner in ``affiches.gabarits.layout``.
+line, independently of the scanner in ``affiches.gabarits.lines``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from affiches.cli.main import cli
+from affiches.color import Color, contrast_ratio
 from affiches.designer.previews import check_layout_file
-from affiches.gabarits.layout import (
+from affiches.gabarits import (
     BLOCK_KEYS,
     TOP_KEYS,
-    Color,
     available_layouts,
     check_file,
-    contrast_ratio,
     index_lines,
     layout_catalog,
     load_layout,

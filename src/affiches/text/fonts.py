@@ -1,9 +1,11 @@
 """Font lookup and metrics, measured with fontTools.
 
 Contract:
-- ``find_font(name, search_dirs)`` turns a layout's font reference (``"Manrope-Bold"``,
-  ``"Manrope-Bold.ttf"`` or a path relative to a layout's folder) into a TrueType file,
+- ``find_font(name, search_dirs)`` turns a layout's font reference (``"NAME"``,
+  ``"NAME.ttf"`` or a path relative to a layout's folder) into a TrueType file,
   looking in the given folders first and in the bundled ``assets/fonts/`` last.
+  Layouts call it when they are loaded (``affiches.gabarits.parsers``); compose
+  receives the resolved ``FontMetrics`` and never looks for a file.
 - ``FontMetrics.load(path)`` reads a font once per process (cached) and answers, in font
   units or scaled to a size: advance widths, pair kerning (from GPOS PairPos lookups,
   class and glyph pairs, first subtable that covers a pair wins, as shapers do),
@@ -79,9 +81,13 @@ def _find_font(reference: str, search_dirs: tuple[Path, ...]) -> Path:
     )
 
 
-@dataclass
+@dataclass(eq=False)
 class FontMetrics:
-    """Metrics of one TrueType font, in font units unless a size is given."""
+    """Metrics of one TrueType font, in font units unless a size is given.
+
+    Compared and hashed by identity: one object per font file and process (see
+    ``load``), so it can key caches (``compose`` memoises fitted texts per font).
+    """
 
     path: Path
     name: str
