@@ -144,8 +144,7 @@ def test_compose_reads_no_file() -> None:
     for layout in layouts:  # warm-up: lazy imports of compose's libraries happen here
         compose(layout, variables("Lyon"))
     # Forget every font lookup and load: compose must not need them again.
-    for cached in (fonts._find_font, fonts._load_by_name, fonts._load_metrics, fonts.font_digest):
-        cached.cache_clear()
+    fonts.forget_fonts()
     # A city, an event and an address never composed before: no cached fit or QR code.
     fresh = variables(
         "Pont-Saint-Esprit",

@@ -194,12 +194,9 @@ def _stamp(paths: Sequence[Path]) -> dict[Path, int | None]:
 
 def forget_font_caches() -> None:
     """Drop per-process font caches so an edited font file is read again."""
-    from affiches.text import fonts
+    from affiches.text.fonts import forget_fonts
 
-    for name in ("_load_metrics", "font_digest", "_find_font"):
-        cached = getattr(fonts, name, None)
-        if cached is not None and hasattr(cached, "cache_clear"):
-            cached.cache_clear()
+    forget_fonts()
     try:
         from affiches.render import png
 

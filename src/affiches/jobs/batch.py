@@ -151,7 +151,7 @@ def _digest(data: bytes) -> str:
 def layout_fingerprints(layouts: Mapping[str, Any]) -> dict[str, str]:
     """material -> hash of the layout as parsed, its fonts and image files."""
     from affiches.gabarits import ImageBlock, TextBlock
-    from affiches.text.fonts import font_digest
+    from affiches.text.fontfile import font_digest
 
     prints = {}
     for material, layout in layouts.items():
