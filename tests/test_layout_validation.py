@@ -18,6 +18,7 @@ from affiches.designer.previews import check_layout_file
 from affiches.gabarits import (
     BLOCK_KEYS,
     TOP_KEYS,
+    TextBlock,
     available_layouts,
     check_file,
     index_lines,
@@ -270,7 +271,9 @@ def test_fonts_from_the_layout_folder_and_user_fonts(
     (tmp_path / "fonts").mkdir()
     (tmp_path / "fonts" / "MaPolice.ttf").write_bytes(font.read_bytes())
     assert check_file(path) == []
-    assert load_layout(path).search_dirs()[0] == tmp_path.resolve()
+    (block,) = load_layout(path).blocks
+    assert isinstance(block, TextBlock)
+    assert block.font_file == (tmp_path / "fonts" / "MaPolice.ttf").resolve()
 
 
 def test_line_scanner_handles_tables_and_multiline_strings() -> None:

@@ -25,7 +25,7 @@ from affiches.campaign import PDF_AUTHOR, PDF_KEYWORDS
 from affiches.compose.qr import compose_qr
 from affiches.compose.shapes import compose_image, compose_shape
 from affiches.compose.templates import condition_met, fill_template
-from affiches.compose.text import block_text, compose_text, fit_block
+from affiches.compose.text import block_text, compose_text
 from affiches.gabarits import Block, ImageBlock, Layout, QRBlock, ShapeBlock, TextBlock
 from affiches.scene import Page, Primitive, Scene
 from affiches.text.typography import french_typography
@@ -37,7 +37,6 @@ __all__ = [
     "compose_block",
     "condition_met",
     "fill_template",
-    "fit_block",
 ]
 
 Composer = Callable[[Any, Layout, Mapping[str, str]], list[Primitive]]

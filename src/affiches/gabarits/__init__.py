@@ -5,8 +5,8 @@ Public API (callers import from here, not from the modules):
 ``available_layouts``, ``layout_catalog``, ``is_builtin``; the model ``Layout``,
 ``Box``, ``Block``, ``TextBlock``, ``QRBlock``, ``ShapeBlock``, ``ImageBlock``,
 ``Problem``; the variable catalogue ``CITY_VARIABLES``, ``TEMPLATE_VARIABLES``,
-``template_fields``, ``template_literal``; ``design_problems``,
-``backgrounds_behind``; ``SCHEMA_FILE``, ``TOP_KEYS``, ``BLOCK_KEYS``.
+``template_fields``, ``template_literal``; ``design_problems``, ``DESIGN_CHECKS``;
+``SCHEMA_FILE``, ``TOP_KEYS``, ``BLOCK_KEYS``, ``BLOCK_TYPES``; ``index_lines``.
 
 The modules, in the order a file goes through them:
 - ``variables``: the names templates may use (pure).
@@ -29,7 +29,7 @@ The format is documented for designers in ``docs/gabarits.md``; its JSON Schema 
 ``layouts/gabarit.schema.json``.
 """
 
-from affiches.gabarits.checks import DESIGN_CHECKS, backgrounds_behind, design_problems
+from affiches.gabarits.checks import DESIGN_CHECKS, design_problems
 from affiches.gabarits.discovery import (
     available_layouts,
     find_layout,
@@ -79,7 +79,6 @@ __all__ = [
     "ShapeBlock",
     "TextBlock",
     "available_layouts",
-    "backgrounds_behind",
     "block_location",
     "check_file",
     "design_problems",

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from affiches.color import Color
-from affiches.gabarits.discovery import unique_paths, user_font_dirs
 from affiches.scene import MM
 from affiches.text.fonts import FontMetrics
 
@@ -140,11 +139,6 @@ class Layout:
     def font_to_pt(self) -> float:
         """How many points one font-size unit is (pt for print layouts, px for screen)."""
         return 0.75 if self.unit == "px" else 1.0
-
-    def search_dirs(self) -> list[Path]:
-        """Where fonts and images are looked for, before the bundled ones."""
-        folders = [p.parent for p in self.files] or ([self.folder] if self.folder else [])
-        return unique_paths([*folders, *user_font_dirs()])
 
 
 @dataclass(frozen=True)

@@ -80,9 +80,6 @@ class FontMetrics:
     path: Path
     name: str
     units_per_em: int
-    ascent: int  # highest point of any glyph (head.yMax): accents on capitals included
-    descent: int  # lowest point of any glyph (head.yMin), negative
-    cap_height: int
     cmap: dict[int, str]
     advances: dict[str, int]
     kerning: dict[tuple[str, str], int] = field(repr=False)
@@ -269,9 +266,6 @@ def _from_record(path: str, record: dict) -> FontMetrics:  # type: ignore[type-a
         path=Path(path),
         name=Path(path).stem,
         units_per_em=record["units_per_em"],
-        ascent=record["ascent"],
-        descent=record["descent"],
-        cap_height=record["cap_height"],
         cmap=record["cmap"],
         advances=record["advances"],
         kerning=record["kerning"],
