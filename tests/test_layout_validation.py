@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from affiches.cli.main import cli
 from affiches.color import Color, contrast_ratio
 from affiches.designer.previews import check_layout_file
+from affiches.errors import LayoutError
 from affiches.gabarits import (
     BLOCK_KEYS,
     TOP_KEYS,
@@ -274,6 +275,20 @@ def test_fonts_from_the_layout_folder_and_user_fonts(
     (block,) = load_layout(path).blocks
     assert isinstance(block, TextBlock)
     assert block.font_file == (tmp_path / "fonts" / "MaPolice.ttf").resolve()
+
+
+def test_unreadable_font_is_found_when_the_layout_is_loaded(tmp_path: Path) -> None:
+    """Fonts are read with the layout: a broken font is a problem at its ``police`` line,
+    not a failure later while composing."""
+    (tmp_path / "Casse.ttf").write_bytes(b"not a font")
+    text = HEAD + text_block("a", "[10, 10, 80, 20]").replace("Manrope-Bold", "Casse")
+    path = write(tmp_path, "casse.toml", text)
+    (problem,) = check_file(path)
+    assert (problem.line, problem.key) == (line_of(text, 'police = "Casse"'), "blocs.a.police")
+    assert problem.message.startswith("police illisible : ")
+    with pytest.raises(LayoutError) as info:
+        load_layout(path)
+    assert str(info.value).startswith("casse.toml : blocs.a.police : police illisible : ")
 
 
 def test_line_scanner_handles_tables_and_multiline_strings() -> None:
