@@ -1,7 +1,7 @@
 """One parser per block type, registered in ``BLOCK_TYPES``.
 
-Contract: ``build_block(raw, number, ctx, out)`` reads one merged ``[[blocs]]`` table:
-the keys common to every block (``nom``, ``type``, ``boite``, ``page``, ``si``,
+Contract: ``build_block(raw, number, page, named, folders, out, unit_hint)`` reads one
+merged ``[[blocs]]`` table: the keys common to every block (``nom``, ``type``, ``boite``, ``page``, ``si``,
 ``superposable``, ``supprimer``, ``note``), then the keys of its type through the
 parser registered for that type. It returns the block (a ``gabarits.model`` value),
 or ``None`` when it cannot be built; every problem is recorded in the ``Collector``
@@ -179,7 +179,7 @@ def build_block(
     raw: Any,
     number: int,
     page: tuple[float, float, int],
-    ctx_named: Mapping[str, Any],
+    named: Mapping[str, Any],
     folders: Sequence[Path],
     out: Collector,
     unit_hint: str,
@@ -234,4 +234,4 @@ def build_block(
         "overlap": overlap,
         "index": number,
     }
-    return BLOCK_TYPES[kind].parse(b, common, Context(kind, ctx_named, folders))
+    return BLOCK_TYPES[kind].parse(b, common, Context(kind, named, folders))
