@@ -20,9 +20,9 @@ from click.testing import CliRunner
 
 from affiches.city.communes import iter_communes, resolve_city
 from affiches.cli.main import cli
-from affiches.compose import compose
+from affiches.compose import COMPOSERS, compose
 from affiches.errors import FitError, GlyphError
-from affiches.gabarits import TextBlock, available_layouts, load_layout
+from affiches.gabarits import BLOCK_TYPES, TextBlock, available_layouts, load_layout
 from affiches.jobs.kit import KitOptions, template_variables
 from affiches.scene import Line, QRCode, Rect, TextLine, dump_scene
 from affiches.text import fonts
@@ -182,6 +182,14 @@ def test_compose_reads_no_file() -> None:
                for scene in scenes for t in scene.texts())
     assert any(isinstance(p, QRCode) and p.data == "https://exemple.org/une-adresse-jamais-vue"
                for scene in scenes for page in scene.pages for p in page.items)
+
+
+def test_every_block_type_has_a_composer() -> None:
+    """A block type added to the parsers' table must be composed too (and nothing else is)."""
+    assert {block_type.model for block_type in BLOCK_TYPES.values()} == set(COMPOSERS)
+    for layout in (load_layout(name) for name in available_layouts()):
+        for block in layout.blocks:
+            assert type(block) is BLOCK_TYPES[block.kind].model
 
 
 def test_text_blocks_carry_their_resolved_font() -> None:

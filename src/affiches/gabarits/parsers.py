@@ -11,8 +11,8 @@ metrics loaded), images their file: the only reads a layout does besides its TOM
 
 Adding a block type ``xyz``: write ``_parse_xyz(b, common, ctx) -> Block | None``
 (read each key with the ``FieldReader`` ``b``; ``common`` holds the common fields
-to pass to the dataclass) and register ``"xyz": BlockType(keys, _parse_xyz)`` in
-``BLOCK_TYPES``; the allowed keys are checked from there (unknown keys are
+to pass to the dataclass) and register ``"xyz": BlockType(XyzBlock, keys, _parse_xyz)``
+in ``BLOCK_TYPES``; the allowed keys are checked from there (unknown keys are
 reported with a suggestion), and the JSON Schema test compares them with
 ``layouts/gabarit.schema.json``.
 """
@@ -54,6 +54,7 @@ Parser = Callable[[FieldReader, dict[str, Any], Context], Block | None]
 
 @dataclass(frozen=True)
 class BlockType:
+    model: type[Block]  # the dataclass the parser returns (compose dispatches on it)
     keys: frozenset[str]  # the keys of this type, common keys excluded
     parse: Parser
 
@@ -148,6 +149,7 @@ def _parse_image(b: FieldReader, common: dict[str, Any], ctx: Context) -> Block 
 _SHAPE_KEYS = frozenset({"couleur", "contour", "epaisseur"})
 BLOCK_TYPES: dict[str, BlockType] = {
     "texte": BlockType(
+        TextBlock,
         frozenset(
             {
                 "texte",
@@ -165,11 +167,11 @@ BLOCK_TYPES: dict[str, BlockType] = {
         ),
         _parse_text,
     ),
-    "qr": BlockType(frozenset({"donnees", "couleur", "fond", "marge_modules"}), _parse_qr),
-    "rect": BlockType(_SHAPE_KEYS, _parse_shape),
-    "ellipse": BlockType(_SHAPE_KEYS, _parse_shape),
-    "ligne": BlockType(frozenset({"couleur", "epaisseur"}), _parse_shape),
-    "image": BlockType(frozenset({"fichier"}), _parse_image),
+    "qr": BlockType(QRBlock, frozenset({"donnees", "couleur", "fond", "marge_modules"}), _parse_qr),
+    "rect": BlockType(ShapeBlock, _SHAPE_KEYS, _parse_shape),
+    "ellipse": BlockType(ShapeBlock, _SHAPE_KEYS, _parse_shape),
+    "ligne": BlockType(ShapeBlock, frozenset({"couleur", "epaisseur"}), _parse_shape),
+    "image": BlockType(ImageBlock, frozenset({"fichier"}), _parse_image),
 }
 # Every key allowed in a block of each type (what the JSON Schema must list).
 BLOCK_KEYS = {kind: set(COMMON_BLOCK_KEYS | t.keys) for kind, t in BLOCK_TYPES.items()}
