@@ -20,7 +20,8 @@ from affiches.compose.blocks import compose
 from affiches.errors import FitError, GlyphError
 from affiches.gabarits.layout import TextBlock, load_layout
 from affiches.jobs.kit import KitOptions, template_variables
-from affiches.scene import Line, QRCode, Rect, TextLine, dump_scene
+from affiches.render.dump import dump_scene
+from affiches.scene import Line, QRCode, Rect, TextLine
 
 BUILTIN = ("affiche-a3", "tract-a5", "visuel-carre")
 NBSP, NNBSP = "\u00a0", "\u202f"

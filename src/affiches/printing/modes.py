@@ -14,16 +14,13 @@ Contract:
 - ``check_printable(scene, layout_name, mode, options)`` runs before anything is
   written: every QR code must keep modules of at least ``MIN_QR_MODULE_MM`` once
   printed at the mode's scale, or it is an error naming the block and the minimum.
-- ``write_print(scene, target, mode, options)`` writes the PDF. Light to import: the
-  heavy modules are imported when writing.
+- Nothing here draws: ``affiches.render.writer_for("pdf", mode, options)`` is the
+  writer of each mode. Light to import (no reportlab, no Pillow).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import BinaryIO
 
 from affiches.errors import AffichesError
 from affiches.scene import MM, QRCode, Scene
@@ -191,33 +188,3 @@ def _check_qr(item: QRCode, scale: float, layout_name: str, mode: str) -> None:
             f"au moins {_fr(minimum_mm)} mm de côté une fois imprimé, soit "
             f"{_fr(minimum_mm / scale)} mm dans le gabarit : agrandissez sa boîte"
         )
-
-
-def write_print(scene: Scene, target: str | Path | BinaryIO, mode: str,
-                options: PrintOptions) -> None:
-    if mode == "tuiles":
-        from affiches.printing.impose import write_tiles
-
-        write_tiles(scene, target, options.tile_sheet, cmyk=options.cmyk)
-    elif mode == "imposer":
-        from affiches.printing.impose import write_nup
-
-        write_nup(scene, target, "a4", duplex=options.duplex, cmyk=options.cmyk)
-    elif mode == "a4":
-        from affiches.printing.impose import write_fitted
-
-        write_fitted(scene, target, "a4", cmyk=options.cmyk)
-    else:
-        from affiches.render.pdf import PdfOptions, write_pdf
-
-        write_pdf(scene, target, PdfOptions(cmyk=options.cmyk, bleed=options.bleed_mm * MM,
-                                            crop_marks=options.crop_marks))
-
-
-def print_writer(mode: str, options: PrintOptions) -> Callable[..., None]:
-    """A ``write(scene, target)`` callable for one print mode (see ``write_print``)."""
-
-    def write(scene: Scene, target: str | Path | BinaryIO) -> None:
-        write_print(scene, target, mode, options)
-
-    return write
