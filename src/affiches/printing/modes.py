@@ -20,17 +20,17 @@ Contract:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from affiches.errors import AffichesError
+from affiches.printing.impose import DUPLEX_MODES, SHEETS_MM, printed_scale
 from affiches.scene import MM, QRCode, Scene
 
 MIN_QR_MODULE_MM = 0.5
 MIN_QUIET_ZONE = 4
 MAX_BLEED_MM = 10.0
 PRINT_SHOP_BLEED_MM = 3.0
-TILE_SHEETS = ("a4", "a3")
-DUPLEX = ("long", "court")
+TILE_SHEETS = tuple(SHEETS_MM)
 
 
 class PrintError(AffichesError):
@@ -75,7 +75,7 @@ class PrintOptions:
             raise PrintError(
                 f"--feuille : « {self.tile_sheet} » inconnu ; choisissez {' ou '.join(TILE_SHEETS)}"
             )
-        if self.duplex not in DUPLEX:
+        if self.duplex not in DUPLEX_MODES:
             raise PrintError(
                 f"--recto-verso : « {self.duplex} » inconnu ; choisissez long ou court"
             )
@@ -86,9 +86,6 @@ class PrintOptions:
                 "ou l’autre"
             )
         return self
-
-    def with_duplex(self, duplex: str) -> PrintOptions:
-        return replace(self, duplex=duplex)
 
 
 def _fr(value: float, digits: int = 1) -> str:
@@ -148,19 +145,11 @@ def file_suffix(mode: str, options: PrintOptions) -> str:
     return ""
 
 
-def printed_scale(scene: Scene, mode: str) -> float:
-    if mode in ("a4", "imposer"):
-        from affiches.printing.impose import printed_scale as scale
-
-        return scale(mode, scene)
-    return 1.0
-
-
 def check_printable(scene: Scene, layout_name: str, mode: str, options: PrintOptions) -> None:
     """QR codes must scan once printed at this mode's scale (see module docstring)."""
     if scene.pixel_size is not None:
         return
-    scale = printed_scale(scene, mode)
+    scale = printed_scale(mode, scene)
     for page in scene.pages:
         for item in page.items:
             if isinstance(item, QRCode):
