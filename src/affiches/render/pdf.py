@@ -127,20 +127,6 @@ def rgb_to_cmyk(color: Color) -> tuple[float, float, float, float]:
     return (round(c, 4), round(m, 4), round(y, 4), round(k, 4))
 
 
-def set_fill(canvas: Canvas, color: Color, cmyk: bool) -> None:
-    if cmyk:
-        canvas.setFillColorCMYK(*rgb_to_cmyk(color))
-    else:
-        canvas.setFillColorRGB(*color.rgb)
-
-
-def set_stroke(canvas: Canvas, color: Color, cmyk: bool) -> None:
-    if cmyk:
-        canvas.setStrokeColorCMYK(*rgb_to_cmyk(color))
-    else:
-        canvas.setStrokeColorRGB(*color.rgb)
-
-
 def set_black_stroke(canvas: Canvas, cmyk: bool) -> None:
     """Marks: black ink only in CMYK mode."""
     if cmyk:
@@ -187,10 +173,16 @@ class PdfPainter(Painter):
             self.canvas.restoreState()
 
     def fill(self, color: Color) -> None:
-        set_fill(self.canvas, color, self.cmyk)
+        if self.cmyk:
+            self.canvas.setFillColorCMYK(*rgb_to_cmyk(color))
+        else:
+            self.canvas.setFillColorRGB(*color.rgb)
 
     def stroke(self, color: Color) -> None:
-        set_stroke(self.canvas, color, self.cmyk)
+        if self.cmyk:
+            self.canvas.setStrokeColorCMYK(*rgb_to_cmyk(color))
+        else:
+            self.canvas.setStrokeColorRGB(*color.rgb)
 
     def y(self, y: float) -> float:
         """Scene y (down from the trim top) to PDF y (up from the media bottom)."""

@@ -96,7 +96,22 @@ class PngPainter(Painter):
                           fill=color, anchor="ls")
 
     def qr(self, item: QRCode) -> None:
-        _draw_qr(self.draw, item, self.scale)
+        """Modules on whole pixels, the symbol centred in its box."""
+        draw, scale = self.draw, self.scale
+        count = len(item.matrix) + 2 * item.quiet_zone
+        module = max(1, int(item.size * scale / count + 1e-6))
+        side = module * count
+        x0 = round(item.x * scale + (item.size * scale - side) / 2)
+        y0 = round(item.y * scale + (item.size * scale - side) / 2)
+        draw.rectangle([x0, y0, x0 + side - 1, y0 + side - 1], fill=item.light.rgb255())
+        dark = item.dark.rgb255()
+        q = item.quiet_zone
+        for r, start, end in item.dark_runs():
+            draw.rectangle(
+                [x0 + (q + start) * module, y0 + (q + r) * module,
+                 x0 + (q + end) * module - 1, y0 + (q + r + 1) * module - 1],
+                fill=dark,
+            )
 
     def line(self, item: Line) -> None:
         scale = self.scale
@@ -122,23 +137,6 @@ def render_image(scene: Scene, options: PngOptions | None = None) -> PILImage.Im
     options = options or PngOptions()
     image: PILImage.Image = PngPainter(options).paint(scene, [options.page - 1])
     return image
-
-
-def _draw_qr(draw: ImageDraw.ImageDraw, item: QRCode, scale: float) -> None:
-    count = len(item.matrix) + 2 * item.quiet_zone
-    module = max(1, int(item.size * scale / count + 1e-6))
-    side = module * count
-    x0 = round(item.x * scale + (item.size * scale - side) / 2)
-    y0 = round(item.y * scale + (item.size * scale - side) / 2)
-    draw.rectangle([x0, y0, x0 + side - 1, y0 + side - 1], fill=item.light.rgb255())
-    dark = item.dark.rgb255()
-    q = item.quiet_zone
-    for r, start, end in item.dark_runs():
-        draw.rectangle(
-            [x0 + (q + start) * module, y0 + (q + r) * module,
-             x0 + (q + end) * module - 1, y0 + (q + r + 1) * module - 1],
-            fill=dark,
-        )
 
 
 def to_palette(image: PILImage.Image, colors: int,
