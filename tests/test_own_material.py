@@ -20,7 +20,7 @@ from affiches.city.communes import iter_communes, resolve_city
 from affiches.cli.main import cli
 from affiches.compose.pictures import ASCENT, DESCENT, is_large
 from affiches.designer.fitreport import fit_report
-from affiches.gabarits.layout import load_layout
+from affiches.gabarits import load_layout
 from affiches.images.photo import luminance, worst_contrast
 from affiches.jobs.kit import KitOptions, plan_kit
 from affiches.jobs.service import load_pictures

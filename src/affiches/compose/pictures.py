@@ -1,6 +1,7 @@
 """Composition of users' pictures: logos in their slot, the photo behind the text.
 
-Contract (pure: pixels in, pixels out, no file access):
+Contract (pure: pixels in, pixels out, no file access). The block composers
+``compose_logos`` and ``compose_photo`` (registered in ``compose.COMPOSERS``) call:
 - ``place_logos(box, logos, gap, align)``: every logo at one common height, side by
   side with ``gap`` points between them, as large as the slot allows, never distorted,
   centred vertically and aligned horizontally as the block says.
@@ -24,7 +25,8 @@ from dataclasses import dataclass, replace
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from affiches.images.artwork import Artwork
+from affiches.gabarits import Layout, LogoBlock, PhotoBlock
+from affiches.images.artwork import NO_PICTURES, Artwork, UserPictures
 from affiches.images.load import open_raster
 from affiches.images.photo import TextCheck, crop_fill, darken_until
 from affiches.scene import Picture, Primitive, Rect, TextLine
@@ -148,3 +150,28 @@ def darken_photos(items: Sequence[Primitive], tints: Mapping[str, Tint]) -> list
                                                      tint.minimum, tint.maximum, item.name)
         result[index] = replace(item, data=_png(darkened), digest=f"{item.digest}:{_opacity:.2f}")
     return result
+
+
+def compose_logos(block: LogoBlock, layout: Layout, variables: Mapping[str, str],
+                  pictures: UserPictures = NO_PICTURES) -> list[Primitive]:
+    box = block.box.scaled(layout.to_pt)
+    gap = (block.gap if block.gap is not None else 0.05 * block.box.width) * layout.to_pt
+    return place_logos((box.x, box.y, box.width, box.height), pictures.logos, gap, block.align, block.name)
+
+
+def compose_photo(block: PhotoBlock, layout: Layout, variables: Mapping[str, str],
+                  pictures: UserPictures = NO_PICTURES) -> list[Primitive]:
+    if pictures.photo is None:
+        return []
+    box = block.box.scaled(layout.to_pt)
+    if layout.unit == "px":
+        pixels = (max(1, round(block.box.width)), max(1, round(block.box.height)))
+    else:
+        pixels = print_pixels(box.width, box.height)
+    return [photo_picture((box.x, box.y, box.width, box.height), pixels, pictures.photo,
+                          pictures.focus, block.name)]
+
+
+def layout_tints(layout: Layout) -> dict[str, Tint]:
+    return {b.name: Tint(b.tint.rgb255(), b.minimum, b.maximum)
+            for b in layout.blocks if isinstance(b, PhotoBlock)}

@@ -1,6 +1,7 @@
 """JPEG writer: visuals with a photograph behind them.
 
-Contract: ``write_jpeg(scene, target, options=None)`` rasterises one page as the PNG
+Contract: ``JpegWriter`` (the registry's ``"jpg"`` writer) and
+``write_jpeg(scene, target, options=None)`` rasterise one page as the PNG
 writer does (same painter, same pixels) and stores it as a baseline JPEG, 4:2:0,
 without any metadata (no EXIF, no timestamp: same scene, same bytes), at the highest
 quality from ``JpegOptions.quality`` down to ``min_quality`` (steps of 4) whose file
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from affiches.printing.modes import PrintOptions
+from affiches.render.painter import Target, Writer
 from affiches.render.png import PngOptions, render_image
 from affiches.scene import Scene
 
@@ -53,11 +56,25 @@ def encode_jpeg(image: object, options: JpegOptions) -> bytes:
         quality = max(options.min_quality, quality - 4)
 
 
+class JpegWriter(Writer):
+    """The ``"jpg"`` writer: one page as a JPEG under its size budget. Print options do
+    not apply to screen images."""
+
+    def __init__(self, printing: PrintOptions | None = None, *,
+                 options: JpegOptions | None = None) -> None:
+        super().__init__(printing)
+        self.options = options or JpegOptions()
+
+    def write(self, scene: Scene, target: Target) -> None:
+        options = self.options
+        image = render_image(scene, PngOptions(page=options.page, dpi=options.dpi, palette_colors=0))
+        data = encode_jpeg(image, options)
+        if isinstance(target, (str, Path)):
+            Path(target).write_bytes(data)
+        else:
+            target.write(data)
+
+
 def write_jpeg(scene: Scene, target: str | Path | BinaryIO, options: JpegOptions | None = None) -> None:
-    options = options or JpegOptions()
-    image = render_image(scene, PngOptions(page=options.page, dpi=options.dpi, palette_colors=0))
-    data = encode_jpeg(image, options)
-    if isinstance(target, (str, Path)):
-        Path(target).write_bytes(data)
-    else:
-        target.write(data)
+    """``scene`` as a JPEG with explicit ``JpegOptions``."""
+    JpegWriter(options=options).write(scene, target)
