@@ -89,7 +89,7 @@ def test_file_of_200_mb(tmp_path: Path) -> None:
     path = tmp_path / "gros.jpg"
     with open(path, "wb") as stream:  # sparse: costs no disk
         stream.truncate(200 * 1024 * 1024)
-    assert refused(path, "photo").endswith("fichier trop gros (209,7 Mo, 21 Mo au plus) ; réduisez l’image")
+    assert refused(path, "photo").endswith("fichier trop gros (209,7 Mo, 20 Mo au plus) ; réduisez l’image")
 
 
 def test_fifo_is_not_read(tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_missing_and_empty(tmp_path: Path) -> None:
 
 
 def test_limit_is_twenty_mb() -> None:
-    assert MAX_IMAGE_BYTES == 20 * 1024 * 1024
+    assert MAX_IMAGE_BYTES == 20_000_000
 
 
 # --- hostile SVG -------------------------------------------------------------------
@@ -140,6 +140,8 @@ HOSTILE_SVG = {
                + "</g>" * 100 + "</svg>", "plus de 64 niveaux"),
     "text": ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>TP</text></svg>',
              "contient du texte (élément <text>)"),
+    "many": ('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">' + "<g/>" * 20_001 + "</svg>",
+             "plus de 20000 éléments"),
     "no-size": ('<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>', "sans taille"),
 }
 
@@ -149,6 +151,12 @@ def test_hostile_svg(tmp_path: Path, case: str) -> None:
     text, expected = HOSTILE_SVG[case]
     path = svg_logo(tmp_path / f"{case}.svg", text)
     assert expected in refused(path)
+
+
+def test_svg_over_two_mb(tmp_path: Path) -> None:
+    body = '<rect width="1" height="1"/>' * 80_000  # 2,2 Mo: refused on its size, before parsing
+    path = svg_logo(tmp_path / "gros.svg", f'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">{body}</svg>')
+    assert refused(path).endswith("SVG trop gros (2,2 Mo, 2 Mo au plus) ; simplifiez-le ou exportez un PNG")
 
 
 def test_svg_refused_as_photo(tmp_path: Path) -> None:

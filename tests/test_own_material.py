@@ -200,7 +200,7 @@ def _hostile(folder: Path) -> dict[str, tuple[Path, str]]:
         "gif": (gif, "image animée (2 images)"),
         "script": (script, "élément <script>"),
         "external": (external, "adresse externe"),
-        "huge": (huge, "21 Mo au plus"),
+        "huge": (huge, "20 Mo au plus"),
     }
 
 

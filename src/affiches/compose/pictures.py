@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from PIL import Image as PILImage
 from PIL import ImageDraw
@@ -71,10 +72,14 @@ def place_logos(box: tuple[float, float, float, float], logos: Sequence[Artwork]
     return items
 
 
+@lru_cache(maxsize=8)  # a batch crops the same photo for every city: once per format
+def _cropped(photo: Artwork, pixels: tuple[int, int], focus: tuple[float, float]) -> bytes:
+    return _png(crop_fill(open_raster(photo), pixels, focus))
+
+
 def photo_picture(box: tuple[float, float, float, float], pixels: tuple[int, int], photo: Artwork,
                   focus: tuple[float, float], block: str = "") -> Picture:
-    cropped = crop_fill(open_raster(photo), pixels, focus)
-    data = _png(cropped)
+    data = _cropped(photo, pixels, focus)
     return Picture(*box, kind="raster", data=data, name=photo.name,
                    digest=f"{photo.digest}:{pixels[0]}x{pixels[1]}:{focus[0]:.3f},{focus[1]:.3f}",
                    opaque=True, role="photo", block=block)

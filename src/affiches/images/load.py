@@ -1,7 +1,7 @@
 """Safe loading of a user's image file: every file is hostile until checked.
 
 Contract: ``load_artwork(path, role)`` reads a regular file of at most
-``MAX_IMAGE_BYTES``, recognises PNG, JPEG, GIF and WebP by their content (the name's
+``MAX_IMAGE_BYTES`` (``MAX_SVG_BYTES`` for an SVG), recognises PNG, JPEG, GIF and WebP by their content (the name's
 extension does not matter) or SVG, and returns an ``Artwork``. Raster images: the
 size is checked from the header before any pixel is decoded (``MAX_IMAGE_PIXELS``,
 ``MAX_IMAGE_SIDE``: decompression bombs are refused without being unpacked), animated
@@ -25,7 +25,8 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from affiches.errors import ImageError, os_reason
 from affiches.images.artwork import Artwork
 
-MAX_IMAGE_BYTES = 20 * 1024 * 1024  # 20 Mo
+MAX_IMAGE_BYTES = 20_000_000  # 20 Mo
+MAX_SVG_BYTES = 2_000_000  # 2 Mo: a logo; more path data only slows the PDF down
 MAX_IMAGE_PIXELS = 25_000_000  # 25 millions de pixels (a 24-megapixel camera passes)
 MAX_IMAGE_SIDE = 12_000  # pixels, either side
 RASTER_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")  # a JPEG may open as MPO (phones)
@@ -84,6 +85,11 @@ def load_artwork(path: Path | str, role: str = "logo") -> Artwork:
     if data[:8] != b"\x89PNG\r\n\x1a\n" and _looks_like_svg(data):
         if role != "logo":
             raise ImageError(f"{what} {path} : une photo doit être une image PNG ou JPEG, pas un SVG")
+        if len(data) > MAX_SVG_BYTES:
+            raise ImageError(
+                f"{what} {path} : SVG trop gros ({_mega(len(data))} Mo, {_mega(MAX_SVG_BYTES)} Mo au plus) ; "
+                "simplifiez-le ou exportez un PNG"
+            )
         from affiches.images.svg import load_svg
 
         return load_svg(data, path)
