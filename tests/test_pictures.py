@@ -146,3 +146,16 @@ def test_longest_fitting_and_message() -> None:
     error = own_words_error("message", "visuel-carre", "message", "un deux trois quatre cinq six", fits)
     assert str(error) == ("--message : le texte ne tient pas dans le bloc « message » du gabarit visuel-carre "
                           "(29 caractères) ; 20 caractères au plus tiennent ; raccourcissez-le")
+
+
+def test_photo_in_a_pdf_is_a_jpeg_image(tmp_path: Path) -> None:
+    photo = load_artwork(phone_photo(tmp_path / "photo.jpg"), "photo")
+    picture = photo_picture((0, 0, 300, 200), (625, 417), photo, (0.5, 0.5), "fond")
+    out = io.BytesIO()
+    write_pdf(scene_of(picture, pixels=False), out)
+    resources = PdfReader(io.BytesIO(out.getvalue())).pages[0]["/Resources"]
+    (image,) = [x.get_object() for x in resources["/XObject"].values()]
+    assert "/DCTDecode" in image["/Filter"] and (image["/Width"], image["/Height"]) == (625, 417)
+    again = io.BytesIO()
+    write_pdf(scene_of(picture, pixels=False), again)
+    assert again.getvalue() == out.getvalue()

@@ -4,7 +4,8 @@ Contract: ``pdf_picture`` draws a picture on a reportlab canvas in a box given i
 coordinates: an SVG as vector paths (svglib's drawing, never an image XObject; in
 CMYK mode every colour is converted to CMYK with the print writer's rule), a raster
 as one image XObject (flattened over the page colour and converted to DeviceCMYK in
-CMYK mode, with its transparency as a soft mask otherwise). ``raster_picture`` gives
+CMYK mode, with its transparency as a soft mask otherwise; a photo is stored as JPEG,
+DCT, quality 90). ``raster_picture`` gives
 the picture's pixels at an exact size (RGBA), what the PNG writer pastes: SVGs are
 rasterised by pdfium from the same drawing, so screen and print show the same logo.
 """
@@ -110,6 +111,12 @@ def pdf_picture(canvas: Any, item: Picture, x: float, y: float, *, cmyk: bool,
             flat.alpha_composite(picture)
             picture = flat
         canvas.drawImage(ImageReader(picture.convert("CMYK")), x, y, item.width, item.height)
+        return
+    if item.role == "photo" and picture.mode == "RGB":  # a photograph: DCT, a third of Flate's size
+        jpeg = io.BytesIO()
+        picture.save(jpeg, format="JPEG", quality=90, subsampling="4:2:0")
+        jpeg.seek(0)
+        canvas.drawImage(ImageReader(jpeg), x, y, item.width, item.height)
         return
     canvas.drawImage(ImageReader(picture), x, y, item.width, item.height,
                      mask="auto" if picture.mode == "RGBA" else None)
