@@ -261,3 +261,21 @@ def test_new_formats_fit_every_commune_of_a_departement() -> None:
     communes = list(iter_communes(departement="38"))
     report = fit_report(layouts, communes, workers=1)
     assert report.failures == []
+
+
+def test_poster_with_a_photo_variant(runner: CliRunner, files: dict[str, Path]) -> None:
+    result = run(runner, "kit", "Lyon", "-o", "sortie", "-q", "affiche", "-g", "affiche=affiche-a3-photo",
+                 "--photo", str(files["photo"]), "--logo", str(files["svg"]), "--credit", "Photo : X")
+    assert result.exit_code == 0, result.output
+    pdf = Path("sortie/lyon/affiche-a3-photo-lyon.pdf")
+    (page,) = PdfReader(pdf).pages
+    images = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
+    assert [i.get("/Subtype") for i in images] == ["/Image"]  # the photo; the SVG logo is paths
+    assert "/DCTDecode" in images[0]["/Filter"]
+    assert re.search("Photo[ \u00a0]: X", page.extract_text())
+    raster = pdfium.PdfDocument(pdf)[0].render(scale=50 / 72).to_pil().convert("RGB")
+    # the photo area is darkened (no yellow there) and the city is in white
+    middle = raster.crop((0, raster.height // 5, raster.width, raster.height // 2))
+    whole = (0, 0, middle.width, middle.height)
+    assert pixels_near(middle, whole, (255, 212, 0), 30) < 0.05 * middle.width * middle.height
+    assert pixels_near(middle, whole, (255, 255, 255), 10) > 500

@@ -98,7 +98,10 @@ def pictures_alt_text(variables: Mapping[str, str], pictures: UserPictures) -> s
 
 def compose(layout: Layout, variables: Mapping[str, str], pictures: UserPictures = NO_PICTURES) -> Scene:
     pages: list[list[Primitive]] = [[] for _ in range(layout.pages)]
-    for block in layout.blocks:
+    # A photo is a background: drawn first on its page, wherever the block is written
+    # (so a layout that inherits can add one).
+    ordered = sorted(layout.blocks, key=lambda b: not isinstance(b, PhotoBlock))
+    for block in ordered:
         pages[block.page - 1].extend(compose_block(block, layout, variables, pictures))
     if pictures.photo is not None:
         tints = layout_tints(layout)

@@ -180,7 +180,7 @@ def _covered(layout: Layout, photo: PhotoBlock, block: TextBlock) -> bool:
     """A filled shape drawn between the photo and the text hides the photo behind it."""
     return any(
         isinstance(other, ShapeBlock) and other.fill is not None and other.shape == "rect"
-        and photo.index < other.index < block.index and other.page == block.page
+        and other.index < block.index and other.page == block.page
         and other.box.contains(block.box) and other.condition in ("", block.condition)
         for other in layout.blocks
     )
@@ -196,7 +196,7 @@ def photo_problems(layout: Layout) -> Found:
         if not isinstance(block, TextBlock) or _exclusive(block.condition, "photo"):
             continue
         for photo in photos:
-            if photo.page != block.page or photo.index > block.index:
+            if photo.page != block.page:  # a photo is drawn first on its page, under everything
                 continue
             if photo.box.intersection_area(block.box) <= 0 or _covered(layout, photo, block):
                 continue
