@@ -279,3 +279,13 @@ def test_poster_with_a_photo_variant(runner: CliRunner, files: dict[str, Path]) 
     whole = (0, 0, middle.width, middle.height)
     assert pixels_near(middle, whole, (255, 212, 0), 30) < 0.05 * middle.width * middle.height
     assert pixels_near(middle, whole, (255, 255, 255), 10) > 500
+
+
+def test_a_picture_no_layout_has_room_for_is_noted(runner: CliRunner, files: dict[str, Path]) -> None:
+    result = run(runner, "tract", "Lyon", "-o", "sortie", "--photo", str(files["photo"]))
+    assert result.exit_code == 0
+    assert ("Note : --photo n’est utilisé par aucun des gabarits choisis (tract-a5) ; "
+            "voir « affiches gabarits liste »") in result.stderr.splitlines()
+    assert "--logo" not in result.stderr
+    used = run(runner, "kit", "Lyon", "-o", "autre", "--photo", str(files["photo"]), "--logo", str(files["svg"]))
+    assert "Note :" not in used.stderr

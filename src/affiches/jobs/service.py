@@ -143,6 +143,22 @@ def build_options(materials: Sequence[str], *, sortie: Path, gabarits: Sequence[
     )
 
 
+def unused_pictures(materials: Sequence[str], options: KitOptions) -> list[str]:
+    """Notes for a logo or photo that none of the chosen layouts has a place for."""
+    from affiches.gabarits import LogoBlock, PhotoBlock
+    from affiches.jobs.kit import layout_for
+
+    layouts = [layout_for(material, options) for material in materials]
+    notes = []
+    for given, kind, option in ((options.pictures.logos, LogoBlock, "--logo"),
+                                (options.pictures.photo, PhotoBlock, "--photo")):
+        if given and not any(isinstance(b, kind) for layout in layouts for b in layout.blocks):
+            names = ", ".join(layout.name for layout in layouts)
+            notes.append(f"Note : {option} n’est utilisé par aucun des gabarits choisis ({names}) ; "
+                         "voir « affiches gabarits liste »")
+    return notes
+
+
 def make_city_materials(city: str, materials: Iterable[str], *, departement: str | None = None,
                         **cli_options: object) -> list[OutputLine]:
     from affiches.city.communes import resolve_city
@@ -151,6 +167,7 @@ def make_city_materials(city: str, materials: Iterable[str], *, departement: str
     options = build_options(materials, **cli_options)  # type: ignore[arg-type]
     resolution = resolve_city(city, departement)
     lines = [OutputLine(note, to_stderr=True) for note in resolution.notes]
+    lines += [OutputLine(note, to_stderr=True) for note in unused_pictures(materials, options)]
     try:
         written = make_kit(resolution, materials, options)
     except AffichesError:
