@@ -142,6 +142,12 @@ HOSTILE_SVG = {
              "contient du texte (élément <text>)"),
     "many": ('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">' + "<g/>" * 20_001 + "</svg>",
              "plus de 20000 éléments"),
+    "use-bomb": ('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><defs>'
+                 '<rect id="a0" width="1" height="1"/>'
+                 + "".join(f'<g id="a{i}"><use href="#a{i - 1}"/><use href="#a{i - 1}"/></g>' for i in range(1, 31))
+                 + '</defs><use href="#a30"/></svg>', "le démultiplient au-delà de 20000 éléments"),
+    "use-loop": ('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">'
+                 '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>', "se contient lui-même"),
     "no-size": ('<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>', "sans taille"),
 }
 
@@ -287,3 +293,14 @@ def test_darken_until_refuses_dark_text_on_dark_photo() -> None:
 
 def test_svg_bytes_are_what_the_artwork_holds() -> None:
     assert io.BytesIO(SVG_LOGO.encode()).read().startswith(b"<?xml")
+
+
+def test_svg_with_a_few_uses_is_fine(tmp_path: Path) -> None:
+    text = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            'width="40" height="20"><defs><circle id="c" cx="10" cy="10" r="8" fill="#e63946"/></defs>'
+            '<use xlink:href="#c"/><use href="#c" x="20"/></svg>')
+    art = load_artwork(svg_logo(tmp_path / "use.svg", text))
+    image = svg_raster(art, 80, 40)
+    assert image.getpixel((20, 20))[:3] == pytest.approx((230, 57, 70), abs=4)
+    assert image.getpixel((60, 20))[:3] == pytest.approx((230, 57, 70), abs=4)
+    assert image.getpixel((40, 20))[3] == 0

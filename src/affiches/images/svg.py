@@ -81,6 +81,43 @@ def _check_tree(root: Any, path: Path) -> None:
             if _EXTERNAL_URL.search(text) or "@import" in text.lower():
                 raise refuse("sa feuille de style fait référence à un fichier externe")
         stack.extend((child, depth + 1) for child in element)
+    _check_uses(root, refuse)
+
+
+def _check_uses(root: Any, refuse: Any) -> None:
+    """``<use>`` copies the element it names: a chain of them multiplies the drawing
+    (2 uses of 2 uses of… : a billion shapes from a few lines) or loops. The drawing
+    once every ``use`` is expanded must stay under ``MAX_SVG_ELEMENTS``; a loop is refused."""
+    by_id = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    size: dict[int, int] = {}
+    visiting: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        element, done = stack.pop()
+        key = id(element)
+        if key in size:
+            continue
+        targets = list(element)
+        if isinstance(element.tag, str) and _local(element.tag) == "use":
+            href = element.get("href") or element.get("{http://www.w3.org/1999/xlink}href") or ""
+            target = by_id.get(href.strip()[1:])
+            if target is not None:
+                targets.append(target)
+        if done:
+            visiting.discard(key)
+            size[key] = 1 + sum(size.get(id(t), 0) for t in targets)
+            if size[key] > MAX_SVG_ELEMENTS:
+                raise refuse(f"ses <use> le démultiplient au-delà de {MAX_SVG_ELEMENTS} éléments")
+            continue
+        if key in visiting:
+            raise refuse("un <use> se contient lui-même")
+        visiting.add(key)
+        stack.append((element, True))
+        for target in targets:
+            if id(target) in visiting:
+                raise refuse("un <use> se contient lui-même")
+            if id(target) not in size:
+                stack.append((target, False))
 
 
 def load_svg(data: bytes, path: Path) -> Artwork:
