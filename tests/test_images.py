@@ -98,6 +98,13 @@ def test_fifo_is_not_read(tmp_path: Path) -> None:
     assert "ce n’est pas un fichier ordinaire" in refused(path)
 
 
+def test_raster_logo_too_elongated(tmp_path: Path) -> None:
+    path = tmp_path / "bande.png"
+    Image.new("RGB", (4200, 100), (0, 0, 0)).save(path)
+    assert refused(path).endswith("proportions de 42 pour 1, 20 pour 1 au plus ; recadrez le logo")
+    assert load_artwork(path, "photo").width == 4000  # a photo may be a panorama: it is cropped
+
+
 def test_missing_and_empty(tmp_path: Path) -> None:
     assert "lecture impossible (dossier ou fichier inexistant)" in refused(tmp_path / "absent.png")
     (tmp_path / "vide.png").write_bytes(b"")
@@ -148,6 +155,10 @@ HOSTILE_SVG = {
                  + '</defs><use href="#a30"/></svg>', "le démultiplient au-delà de 20000 éléments"),
     "use-loop": ('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">'
                  '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>', "se contient lui-même"),
+    "nan": ('<svg xmlns="http://www.w3.org/2000/svg" width="nan" height="9"/>', "sans taille"),
+    "inf": ('<svg xmlns="http://www.w3.org/2000/svg" width="inf" height="9"/>', "sans taille"),
+    "hairline": ('<svg xmlns="http://www.w3.org/2000/svg" width="1e9" height="20"/>',
+                 "proportions de plus de 1000 pour 1, 20 pour 1 au plus ; recadrez le logo"),
     "no-size": ('<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>', "sans taille"),
 }
 

@@ -93,7 +93,12 @@ def load_artwork(path: Path | str, role: str = "logo") -> Artwork:
         from affiches.images.svg import load_svg
 
         return load_svg(data, path)
-    return _load_raster(data, path, what, WORKING_SIDE.get(role, 2000))
+    artwork = _load_raster(data, path, what, WORKING_SIDE.get(role, 2000))
+    if role == "logo":
+        from affiches.images.svg import check_logo_shape
+
+        check_logo_shape(artwork.width, artwork.height, path)
+    return artwork
 
 
 def _open_checked(data: bytes, path: Path, what: str) -> Image.Image:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from affiches.errors import ImageError
 from affiches.images.artwork import Artwork
 
 MAX_SVG_ELEMENTS = 20_000
+MAX_LOGO_ASPECT = 20  # width to height, or height to width
 MAX_SVG_DEPTH = 64
 FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
 # Live text would be drawn with whatever font the reader has (none embedded): refused.
@@ -132,9 +134,26 @@ def load_svg(data: bytes, path: Path) -> Artwork:
     _check_tree(root, path)
     art = Artwork("svg", data, 1.0, 1.0, path.name, opaque=False)
     drawing = svg_drawing(art)
-    if drawing is None or not drawing.width or not drawing.height or drawing.width <= 0 or drawing.height <= 0:
+    try:
+        width, height = float(drawing.width), float(drawing.height)
+    except (AttributeError, TypeError, ValueError):
+        width = height = 0.0
+    if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
         raise ImageError(f"logo {path} : SVG sans taille lisible ; donnez-lui width, height ou viewBox")
-    return Artwork("svg", data, float(drawing.width), float(drawing.height), path.name, opaque=False)
+    check_logo_shape(width, height, path)
+    return Artwork("svg", data, width, height, path.name, opaque=False)
+
+
+def check_logo_shape(width: float, height: float, path: Path) -> None:
+    """A logo more than ``MAX_LOGO_ASPECT`` times longer than high (or the reverse)
+    would be a hairline in any slot."""
+    ratio = max(width / height, height / width)
+    if ratio > MAX_LOGO_ASPECT:
+        shown = f"{ratio:.0f}" if ratio < 1000 else "plus de 1000"
+        raise ImageError(
+            f"logo {path} : proportions de {shown} pour 1, {MAX_LOGO_ASPECT} pour 1 au plus ; "
+            "recadrez le logo"
+        )
 
 
 @lru_cache(maxsize=8)
