@@ -315,3 +315,25 @@ def test_svg_with_a_few_uses_is_fine(tmp_path: Path) -> None:
     assert image.getpixel((20, 20))[:3] == pytest.approx((230, 57, 70), abs=4)
     assert image.getpixel((60, 20))[:3] == pytest.approx((230, 57, 70), abs=4)
     assert image.getpixel((40, 20))[3] == 0
+
+
+def test_phone_mpo_jpeg_with_a_preview_frame_is_not_animated(tmp_path: Path) -> None:
+    path = tmp_path / "telephone.jpg"
+    first = Image.new("RGB", (300, 200), (200, 30, 30))
+    first.save(path, format="MPO", save_all=True, append_images=[Image.new("RGB", (300, 200), (0, 0, 200))])
+    with Image.open(path) as opened:
+        assert opened.format == "MPO" and opened.n_frames == 2
+    pixels = open_raster(load_artwork(path, "photo"))
+    assert pixels.size == (300, 200) and pixels.getpixel((10, 10))[0] > 150  # the first frame
+
+
+def test_png_with_exif_orientation_is_turned(tmp_path: Path) -> None:
+    path = tmp_path / "tourne.png"
+    image = Image.new("RGB", (40, 20), (255, 255, 255))
+    image.paste((0, 0, 0), (0, 0, 10, 20))  # black on the left of the stored image
+    exif = Image.Exif()
+    exif[0x0112] = 8  # viewed: rotated 90° counter-clockwise
+    image.save(path, exif=exif.tobytes())
+    art = load_artwork(path, "photo")
+    assert (art.width, art.height) == (20, 40)
+    assert open_raster(art).getpixel((10, 35)) == (0, 0, 0)  # the left band is now at the bottom
