@@ -364,7 +364,7 @@ def make_task(task: Task) -> TaskResult:
         for material in task.materials:
             layout = layouts[material]
             scene = compose(layout, task.variables, _WORKER["pictures"])
-            fmt = output_format(layout, scene)
+            fmt = output_format(layout, _WORKER["pictures"])
             name = f"{task.folder}/{layout.name}-{task.folder}.{fmt}"
             import io
 

@@ -31,7 +31,7 @@ from affiches.errors import AffichesError, OutputError, os_reason
 from affiches.gabarits import Layout, load_layout
 from affiches.images.artwork import NO_PICTURES, UserPictures
 from affiches.printing.modes import PrintOptions, check_materials, check_printable, file_suffix, mode_for
-from affiches.scene import Picture, Scene
+from affiches.scene import Scene
 
 MATERIAL_LAYOUTS = {
     "affiche": "affiche-a3", "tract": "tract-a5", "visuel": "visuel-carre",
@@ -149,10 +149,13 @@ def template_variables(resolution: CityResolution, options: KitOptions) -> dict[
     return variables
 
 
-def output_format(layout: Layout, scene: Scene) -> str:
-    """The layout's format, except that a screen visual with a photo is a JPEG."""
-    if layout.output_format == "png" and any(
-        isinstance(item, Picture) and item.role == "photo" for page in scene.pages for item in page.items
+def output_format(layout: Layout, pictures: UserPictures) -> str:
+    """The layout's format, except that a screen visual with a photo block, when a photo
+    is given, is a JPEG (decided before composing: the output names are planned first)."""
+    from affiches.gabarits import PhotoBlock
+
+    if layout.output_format == "png" and pictures.photo is not None and any(
+        isinstance(block, PhotoBlock) for block in layout.blocks
     ):
         return "jpg"
     return layout.output_format
@@ -190,7 +193,7 @@ def plan_kit(
         if layout.output_format == "pdf":
             check_printable(scene, layout.name, mode, options.printing)
         suffix = file_suffix(mode, options.printing) if layout.output_format == "pdf" else ""
-        fmt = output_format(layout, scene)
+        fmt = output_format(layout, options.pictures)
         path = folder / f"{layout.name}-{slug}{suffix}.{fmt}"
         alt = path.with_suffix(".txt") if fmt in ("png", "jpg") and scene.alt_text else None
         planned.append(Planned(material, layout, scene, path, alt, mode, fmt))
