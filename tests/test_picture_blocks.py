@@ -64,7 +64,9 @@ def test_text_over_a_photo_that_no_darkening_can_save(tmp_path: Path) -> None:
     dark_on_dark = HEAD + PHOTO.format(extra="") + text_block("titre", "[10, 10, 80, 20]")
     problems = check_file(write(tmp_path, "sombre.toml", dark_on_dark))
     assert [(p.line, p.key) for p in problems] == [(line_of(dark_on_dark, 'couleur = "noir"'), "blocs.titre.couleur")]
-    assert "sur la photo teintée de #000000 (bloc « fond ») : contraste 1,0:1" in problems[0].message
+    assert problems[0].message == (
+        "texte #000000 sur la photo du bloc « fond » teintée de #000000 à 80 % au plus : contraste 1,0:1 "
+        "sur une photo défavorable, il faut 4,5:1 ; changez la couleur_photo, la teinte ou assombrir_max")
     # white over the photo is fine; so is a text on an opaque band drawn over the photo
     fixed = dark_on_dark.replace('couleur = "noir"\nboite = [10, 10',
                                  'couleur = "noir"\ncouleur_photo = "#FFFFFF"\nboite = [10, 10')
@@ -75,3 +77,12 @@ def test_text_over_a_photo_that_no_darkening_can_save(tmp_path: Path) -> None:
     # a text shown only without a photo is not concerned
     without = dark_on_dark.replace("taille_min = 6\n", 'taille_min = 6\nsi = "!photo"\n')
     assert check_file(write(tmp_path, "sans.toml", without)) == []
+
+
+def test_a_tint_too_light_for_some_photo(tmp_path: Path) -> None:
+    white_text = text_block("titre", "[10, 10, 80, 20]", 'couleur_photo = "#FFFFFF"')
+    light = HEAD + PHOTO.format(extra="assombrir_max = 0.3") + white_text
+    (problem,) = check_file(write(tmp_path, "clair.toml", light))
+    assert "à 30 % au plus : contraste 2,1:1 sur une photo défavorable, il faut 4,5:1" in problem.message
+    enough = HEAD + PHOTO.format(extra="assombrir_max = 0.6") + white_text
+    assert check_file(write(tmp_path, "assez.toml", enough)) == []

@@ -186,10 +186,28 @@ def _covered(layout: Layout, photo: PhotoBlock, block: TextBlock) -> bool:
     )
 
 
+def _worst_over_photo(text: Color, tint: Color, opacity: float) -> float:
+    """The lowest contrast of ``text`` over any photo tinted at ``opacity``: every
+    pixel then lies in the RGB cube blended towards the tint, whose luminance extremes
+    are at the blended corners."""
+    corners = [(r, g, b) for r in (0.0, 1.0) for g in (0.0, 1.0) for b in (0.0, 1.0)]
+    blended = [Color(tuple(c * (1 - opacity) + t * opacity for c, t in zip(corner, tint.rgb, strict=True)))
+               for corner in corners]  # type: ignore[arg-type]
+    low = min(c.luminance() for c in blended)
+    high = max(c.luminance() for c in blended)
+    lum = text.luminance()
+    if low <= lum <= high:
+        return 1.0
+    nearest = high if high < lum else low
+    return (max(lum, nearest) + 0.05) / (min(lum, nearest) + 0.05)
+
+
 def photo_problems(layout: Layout) -> Found:
-    """Texts over a photo block whose colour there (``couleur_photo``, else ``couleur``)
-    cannot reach the contrast even on the tint alone (the photo fully darkened): no
-    photo could then be darkened enough. The real pixels are measured when composing."""
+    """Texts over a photo block that some photo would leave unreadable even tinted at
+    ``assombrir_max``: their colour there (``couleur_photo``, else ``couleur``) is
+    checked against the lightest and darkest pixels any photo can have once tinted.
+    A layout that passes takes every photo (the real pixels, measured when composing,
+    then only decide how little to darken)."""
     found: Found = []
     photos = [b for b in layout.blocks if isinstance(b, PhotoBlock)]
     for block in layout.blocks:
@@ -202,14 +220,14 @@ def photo_problems(layout: Layout) -> Found:
                 continue
             color = block.photo_color or block.color
             need = CONTRAST_LARGE if _is_large(block, layout) else CONTRAST_SMALL
-            ratio = contrast_ratio(color, photo.tint)
+            ratio = _worst_over_photo(color, photo.tint, photo.maximum)
             if ratio < need - 1e-9:
                 key = "couleur_photo" if block.photo_color else "couleur"
                 found.append((
                     ("blocs", block.index, key),
-                    f"texte {color.hex} sur la photo teintée de {photo.tint.hex} (bloc « {photo.name} ») : "
-                    f"contraste {_ratio(ratio)} même sur la teinte seule, il faut {_ratio(need)} ; "
-                    "donnez au texte une couleur_photo qui contraste avec la teinte",
+                    f"texte {color.hex} sur la photo du bloc « {photo.name} » teintée de {photo.tint.hex} à "
+                    f"{round(photo.maximum * 100)} % au plus : contraste {_ratio(ratio)} sur une photo "
+                    f"défavorable, il faut {_ratio(need)} ; changez la couleur_photo, la teinte ou assombrir_max",
                 ))
     return found
 
