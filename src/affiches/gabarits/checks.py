@@ -191,8 +191,9 @@ def _worst_over_photo(text: Color, tint: Color, opacity: float) -> float:
     pixel then lies in the RGB cube blended towards the tint, whose luminance extremes
     are at the blended corners."""
     corners = [(r, g, b) for r in (0.0, 1.0) for g in (0.0, 1.0) for b in (0.0, 1.0)]
-    blended = [Color(tuple(c * (1 - opacity) + t * opacity for c, t in zip(corner, tint.rgb, strict=True)))
-               for corner in corners]  # type: ignore[arg-type]
+    t_r, t_g, t_b = tint.rgb
+    blended = [Color((r * (1 - opacity) + t_r * opacity, g * (1 - opacity) + t_g * opacity,
+                      b * (1 - opacity) + t_b * opacity)) for r, g, b in corners]
     low = min(c.luminance() for c in blended)
     high = max(c.luminance() for c in blended)
     lum = text.luminance()
