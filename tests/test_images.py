@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from affiches.errors import ImageError
+from affiches.errors import FocusError, ImageError
 from affiches.images.load import MAX_IMAGE_BYTES, load_artwork, open_raster
 from affiches.images.photo import (
-    FocusError,
     TextCheck,
     crop_box,
     crop_fill,

@@ -52,3 +52,7 @@ def os_reason(exc: OSError) -> str:
 
 class ImageError(AffichesError):
     """A user's image (logo, photo) is unreadable, hostile or over a limit."""
+
+
+class FocusError(AffichesError):
+    """The --cadrage value (the photo's focal point) cannot be read."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageMath
 
-from affiches.errors import AffichesError, ImageError
+from affiches.errors import FocusError, ImageError
 
 NAMED_FOCUS = {
     "centre": (0.5, 0.5), "center": (0.5, 0.5), "milieu": (0.5, 0.5),
@@ -27,10 +27,6 @@ NAMED_FOCUS = {
     "bas-gauche": (0.0, 1.0), "bas-droite": (1.0, 1.0),
 }
 _PAIR = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*%?\s*[ ,;x×]\s*(\d{1,3}(?:\.\d+)?)\s*%?\s*$")
-
-
-class FocusError(AffichesError):
-    """The --cadrage value cannot be read."""
 
 
 def parse_focus(text: str) -> tuple[float, float]:
