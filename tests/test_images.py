@@ -21,7 +21,7 @@ from affiches.images.photo import (
     worst_contrast,
 )
 from affiches.images.svg import svg_raster
-from tests.imagefixtures import SVG_LOGO, phone_photo, png_header_only, png_logo, svg_logo
+from imagefixtures import SVG_LOGO, phone_photo, png_header_only, png_logo, svg_logo
 
 
 def refused(path: Path, role: str = "logo") -> str:

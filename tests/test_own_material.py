@@ -26,7 +26,7 @@ from affiches.jobs.kit import KitOptions, plan_kit
 from affiches.jobs.service import load_pictures
 from affiches.render.png import PngOptions, render_image
 from affiches.scene import Page, Picture, TextLine
-from tests.imagefixtures import phone_photo, png_header_only, png_logo, svg_logo
+from imagefixtures import phone_photo, png_header_only, png_logo, svg_logo
 
 SOCIAL_LAYOUTS = ("visuel-carre", "visuel-story", "visuel-portrait", "visuel-paysage")
 ALL = "affiche,tract,visuel,story,portrait,paysage"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from affiches.gabarits import LogoBlock, PhotoBlock, TextBlock, check_file, load_layout
-from tests.test_layout_validation import HEAD, line_of, text_block, write
+from test_layout_validation import HEAD, line_of, text_block, write
 
 PHOTO = """
 [[blocs]]

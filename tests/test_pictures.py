@@ -21,7 +21,7 @@ from affiches.render.pdf import PdfOptions, write_pdf
 from affiches.render.png import render_image, write_png
 from affiches.scene import Page, Picture, Rect, Scene, TextLine
 from affiches.text.fonts import find_font
-from tests.imagefixtures import phone_photo, png_logo, svg_logo
+from imagefixtures import phone_photo, png_logo, svg_logo
 
 WHITE = Color((1, 1, 1))
 BLACK = Color((0.08, 0.08, 0.08))
