@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import click
 
-from affiches.cli.common import CONTEXT, handle_errors
+from affiches.cli.common import CONTEXT
 from affiches.errors import AffichesError, LayoutError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,7 +85,6 @@ def _origin(path: Path) -> str:
 
 @gabarits.command(context_settings=CONTEXT)
 @dirs_option
-@handle_errors
 def liste(dossiers: tuple[Path, ...]) -> None:
     """Les gabarits disponibles : nom, matériel, format, origine, description."""
     from affiches.gabarits.layout import layout_catalog, load_layout
@@ -129,7 +128,6 @@ def liste(dossiers: tuple[Path, ...]) -> None:
     help="Avec --communes : nombre de processus (défaut : un par cœur, 4 au plus).",
 )
 @dirs_option
-@handle_errors
 def verifier(
     fichiers: tuple[str, ...],
     communes: bool,
@@ -265,7 +263,6 @@ def preview_target_options(where: str, file_help: str) -> Callable[[F], F]:
     "(Ctrl-C pour arrêter).",
 )
 @dirs_option
-@handle_errors
 def apercu(
     fichier: str,
     ville: str,
@@ -324,12 +321,11 @@ def apercu(
 )
 @click.option("-f", "--force", is_flag=True, help="Remplacer un fichier existant.")
 @dirs_option
-@handle_errors
 def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[Path, ...]) -> None:
     """Créer layouts/NOM.toml, une variante commentée d’un gabarit existant."""
     from affiches.designer.previews import new_layout_text
     from affiches.gabarits.layout import SCHEMA_FILE, load_layout
-    from affiches.jobs.kit import atomic_write
+    from affiches.jobs.files import write_path
     from affiches.resources import builtin_layouts_dir
 
     if not NAME_RE.match(nom):
@@ -343,7 +339,7 @@ def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[P
         raise LayoutError(f"{target} existe déjà ; choisissez un autre nom ou ajoutez --force")
     schema = (builtin_layouts_dir() / SCHEMA_FILE).resolve().as_uri()
     text = new_layout_text(nom, base, schema)
-    atomic_write(target, lambda stream: stream.write(text.encode("utf-8")))
+    write_path(target, text.encode("utf-8"), hint="vérifiez le dossier --dossier")
     click.echo(str(target))
     click.echo(f"Vérifiez-le avec : affiches gabarits verifier {target}", err=True)
 
@@ -356,7 +352,6 @@ def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[P
     "Fichier à écrire, .png ou .pdf (défaut : SORTIE/apercus/planche-ville.png).",
 )
 @dirs_option
-@handle_errors
 def planche(
     noms: tuple[str, ...],
     ville: str,
@@ -369,7 +364,7 @@ def planche(
     from affiches.city.communes import slugify
     from affiches.designer.previews import contact_sheet, sample_variables
     from affiches.gabarits.layout import available_layouts, find_layout, load_layout
-    from affiches.jobs.kit import atomic_write
+    from affiches.jobs.files import write_path
 
     variables = sample_variables(ville, departement, with_extras=False)
     paths = (
@@ -401,5 +396,6 @@ def planche(
             "creationDate": fixed,
             "modDate": fixed,
         }
-    atomic_write(target, lambda stream: image.save(stream, format=fmt, **options))
+    write_path(target, lambda stream: image.save(stream, format=fmt, **options),
+               hint="vérifiez --sortie ou --fichier")
     click.echo(str(target))

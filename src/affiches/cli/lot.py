@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from affiches.cli.common import CONTEXT, handle_errors
+from affiches.cli.common import CONTEXT
 
 
 class Progress:
@@ -122,7 +122,6 @@ class Progress:
                    "pour tout vérifier d’un coup d’œil.")
 @click.option("-s", "--silencieux", "--quiet", "quiet", is_flag=True,
               help="Pas de barre de progression (les erreurs et le bilan restent affichés).")
-@handle_errors
 def lot(fichier: Path | None, departement: str | None, population_min: int, quoi: str,
         jobs: int | None, encodage: str | None, garder_inconnues: bool, zip_mode: str | None,
         planche: bool, quiet: bool, **options: Any) -> None:
@@ -141,7 +140,7 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
     """
     from affiches.errors import AffichesError
     from affiches.jobs.batch import BatchSettings, available_cpus, rows_from_departement, run_batch
-    from affiches.jobs.service import build_options, parse_materials
+    from affiches.jobs.options import build_options, parse_materials
 
     materials = parse_materials(quoi)
     if fichier is None and not departement:

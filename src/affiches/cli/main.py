@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from affiches import __version__
-from affiches.cli.common import CONTEXT, handle_errors
+from affiches.cli.common import CONTEXT, AffichesGroup
 from affiches.cli.fr import install_french_messages
 from affiches.cli.gabarits import gabarits
 from affiches.cli.lot import lot
@@ -92,7 +92,7 @@ def print_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.group(context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
+@click.group(cls=AffichesGroup, context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
 @click.version_option(__version__, "-V", "--version", prog_name="affiches",
                       message="%(prog)s %(version)s")
 @click.option("-v", "--verbeux", is_flag=True, help="Afficher le détail du travail.")
@@ -113,7 +113,7 @@ def cli(verbeux: bool) -> None:
 
 
 def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:
-    from affiches.jobs.service import make_city_materials
+    from affiches.jobs.kit import make_city_materials
 
     for line in make_city_materials(city, materials, **options):
         click.echo(line.text, err=line.to_stderr)
@@ -125,13 +125,12 @@ def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:
               metavar="LISTE", help="Matériels à produire, séparés par des virgules.")
 @shared_options
 @print_options
-@handle_errors
 def kit(ville: str, quoi: str, **options: Any) -> None:
     """Le kit complet d’une ville : affiche A3, tract A5 et visuel carré.
 
     VILLE est le nom de la commune, par exemple "Saint-Étienne" ou "Châtillon (92)".
     """
-    from affiches.jobs.service import parse_materials
+    from affiches.jobs.options import parse_materials
 
     _run(ville, parse_materials(quoi), **options)
 
@@ -140,7 +139,6 @@ def _single(material: str, summary: str, printable: bool = True) -> None:
     def command(ville: str, **options: Any) -> None:
         _run(ville, (material,), **options)
 
-    command = handle_errors(command)
     if printable:
         command = print_options(command)
     command = click.argument("ville")(shared_options(command))

@@ -52,12 +52,11 @@ def sample_variables(
     city: str = SAMPLE_CITY, departement: str | None = None, with_extras: bool = True
 ) -> dict[str, str]:
     """Template variables for ``city``; with ``with_extras``, a signature and an event too."""
-    from affiches.city.communes import resolve_city
     from affiches.designer.fitreport import SAMPLE_EXTRA
-    from affiches.jobs.kit import KitOptions, template_variables
+    from affiches.jobs.options import KitOptions, template_variables
+    from affiches.jobs.pipeline import resolve
 
-    resolution = resolve_city(city, departement)
-    variables = template_variables(resolution, KitOptions())
+    variables = template_variables(resolve(city, departement), KitOptions())
     if with_extras:
         for key in ("collectif", "contact", "signature", "evenement", "date", "heure", "lieu"):
             variables[key] = SAMPLE_EXTRA[key]
@@ -164,9 +163,9 @@ def preview_image(
 
 
 def write_preview(image: PILImage.Image, target: Path) -> None:
-    from affiches.jobs.kit import atomic_write
+    from affiches.jobs.files import write_path
 
-    atomic_write(target, lambda stream: image.save(stream, format="PNG", optimize=False))
+    write_path(target, lambda stream: image.save(stream, format="PNG", optimize=False))
 
 
 # ----------------------------------------------------------------- watch

@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from affiches.errors import AffichesError, os_reason
+from affiches.errors import CsvError, os_reason
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -57,8 +57,6 @@ KNOWN_FIELDS = ("ville", "departement", "collectif", "contact", "url", "date", "
 _SURROGATES = re.compile("[\udc80-\udcff]")
 
 
-class CsvError(AffichesError):
-    """The CSV file as a whole cannot be used."""
 
 
 @dataclass(frozen=True)

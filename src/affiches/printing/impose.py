@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from affiches.campaign import LABEL_FONT_BOLD, LABEL_FONT_REGULAR
-from affiches.errors import AffichesError
+from affiches.errors import ImposeError
 from affiches.scene import MM, Scene
 
 SHEETS_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
@@ -43,8 +43,6 @@ NUP_MIN_SCALE = 0.85
 DUPLEX_MODES = ("long", "court")
 
 
-class ImposeError(AffichesError):
-    """A page cannot be placed on the requested sheets."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from affiches.errors import AffichesError
+from affiches.errors import PrintError
 from affiches.scene import MM, QRCode, Scene
 
 MIN_QR_MODULE_MM = 0.5
@@ -36,8 +36,6 @@ TILE_SHEETS = ("a4", "a3")
 DUPLEX = ("long", "court")
 
 
-class PrintError(AffichesError):
-    """A print option cannot be used, or the result would not print well."""
 
 
 @dataclass(frozen=True)

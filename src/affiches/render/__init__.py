@@ -1,7 +1,9 @@
 """Writers: turn a ``Scene`` into bytes.
 
-Contract: ``writer_for(fmt)`` returns a callable ``write(scene, target, options)`` where
-``target`` is a path or a binary stream; writers never compose, measure or decide
+Contract: ``writer_for(fmt, mode="page", printing=None)`` returns a callable
+``write(scene, stream)`` (``stream`` binary; a path is accepted too); with print options
+that apply (``printing.any``) a PDF goes through the print mode's writer
+(``affiches.printing.modes.print_writer``); writers never compose, measure or decide
 layout. The registry maps a format name to ``module:function`` and imports the module
 only when used, so ``affiches --help`` does not pay for reportlab or Pillow.
 """
@@ -22,7 +24,11 @@ WRITERS: dict[str, str] = {
 Writer = Callable[..., None]
 
 
-def writer_for(fmt: str) -> Writer:
+def writer_for(fmt: str, mode: str = "page", printing: Any = None) -> Writer:
+    if fmt == "pdf" and printing is not None and printing.any:
+        from affiches.printing.modes import print_writer
+
+        return print_writer(mode, printing)
     try:
         module_name, function = WRITERS[fmt].split(":")
     except KeyError:
