@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from affiches.campaign import PDF_KEYWORDS
-from affiches.errors import FitError, LayoutError
+from affiches.errors import AffichesError, FitError, LayoutError
 from affiches.gabarits.layout import (
     Block,
     ImageBlock,
@@ -50,9 +50,11 @@ def fill_template(template: str, variables: Mapping[str, str], where: str) -> st
     try:
         return template.format_map(_Variables(variables))
     except KeyError as exc:
-        raise LayoutError(f"{where} : variable inconnue {{{exc.args[0]}}}") from None
+        detail = f"variable inconnue {{{exc.args[0]}}}"
+        raise LayoutError(f"{where} : {detail}", detail=detail, key=str(exc.args[0])) from None
     except (ValueError, IndexError):
-        raise LayoutError(f"{where} : modèle de texte invalide « {template} »") from None
+        detail = f"modèle de texte invalide « {template} »"
+        raise LayoutError(f"{where} : {detail}", detail=detail, value=template) from None
 
 
 def condition_met(condition: str, variables: Mapping[str, str]) -> bool:
@@ -113,11 +115,12 @@ def fit_block(block: TextBlock, text: str, layout: Layout, metrics: FontMetrics)
     )
     if fitted is None:
         unit = "px" if layout.unit == "px" else "pt"
-        raise FitError(
-            f"gabarit {layout.name}, bloc « {block.name} » : le texte « {_short(text)} » ne tient pas "
+        raise FitError.in_block(
+            layout.name, block.name,
+            f"le texte « {_short(text)} » ne tient pas "
             f"dans sa boîte ({block.box.width:g} × {block.box.height:g} {layout.unit}), même en "
             f"{block.size_min:g} {unit} sur {block.max_lines} ligne(s) ; raccourcissez le texte "
-            "ou agrandissez la boîte"
+            "ou agrandissez la boîte", value=text,
         )
     return fitted
 
@@ -181,17 +184,18 @@ def _compose_qr(block: QRBlock, layout: Layout, variables: Mapping[str, str]) ->
     if layout.unit == "px":
         module_px = int(module / 0.75)
         if module_px < MIN_QR_MODULE_SCREEN_PX:
-            raise LayoutError(
-                f"gabarit {layout.name}, bloc « {block.name} » : code QR trop petit pour « {_short(data, 40)} » "
-                f"({modules} modules) ; il faut au moins {modules * MIN_QR_MODULE_SCREEN_PX} px de côté"
+            raise LayoutError.in_block(
+                layout.name, block.name, f"code QR trop petit pour « {_short(data, 40)} » "
+                f"({modules} modules) ; il faut au moins {modules * MIN_QR_MODULE_SCREEN_PX} px de côté",
+                value=data,
             )
         side = module_px * modules * 0.75  # whole pixels per module: crisp edges
     elif module < MIN_QR_MODULE_PRINT_PT:
         minimum_mm = modules * MIN_QR_MODULE_PRINT_PT / MM
-        raise LayoutError(
-            f"gabarit {layout.name}, bloc « {block.name} » : code QR trop petit pour « {_short(data, 40)} » "
+        raise LayoutError.in_block(
+            layout.name, block.name, f"code QR trop petit pour « {_short(data, 40)} » "
             f"({modules} modules de {_decimal(module / MM, 2)} mm) ; il faut au moins "
-            f"{_decimal(minimum_mm, 1)} mm de côté"
+            f"{_decimal(minimum_mm, 1)} mm de côté", value=data,
         )
     x = box.x + (box.width - side) / 2
     y = box.y + (box.height - side) / 2
@@ -243,6 +247,16 @@ def _compose_shape(block: ShapeBlock, layout: Layout) -> list[Primitive]:
 
 
 def compose_block(block: Block, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
+    """One block's primitives; an error names the block in its fields (``layout``, ``block``)."""
+    try:
+        return _compose_block(block, layout, variables)
+    except AffichesError as exc:
+        if exc.block is None:
+            exc.layout, exc.block = layout.name, block.name
+        raise
+
+
+def _compose_block(block: Block, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
     if not condition_met(block.condition, variables):
         return []
     if isinstance(block, TextBlock):

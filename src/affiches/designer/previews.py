@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from affiches.campaign import LABEL_FONT_BOLD, LABEL_FONT_REGULAR
 from affiches.errors import AffichesError, os_reason
 from affiches.gabarits.layout import (
-    Block,
     ImageBlock,
     Layout,
     Problem,
@@ -91,7 +90,7 @@ def composition_problems(
                     continue
             except AffichesError as exc:
                 found.append(
-                    (("blocs", block.index, "police"), _strip_where(str(exc), layout, block))
+                    (("blocs", block.index, "police"), exc.detail)
                 )
                 continue
         try:
@@ -100,13 +99,8 @@ def composition_problems(
             key = "texte" if isinstance(block, TextBlock) else "boite"
             if isinstance(block, ImageBlock):
                 key = "fichier"
-            found.append((("blocs", block.index, key), _strip_where(str(exc), layout, block)))
+            found.append((("blocs", block.index, key), exc.detail))
     return found
-
-
-def _strip_where(message: str, layout: Layout, block: Block) -> str:
-    prefix = f"gabarit {layout.name}, bloc « {block.name} » : "
-    return message.removeprefix(prefix)
 
 
 def check_layout_file(
