@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from affiches.campaign import LABEL_FONT_BOLD, LABEL_FONT_REGULAR
-from affiches.errors import AffichesError, os_reason
+from affiches.errors import AffichesError, OutputError, os_reason
 from affiches.gabarits.layout import (
     ImageBlock,
     Layout,
@@ -237,6 +237,8 @@ def render_once(
         layout = load_layout(path, dirs)
         image = preview_image(layout, variables, max_side)
         write_preview(image, target)
+    except OutputError as exc:
+        return RenderOutcome(False, (*errors, exc.detail), time.perf_counter() - start)
     except AffichesError as exc:
         return RenderOutcome(
             False, (*errors, f"{path}: aperçu impossible : {exc}"), time.perf_counter() - start

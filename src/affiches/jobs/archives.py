@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from affiches.campaign import LABEL_FONT_BOLD
+from affiches.errors import os_errors
 from affiches.jobs.files import read_nofollow, write_file
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -40,7 +41,9 @@ def _add(archive: zipfile.ZipFile, path: Path, arcname: str) -> None:
     info.create_system = 3
     stored = path.suffix.lower() in STORED_SUFFIXES
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    archive.writestr(info, path.read_bytes(), compresslevel=None if stored else 9)
+    with os_errors(path, "vérifiez le dossier --sortie", action="lecture impossible de"):
+        data = path.read_bytes()
+    archive.writestr(info, data, compresslevel=None if stored else 9)
 
 
 def _files(folder: Path) -> list[Path]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from affiches.errors import AffichesError, OutputError, os_reason
+from affiches.errors import AffichesError, OutputError, os_errors, os_reason
 from affiches.jobs import pipeline
 from affiches.jobs.files import clean_stale_parts
 from affiches.jobs.manifest import Manifest, file_record
@@ -236,15 +236,10 @@ def run_batch(
     """Make every row's kit; see the module contract."""
     start = time.perf_counter()
     root = settings.kit.output_dir
-    try:
+    with os_errors(root, "choisissez-en un autre avec -o", action="dossier de sortie inutilisable :"):
         root.mkdir(parents=True, exist_ok=True)
         clean_stale_parts(root, depth=1)
         manifest = Manifest.open(root)
-    except OSError as exc:
-        raise OutputError(
-            f"dossier de sortie {root} inutilisable ({os_reason(exc)}) ; "
-            "choisissez-en un autre avec -o"
-        ) from None
     for key in [k for k, e in manifest.entries.items() if not e.get("materiels")]:
         del manifest.entries[key]  # failures of an earlier run are re-checked now
     layouts = load_layouts(settings)  # a bad layout or option stops here, nothing written

@@ -127,7 +127,7 @@ def read_city_table(path: Path, encoding: str | None = None) -> CityTable:
         data = path.read_bytes()
     except OSError as exc:
         reason = f"{path} : lecture impossible ({os_reason(exc)}) ; vérifiez le chemin"
-        raise CsvError(reason) from None
+        raise CsvError(reason, path=str(path), detail=f"lecture impossible ({os_reason(exc)})") from None
     if encoding:
         codec = _check_encoding(encoding)
         if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):

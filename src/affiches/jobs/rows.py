@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from affiches import __version__
 from affiches.city.model import City
-from affiches.errors import AffichesError
+from affiches.errors import AffichesError, os_errors
 from affiches.jobs import pipeline
 from affiches.jobs.manifest import Manifest, is_current
 from affiches.jobs.options import check_text, template_variables
@@ -86,7 +86,8 @@ def layout_fingerprints(layouts: Mapping[str, Any]) -> dict[str, str]:
             if isinstance(block, TextBlock):
                 parts.append(font_digest(find_font(block.font, layout.search_dirs())))
             elif isinstance(block, ImageBlock):
-                parts.append(_digest(Path(block.path).read_bytes()))
+                with os_errors(block.path, "vérifiez le gabarit", action="lecture impossible de"):
+                    parts.append(_digest(Path(block.path).read_bytes()))
         prints[material] = _digest("\n".join(parts).encode("utf-8", "surrogatepass"))
     return prints
 
