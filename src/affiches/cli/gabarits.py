@@ -323,7 +323,7 @@ def apercu(
 @dirs_option
 def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[Path, ...]) -> None:
     """Créer layouts/NOM.toml, une variante commentée d’un gabarit existant."""
-    from affiches.designer.previews import new_layout_text
+    from affiches.designer.newlayout import new_layout_text
     from affiches.gabarits.layout import SCHEMA_FILE, load_layout
     from affiches.jobs.files import write_path
     from affiches.resources import builtin_layouts_dir

@@ -15,7 +15,6 @@ Contract:
   and reports what changed or what is wrong through ``say``; it never stops on a
   layout error (only when ``should_stop()`` is true or on Ctrl-C).
 - ``contact_sheet(layouts, variables)`` draws every layout, labelled, on one image.
-- ``new_layout_text(name, parent)`` is the starting file ``gabarits nouveau`` writes.
 Everything user-facing is French. Pillow is imported only by the functions that draw.
 """
 
@@ -376,58 +375,3 @@ def contact_sheet(
 
 def _fit_label(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# ----------------------------------------------------------------- new layout
-
-
-def new_layout_text(name: str, parent: Layout, schema: str) -> str:
-    """A commented starting file inheriting from ``parent``."""
-    colours = parent.raw.get("couleurs", {})
-    colour_lines = []
-    for key, value in colours.items() if isinstance(colours, Mapping) else []:
-        colour_lines.append(f"# {key} = {_toml_value(value)}")
-    texts = [b for b in parent.blocks if isinstance(b, TextBlock)]
-    example = texts[0] if texts else None
-    lines = [
-        f"# Gabarit « {name} », variante de « {parent.name} ».",
-        "# Seules les clés écrites ici changent ; tout le reste vient du gabarit parent.",
-        "# Documentation complète : docs/gabarits.md. Vérifier : affiches gabarits verifier "
-        f"layouts/{name}.toml",
-        f'# Aperçu en direct : affiches gabarits apercu layouts/{name}.toml --ville "Saint-Étienne" '
-        "--surveiller",
-        f'"$schema" = "{schema}"',
-        f'herite = "{parent.name}"',
-        f'nom = "{name}"',
-        f'description = "{parent.description} (variante {name})"',
-        "",
-        "# Couleurs : redéfinissez une couleur nommée pour la changer partout.",
-        '# Formes acceptées : "#RRVVBB", "cmjn(C, M, J, N)" ou { rvb = "#RRVVBB", cmjn = [C, M, J, N] }.',
-        "[couleurs]",
-        *colour_lines,
-        "",
-        "# Un bloc portant le nom d’un bloc du parent le modifie ; supprimer = true le retire ;",
-        "# un bloc d’un nouveau nom s’ajoute par-dessus les autres.",
-    ]
-    if example is not None:
-        lines += [
-            "# [[blocs]]",
-            f'# nom = "{example.name}"',
-            f"# taille_max = {example.size_max:g}",
-            '# couleur = "noir"',
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return f"{value:g}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    return repr(value)  # pragma: no cover
