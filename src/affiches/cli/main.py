@@ -2,7 +2,8 @@
 
 Contract: every command prints the paths it wrote (one per line, on stdout) and its
 notes (which spelling was used, skipped files) on stderr. A library ``AffichesError``
-becomes a one-line ``Erreur : …`` on stderr and exit status 1; a usage error exits 2.
+becomes a one-line ``Erreur : …`` on stderr and its exit status (1) in ONE place, the
+group's class ``AffichesGroup`` (``cli.common``); a usage error exits 2.
 No traceback reaches the user for an expected problem. Heavy libraries (reportlab,
 Pillow) are imported only by the commands that render, so ``--help`` stays quick.
 Logging is configured here and nowhere else.
@@ -25,9 +26,6 @@ from affiches.cli.gabarits import gabarits
 from affiches.cli.lot import lot
 
 install_french_messages()
-
-log = logging.getLogger("affiches")
-
 
 def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by kit, affiche, tract and visuel."""

@@ -53,10 +53,7 @@ for _field, _names in {
     for _name in _names:
         ALIASES[_name] = _field
 
-KNOWN_FIELDS = ("ville", "departement", "collectif", "contact", "url", "date", "heure", "lieu")
 _SURROGATES = re.compile("[\udc80-\udcff]")
-
-
 
 
 @dataclass(frozen=True)

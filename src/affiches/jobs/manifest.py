@@ -30,7 +30,7 @@ from stat import S_ISREG
 from typing import Any, BinaryIO
 
 from affiches.errors import os_errors
-from affiches.jobs.files import open_append, read_nofollow, write_file, write_path
+from affiches.jobs.files import open_append, read_nofollow, write_file
 
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
@@ -44,11 +44,6 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """``affiches.jobs.files.write_path``: the one atomic write (kept for old callers)."""
-    write_path(path, data)
 
 
 def file_record(path: Path, sha256: str | None = None) -> dict[str, Any]:
