@@ -55,11 +55,17 @@ def test_a_link_at_the_temporary_name_is_never_followed(
     root = tmp_path / "out"
     (root / "ville").mkdir(parents=True)
     monkeypatch.setattr(files.secrets, "token_hex", lambda n: "predictible")
-    (root / "ville" / ".a.pdf.predictible.part").symlink_to(outside / "precieux.txt")
-    with pytest.raises(OutputError, match="existe déjà"):
-        files.write_file(root, "ville/a.pdf", b"attaque")
+    planted = root / "ville" / ".a.pdf.predictible.part"
+    planted.symlink_to(outside / "precieux.txt")
+    # Planted after the clean-up, just before the creation: O_EXCL|O_NOFOLLOW refuses it.
+    with files.open_folder(root, ("ville",)) as folder, pytest.raises(FileExistsError):
+        files._create_temp("a.pdf", folder)
     assert snapshot(outside) == {"precieux.txt": b"ne pas toucher"}
-    assert not (root / "ville" / "a.pdf").exists()
+    # Planted before: removed as a stale temporary file (the link, not its target).
+    files.write_file(root, "ville/a.pdf", b"nouveau")
+    assert (root / "ville" / "a.pdf").read_bytes() == b"nouveau"
+    assert not planted.is_symlink()
+    assert snapshot(outside) == {"precieux.txt": b"ne pas toucher"}
 
 
 def test_a_link_at_the_target_name_is_replaced_not_followed(tmp_path: Path, outside: Path) -> None:
@@ -83,6 +89,14 @@ def test_a_full_disk_is_one_output_error_and_nothing_left(
         files.write_file(tmp_path, "ville/a.txt", b"x")
     assert caught.value.path == str(tmp_path / "ville" / "a.txt")
     assert os.listdir(tmp_path / "ville") == []
+
+
+def test_a_new_write_removes_what_a_killed_write_of_that_file_left(tmp_path: Path) -> None:
+    (tmp_path / "ville").mkdir()
+    (tmp_path / "ville" / ".a.pdf.0123456789ab.part").write_bytes(b"")  # kit killed mid-write
+    (tmp_path / "ville" / ".b.pdf.0123456789ab.part").write_bytes(b"")  # another file's
+    files.write_file(tmp_path, "ville/a.pdf", b"x")
+    assert sorted(os.listdir(tmp_path / "ville")) == [".b.pdf.0123456789ab.part", "a.pdf"]
 
 
 def test_stale_parts_are_cleaned_but_not_through_links(tmp_path: Path, outside: Path) -> None:

@@ -10,7 +10,8 @@ Contract:
   (a planted link or file at that name is never followed nor reused), flushed,
   ``fsync``-ed and renamed over the target with ``os.replace`` (a link at the target
   name is replaced, never followed). On any failure the temporary file is removed and
-  the target is untouched. ``OSError`` becomes ``OutputError`` naming the path; other
+  the target is untouched; temporary files of the same name that a killed run left
+  there are removed first. ``OSError`` becomes ``OutputError`` naming the path; other
   exceptions (from the callable) propagate.
 - ``root`` itself is the user's choice (``-o``): created with its parents if missing,
   and it may be a link.
@@ -99,11 +100,22 @@ def _create_temp(filename: str, folder: int) -> tuple[str, int]:
     raise FileExistsError(errno.EEXIST, "no usable temporary name", filename)
 
 
+def _remove_stale(filename: str, folder: int) -> None:
+    """Remove the temporary files of ``filename`` a killed run left in this folder."""
+    prefix = f".{filename[:200]}."
+    with os.scandir(folder) as entries:
+        stale = [e.name for e in entries if e.name.startswith(prefix) and e.name.endswith(PART_SUFFIX)]
+    for name in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=folder)
+
+
 def write_file(root: Path, name: str, data: Content, hint: str = _HINT) -> Path:
     """Write ``root/name`` atomically, nothing outside ``root`` (see the module contract)."""
     parts = split_name(name)
     target = root.joinpath(*parts)
     with os_errors(target, hint), open_folder(root, parts[:-1]) as folder:
+        _remove_stale(parts[-1], folder)
         temp, fd = _create_temp(parts[-1], folder)
         try:
             with os.fdopen(fd, "wb") as stream:
