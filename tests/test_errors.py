@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from affiches.cli.main import cli
-from affiches.compose.blocks import compose
+from affiches.compose import compose
 from affiches.errors import AffichesError, FitError, OutputError, os_errors
-from affiches.gabarits.layout import load_layout
+from affiches.gabarits import load_layout
 from affiches.jobs.options import KitOptions, template_variables
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from affiches.gabarits.layout import Layout, TextBlock
+from affiches.gabarits import Layout, TextBlock
 
 
 def new_layout_text(name: str, parent: Layout, schema: str) -> str:

@@ -125,16 +125,11 @@ def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
         _die_with_parent()
-    from affiches.compose.blocks import block_metrics
-    from affiches.gabarits.layout import TextBlock
     from affiches.render import writer_for
     from affiches.text.qr import qr_matrix
 
     layouts = load_layouts(settings)
-    for layout in layouts.values():
-        for block in layout.blocks:
-            if isinstance(block, TextBlock):
-                block_metrics(block, layout)
+    for layout in layouts.values():  # fonts are loaded with the layouts
         writer_for(layout.output_format)
     with contextlib.suppress(AffichesError):
         qr_matrix(settings.kit.url)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from affiches.city.model import City
-from affiches.gabarits.layout import Layout, load_layout
+from affiches.gabarits import Layout, load_layout
 from affiches.jobs import files
 from affiches.jobs.options import MATERIAL_LAYOUTS, KitOptions, template_variables
 from affiches.printing.modes import PrintOptions, check_materials, check_printable, file_suffix, mode_for
@@ -113,7 +113,7 @@ def plan(folder: str, materials: Sequence[str], layouts: Mapping[str, Layout],
 
 def compose(planned: Sequence[PlannedOutput], variables: Mapping[str, str], printing: PrintOptions,
             root: Path = Path()) -> list[Composed]:
-    from affiches.compose.blocks import compose as compose_scene
+    from affiches.compose import compose as compose_scene
 
     composed = []
     for item in planned:

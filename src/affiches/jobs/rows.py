@@ -76,15 +76,15 @@ def _digest(data: bytes) -> str:
 
 def layout_fingerprints(layouts: Mapping[str, Any]) -> dict[str, str]:
     """material -> hash of the layout as parsed, its fonts and image files."""
-    from affiches.gabarits.layout import ImageBlock, TextBlock
-    from affiches.text.fonts import find_font, font_digest
+    from affiches.gabarits import ImageBlock, TextBlock
+    from affiches.text.fontfile import font_digest
 
     prints = {}
     for material, layout in layouts.items():
         parts = [repr(layout)]
         for block in layout.blocks:
             if isinstance(block, TextBlock):
-                parts.append(font_digest(find_font(block.font, layout.search_dirs())))
+                parts.append(font_digest(block.font_file))
             elif isinstance(block, ImageBlock):
                 with os_errors(block.path, "vérifiez le gabarit", action="lecture impossible de"):
                     parts.append(_digest(Path(block.path).read_bytes()))
