@@ -56,11 +56,11 @@ ALLOWED: dict[str, set[str]] = {
     "scene": {"color", "errors"},
     "resources": {"errors"},
     "city": {"errors", "resources"},
-    "text": {"errors", "resources", "campaign", "scene", "color"},
+    "text": {"errors", "resources"},
     "gabarits": {"errors", "resources", "campaign", "color", "scene", "text"},
     "compose": {"errors", "campaign", "color", "scene", "text", "gabarits"},
     "render": {"errors", "campaign", "color", "scene", "text", "printing"},
-    "printing": {"errors", "campaign", "color", "scene", "text", "render"},
+    "printing": {"errors", "scene"},  # plans only: tiles, reduction, imposition
     "jobs": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", ""},
     "designer": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "jobs",
                  "color"},
