@@ -176,3 +176,14 @@ def test_zip_never_follows_a_link_in_a_city_folder(tmp_path: Path, outside: Path
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(root / "lot.zip") as archive:
         assert "le-mans/vol.txt" not in archive.namelist()
+
+
+def test_contact_sheets_never_delete_through_a_linked_folder(tmp_path: Path, outside: Path) -> None:
+    from affiches.jobs.archives import contact_sheets
+
+    (outside / "planche-009.png").write_bytes(b"autre")
+    root = tmp_path / "out"
+    root.mkdir()
+    (root / "planche").symlink_to(outside)
+    assert contact_sheets(root, [], []) == []
+    assert snapshot(outside) == {"planche-009.png": b"autre", "precieux.txt": b"ne pas toucher"}

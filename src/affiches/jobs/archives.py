@@ -124,9 +124,13 @@ def contact_sheets(root: Path, folders: Sequence[str], names: Sequence[str]) -> 
         name = f"planche/planche-{page:03d}.png"
         _write_if_changed(root, name, buffer.getvalue())
         paths.append(root / name)
-    for stale in sorted((root / "planche").glob("planche-*.png")):
+    sheets = root / "planche"
+    if sheets.is_symlink():  # never delete through a link
+        return paths
+    for stale in sorted(sheets.glob("planche-*.png")):
         if stale not in paths:  # pages of an earlier, longer batch
-            stale.unlink()
+            with os_errors(stale):
+                stale.unlink()
     return paths
 
 
