@@ -14,49 +14,19 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
 
 from affiches import __version__
-from affiches.cli.common import CONTEXT, AffichesGroup
+from affiches.cli.common import CONTEXT, AffichesGroup, production_options
 from affiches.cli.fr import install_french_messages
 from affiches.cli.gabarits import gabarits
 from affiches.cli.lot import lot
 
 install_french_messages()
 
-def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by kit, affiche, tract and visuel."""
-    options = [
-        click.option("-o", "--sortie", type=click.Path(file_okay=False, path_type=Path),
-                     default=Path("output"), show_default=True,
-                     help="Dossier où écrire les fichiers (un sous-dossier par ville)."),
-        click.option("-g", "--gabarit", "gabarits", multiple=True, metavar="NOM|FICHIER",
-                     help="Gabarit à utiliser (nom ou fichier .toml) ; pour « kit », "
-                          "MATÉRIEL=NOM, par exemple affiche=affiche-a3-sombre."),
-        click.option("--dossier-gabarits", "dossiers_gabarits", multiple=True,
-                     type=click.Path(file_okay=False, exists=True, path_type=Path),
-                     help="Dossier de gabarits supplémentaire, consulté avant ceux fournis."),
-        click.option("-d", "--departement", metavar="CODE",
-                     help="Département de la commune quand plusieurs portent ce nom (ex. 92)."),
-        click.option("--url", default=None, metavar="URL",
-                     help="Adresse du code QR et du lien imprimé "
-                          "[défaut : https://laquadrature.net/pasdevsadansmaville]."),
-        click.option("--collectif", default="", metavar="NOM",
-                     help="Signature, par exemple « Technopolice Grenoble »."),
-        click.option("--contact", default="", metavar="TEXTE",
-                     help="Contact imprimé avec la signature (courriel, site…)."),
-        click.option("--date", "date_", default="", metavar="DATE",
-                     help="Date d’un rassemblement (2026-05-16, 16/05/2026 ou « 16 mai »)."),
-        click.option("--heure", default="", metavar="HEURE", help="Heure du rassemblement (13 h, 13:30…)."),
-        click.option("--lieu", default="", metavar="LIEU", help="Lieu du rassemblement."),
-        click.option("-f", "--force", is_flag=True, help="Réécrire les fichiers déjà présents."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+shared_options = production_options()
 
 
 def print_options(func: Callable[..., Any]) -> Callable[..., Any]:
