@@ -95,3 +95,10 @@ def test_every_caller_gets_city_variables_from_the_same_function() -> None:
     assert city.variables().items() <= kit.items()
     preview = sample_variables("Saint-Étienne", with_extras=False)
     assert preview == kit
+
+
+def test_the_other_names_of_a_city_are_decided_next_to_its_files() -> None:
+    city = resolve_city("Châtillon (92)")
+    assert pipeline.preview_name("affiche-a3", city) == "apercus/affiche-a3-chatillon.png"
+    assert pipeline.sheet_name(city) == "apercus/planche-chatillon.png"
+    assert pipeline.homonym_folder(city.slug, city.code_insee) == "chatillon-92020"

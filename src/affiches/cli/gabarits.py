@@ -274,13 +274,14 @@ def apercu(
     dossiers: tuple[Path, ...],
 ) -> None:
     """Aperçu PNG d’un gabarit pour une ville, à taille d’écran."""
-    from affiches.city.communes import slugify
     from affiches.designer.previews import render_once, sample_variables, watch
     from affiches.gabarits import find_layout
+    from affiches.jobs.pipeline import preview_name, resolve
 
     path = find_layout(fichier, dossiers)
-    variables = sample_variables(ville, departement, with_extras=False)
-    target = cible or sortie / "apercus" / f"{path.stem}-{slugify(variables['ville'])}.png"
+    city = resolve(ville, departement)
+    variables = sample_variables(city, with_extras=False)
+    target = cible or sortie / preview_name(path.stem, city)
     if surveiller:
         try:
             watch(
@@ -361,12 +362,13 @@ def planche(
     dossiers: tuple[Path, ...],
 ) -> None:
     """Une page avec tous les gabarits rendus pour une ville, pour relire un ensemble."""
-    from affiches.city.communes import slugify
     from affiches.designer.previews import contact_sheet, sample_variables
     from affiches.gabarits import available_layouts, find_layout, load_layout
     from affiches.jobs.files import write_path
+    from affiches.jobs.pipeline import resolve, sheet_name
 
-    variables = sample_variables(ville, departement, with_extras=False)
+    city = resolve(ville, departement)
+    variables = sample_variables(city, with_extras=False)
     paths = (
         [find_layout(n, dossiers) for n in noms]
         if noms
@@ -380,7 +382,7 @@ def planche(
             click.echo(f"{path} : ignoré ({exc})", err=True)
     if not layouts:
         raise LayoutError("aucun gabarit valide à montrer")
-    target = cible or sortie / "apercus" / f"planche-{slugify(variables['ville'])}.png"
+    target = cible or sortie / sheet_name(city)
     fmt = {".png": "PNG", ".pdf": "PDF"}.get(target.suffix.lower())
     if fmt is None:
         raise LayoutError(f"--fichier {target} : extension .png ou .pdf attendue")

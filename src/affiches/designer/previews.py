@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from affiches.campaign import LABEL_FONT_BOLD, LABEL_FONT_REGULAR
+from affiches.city.model import City
 from affiches.errors import AffichesError, OutputError, os_reason
 from affiches.gabarits import (
     ImageBlock,
@@ -47,14 +48,16 @@ SHEET_CELL = 420  # height of one layout's thumbnail on the contact sheet, pixel
 
 
 def sample_variables(
-    city: str = SAMPLE_CITY, departement: str | None = None, with_extras: bool = True
+    city: str | City = SAMPLE_CITY, departement: str | None = None, with_extras: bool = True
 ) -> dict[str, str]:
-    """Template variables for ``city``; with ``with_extras``, a signature and an event too."""
+    """Template variables for ``city`` (typed, or already resolved); with ``with_extras``,
+    a signature and an event too."""
     from affiches.designer.fitreport import SAMPLE_EXTRA
     from affiches.jobs.options import KitOptions, template_variables
     from affiches.jobs.pipeline import resolve
 
-    variables = template_variables(resolve(city, departement), KitOptions())
+    resolved = city if isinstance(city, City) else resolve(city, departement)
+    variables = template_variables(resolved, KitOptions())
     if with_extras:
         for key in ("collectif", "contact", "signature", "evenement", "date", "heure", "lieu"):
             variables[key] = SAMPLE_EXTRA[key]

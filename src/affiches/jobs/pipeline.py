@@ -13,6 +13,9 @@ Contract:
   (``variant`` is the print mode's suffix, ``-imprimeur``, ``-a4-tuiles``…) and, for a
   PNG, its alt text ``<folder>/<layout>-<folder>.txt``. Names are relative to the
   output root, ``/``-separated. Print options that apply to no material are an error.
+  The other names of a city's outputs live next to it: ``homonym_folder`` (a batch's
+  second city with the same slug), ``preview_name`` and ``sheet_name`` (designers'
+  previews).
 - ``compose(planned, variables, printing, root)`` → ``[Composed]``: every scene
   composed, QR codes checked for the print mode; the first problem raises before
   anything is rendered or written.
@@ -41,6 +44,7 @@ from affiches.printing.modes import PrintOptions, check_materials, check_printab
 from affiches.scene import Scene
 
 ALT_TEXT_SUFFIX = ".txt"
+PREVIEWS_FOLDER = "apercus"
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,21 @@ def layout_for(material: str, options: KitOptions) -> Layout:
 
 def load_layouts(materials: Iterable[str], options: KitOptions) -> dict[str, Layout]:
     return {material: layout_for(material, options) for material in materials}
+
+
+def homonym_folder(slug: str, distinction: str) -> str:
+    """The folder of a second city whose slug is taken (batch): ``chatillon-92023``."""
+    return f"{slug}-{distinction.lower()}"
+
+
+def preview_name(layout_stem: str, city: City) -> str:
+    """``gabarits apercu``: ``apercus/<layout>-<city>.png`` below the output folder."""
+    return f"{PREVIEWS_FOLDER}/{layout_stem}-{city.slug}.png"
+
+
+def sheet_name(city: City) -> str:
+    """``gabarits planche``: ``apercus/planche-<city>.png`` below the output folder."""
+    return f"{PREVIEWS_FOLDER}/planche-{city.slug}.png"
 
 
 def output_name(folder: str, layout: Layout, mode: str, printing: PrintOptions) -> str:

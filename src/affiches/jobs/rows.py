@@ -165,7 +165,7 @@ class Planner:
         self.identities[identity] = row.line
         folder = city.slug
         if folder in self.seen:
-            folder = f"{folder}-{commune.code_insee.lower() if commune else row.line}"
+            folder = pipeline.homonym_folder(folder, commune.code_insee if commune else str(row.line))
             if folder in self.seen:  # pragma: no cover - codes are unique
                 return RowFailure(row.line, row.city, f"dossier {folder} déjà pris")
         self.seen[folder] = (identity, row.line)
