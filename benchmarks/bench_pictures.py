@@ -23,14 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
+from make_previews import sample_logo, sample_photo  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from affiches.city.communes import iter_communes, resolve_city  # noqa: E402
 from affiches.jobs.kit import KitOptions, plan_kit  # noqa: E402
-from affiches.jobs.service import load_pictures  # noqa: E402
+from affiches.jobs.options import load_pictures  # noqa: E402
 from affiches.render import writer_for  # noqa: E402
 from affiches.render.jpeg import JpegOptions, budget  # noqa: E402
-from make_previews import sample_logo, sample_photo  # noqa: E402
 
 FORMATS = ("visuel", "story", "portrait", "paysage")
 
@@ -75,7 +75,7 @@ def main() -> None:
                 (planned,) = plan_kit(city, (material,), options)
                 middle = time.perf_counter()
                 out = io.BytesIO()
-                writer_for(planned.fmt or planned.layout.output_format)(planned.scene, out)
+                writer_for(planned.name.rsplit(".", 1)[-1])(planned.scene, out)
                 end = time.perf_counter()
                 compose_ms.append((middle - start) * 1000)
                 write_ms.append((end - middle) * 1000)

@@ -23,7 +23,7 @@ from affiches.designer.fitreport import fit_report
 from affiches.gabarits import load_layout
 from affiches.images.photo import luminance, worst_contrast
 from affiches.jobs.kit import KitOptions, plan_kit
-from affiches.jobs.service import load_pictures
+from affiches.jobs.options import load_pictures
 from affiches.render.png import PngOptions, render_image
 from affiches.scene import Page, Picture, TextLine
 from imagefixtures import phone_photo, png_header_only, png_logo, svg_logo

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from affiches.city.communes import resolve_city
 from affiches.jobs.kit import KitOptions, plan_kit
-from affiches.jobs.service import load_pictures
+from affiches.jobs.options import load_pictures
 from affiches.render.png import PngOptions, render_image
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "apercus"

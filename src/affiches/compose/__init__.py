@@ -33,6 +33,7 @@ from affiches.compose.qr import compose_qr
 from affiches.compose.shapes import compose_image, compose_shape
 from affiches.compose.templates import condition_met, fill_template
 from affiches.compose.text import block_text, compose_text
+from affiches.errors import AffichesError
 from affiches.gabarits import Block, ImageBlock, Layout, LogoBlock, PhotoBlock, QRBlock, ShapeBlock, TextBlock
 from affiches.images.artwork import NO_PICTURES, UserPictures
 from affiches.scene import Page, Picture, Primitive, Scene
@@ -60,9 +61,15 @@ COMPOSERS: dict[type[Block], Composer] = {
 
 def compose_block(block: Block, layout: Layout, variables: Mapping[str, str],
                   pictures: UserPictures = NO_PICTURES) -> list[Primitive]:
+    """One block's primitives; an error names the block in its fields (``layout``, ``block``)."""
     if not condition_met(block.condition, variables):
         return []
-    return COMPOSERS[type(block)](block, layout, variables, pictures)
+    try:
+        return COMPOSERS[type(block)](block, layout, variables, pictures)
+    except AffichesError as exc:
+        if exc.block is None:
+            exc.layout, exc.block = layout.name, block.name
+        raise
 
 
 def alt_variables(layout: Layout, variables: Mapping[str, str]) -> dict[str, str]:
