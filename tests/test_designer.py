@@ -28,7 +28,7 @@ from affiches.designer.previews import watch
 from affiches.errors import FitError
 from affiches.gabarits.layout import TextBlock, load_layout
 from affiches.text.fonts import FontMetrics, find_font
-from affiches.text.textfit import greedy_lines, layout_at, split_pieces
+from affiches.text.textfit import fit_text, greedy_lines, split_pieces
 
 NARROW = """\
 nom = "etroit"
@@ -87,9 +87,9 @@ def test_line_count_matches_textfit_greedy(text: str, max_units: int) -> None:
 def test_surely_fits_never_accepts_a_text_that_does_not_fit(
     text: str, size: float, width: float, lines: int
 ) -> None:
-    geometry = (str(METRICS.path), width, size * 2.5, size, size, lines, 1.1, True)
+    geometry = (str(METRICS.path), width, size * 2.5, size, size, lines, 1.1, True, "left")
     if surely_fits(text, METRICS, geometry):
-        assert layout_at(text, METRICS, size, width, size * 2.5, lines, 1.1, True) is not None
+        assert fit_text(text, METRICS, width, size * 2.5, size, size, lines, 1.1, True) is not None
 
 
 def test_fit_report_agrees_with_compose(tmp_path: Path) -> None:
@@ -116,9 +116,14 @@ def test_fit_report_agrees_with_compose(tmp_path: Path) -> None:
         assert failure.needed is not None and failure.needed < block.size_min
         # the size reported does fit, a quarter point more does not
         box = block.box.scaled(layout.to_pt)
-        args = (metrics, box.width, box.height, block.max_lines, block.line_height, True)
-        assert layout_at(failure.text, args[0], failure.needed, *args[1:]) is not None
-        assert layout_at(failure.text, args[0], failure.needed + 0.25, *args[1:]) is None
+        args = (box.width, box.height)
+
+        def at(size: float, text: str = failure.text, args: tuple = args) -> object:
+            return fit_text(text, metrics, *args, size, size, block.max_lines,
+                            block.line_height, True, block.align)
+
+        assert at(failure.needed) is not None
+        assert at(failure.needed + 0.25) is None
 
 
 def test_fit_report_with_two_processes_gives_the_same_answer(tmp_path: Path) -> None:

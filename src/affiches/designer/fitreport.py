@@ -31,7 +31,7 @@ from affiches.city.communes import Commune, city_forms, iter_communes
 from affiches.compose.blocks import block_metrics, block_text, condition_met
 from affiches.gabarits.layout import CITY_VARIABLES, Layout, TextBlock, template_fields
 from affiches.text.fonts import FontMetrics
-from affiches.text.textfit import HYPHENS, MIN_INK_GAP, fit_text, layout_at
+from affiches.text.textfit import HYPHENS, MIN_INK_GAP, fit_text
 
 # Values of the variables that do not depend on the commune, so that blocks shown only
 # with a signature or an event are checked too.
@@ -96,7 +96,7 @@ def commune_variables(commune: Commune) -> dict[str, str]:
 
 
 # A block geometry: everything but the text that decides whether a text fits.
-Geometry = tuple[str, float, float, float, float, int, float, bool]
+Geometry = tuple[str, float, float, float, float, int, float, bool, str]
 
 
 def _geometry(block: TextBlock, layout: Layout, metrics: FontMetrics) -> Geometry:
@@ -110,6 +110,7 @@ def _geometry(block: TextBlock, layout: Layout, metrics: FontMetrics) -> Geometr
         block.max_lines,
         block.line_height,
         block.balance,
+        block.align,
     )
 
 
@@ -185,7 +186,7 @@ def greedy_line_count(
 
 def surely_fits(text: str, metrics: FontMetrics, geometry: Geometry) -> bool:
     """True when ``text`` fits at ``taille_min`` whatever line breaks balancing picks."""
-    _path, width, height, size, _size_max, max_lines, line_height, _balance = geometry
+    _path, width, height, size, _size_max, max_lines, line_height, _balance, _align = geometry
     scale = size / metrics.units_per_em
     lines = greedy_line_count(fast_pieces(text), metrics, width / scale)
     if lines is None or lines > max_lines:
@@ -205,14 +206,17 @@ def check_text(geometry: Geometry, text: str) -> Outcome | None:
     key = (geometry, text)
     if key in _RESULTS:
         return _RESULTS[key]
-    path, width, height, size_min, _size_max, max_lines, line_height, balance = geometry
+    path, width, height, size_min, _size_max, max_lines, line_height, balance, align = geometry
     metrics, covered = _font(path)
     outcome: Outcome | None = None
     missing = "" if covered.issuperset(text) else "".join(metrics.missing_chars(text))
     if missing:
         outcome = (None, missing)
     elif not surely_fits(text, metrics, geometry) and (
-        layout_at(text, metrics, size_min, width, height, max_lines, line_height, balance) is None
+        fit_text(
+            text, metrics, width, height, size_min, size_min, max_lines, line_height, balance, align
+        )
+        is None
     ):
         smaller = fit_text(
             text,
@@ -224,6 +228,7 @@ def check_text(geometry: Geometry, text: str) -> Outcome | None:
             max_lines,
             line_height,
             balance,
+            align,
         )
         outcome = (smaller.size if smaller else None, "")
     _RESULTS[key] = outcome

@@ -144,7 +144,7 @@ class TextBlock(Block):
     max_lines: int = 1
     line_height: float = 1.2
     uppercase: bool = False
-    balance: bool = True
+    balance: bool = False
 
 
 @dataclass(frozen=True)
@@ -1107,7 +1107,7 @@ def _build_block(
             max_lines=int(b.number("lignes_max", default=1, minimum=1, integer=True)),
             line_height=b.number("interligne", default=1.2, minimum=0.5),
             uppercase=b.boolean("majuscules", False),
-            balance=b.boolean("equilibrer", True),
+            balance=b.boolean("equilibrer", False),
         )
     if kind == "qr":
         return QRBlock(

@@ -18,6 +18,12 @@ Contract:
   Either way the answers are identical.
 - ``font_digest(path)`` is the SHA-256 of a font file (cached per process): the
   font's "version" as batch manifests record it.
+- Ink: per glyph, the highest and lowest point (``glyph_tops``/``glyph_bottoms``) and
+  an ink profile (``glyph_profiles``): for each vertical slice ``PROFILE_SLICE`` font
+  units wide, the highest and lowest point of the glyph's outline in that slice,
+  measured on the outline's control polygon (which encloses TrueType's quadratic
+  curves, so the profile never understates the ink). ``line_profile(text)`` places
+  them along a set line: what ``textfit`` compares to keep lines apart.
 - Text widths, ink extents, kerned chunks and positions are memoised per font
   (bounded: each table is emptied when full, see ``_WIDTH_CACHE_MAX``), so
   repeated measures of the same strings (a batch's constant texts) cost a lookup.
@@ -42,7 +48,8 @@ FONT_SUFFIXES = (".ttf", ".otf")
 _LAYOUT_CHARS = frozenset("\n")
 
 METRICS_SUFFIX = ".metrics"
-METRICS_FORMAT = 1
+METRICS_FORMAT = 2
+PROFILE_SLICE = 32  # font units per slice of a glyph's ink profile (1/64 em at 2048 upm)
 # Memo tables per font are emptied when full: bounded memory in long batches.
 _WIDTH_CACHE_MAX = 4_096  # measured strings (substrings tried by line breaking)
 _LINE_CACHE_MAX = 1_024  # set lines (ink extents, kerned chunks, positions)
@@ -94,12 +101,19 @@ class FontMetrics:
     kerning: dict[tuple[str, str], int] = field(repr=False)
     glyph_tops: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMax
     glyph_bottoms: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMin
+    # glyph -> (first slice index, highest y per slice, lowest y per slice); see module doc
+    glyph_profiles: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = field(
+        repr=False, default_factory=dict
+    )
     _char_widths: dict[str, int] = field(default_factory=dict, repr=False)
     _text_widths: dict[str, int] = field(default_factory=dict, repr=False)
     _pair_kerns: dict[str, int] = field(default_factory=dict, repr=False)  # "AV" -> kerning
     _ink_extents: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
     _chunks: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict, repr=False)
     _positions: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _profiles: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @staticmethod
     def load(path: Path | str) -> FontMetrics:
@@ -197,6 +211,43 @@ class FontMetrics:
             top = max(top, self.glyph_tops.get(glyph, 0))
             bottom = min(bottom, self.glyph_bottoms.get(glyph, 0))
         return top, bottom
+
+    def line_profile(self, text: str) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+        """Ink profile of a set line: (first slice, highest y, lowest y per slice).
+
+        Slice ``k`` covers x in [k, k + 1) × ``PROFILE_SLICE`` font units from the
+        line's origin (kerning applied); a glyph slice straddling two line slices
+        counts in both. Slices without ink hold (-huge, +huge). Memoised.
+        """
+        cached = self._profiles.get(text)
+        if cached is None:
+            if len(self._profiles) >= _LINE_CACHE_MAX:
+                self._profiles.clear()
+            cached = self._profiles[text] = self._line_profile(text)
+        return cached
+
+    def _line_profile(self, text: str) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+        placed = []
+        for ch, x in zip(text, self.positions(text), strict=True):
+            glyph = self.cmap.get(ord(ch))
+            profile = self.glyph_profiles.get(glyph) if glyph else None
+            if profile:
+                placed.append((x, profile))
+        if not placed:
+            return (0, (), ())
+        lo = min((x // PROFILE_SLICE) + first for x, (first, _t, _b) in placed)
+        hi = max((x // PROFILE_SLICE) + first + len(tops) + 1 for x, (first, tops, _b) in placed)
+        tops_out = [-(1 << 30)] * (hi - lo + 1)
+        bottoms_out = [1 << 30] * (hi - lo + 1)
+        for x, (first, tops, bottoms) in placed:
+            start = x // PROFILE_SLICE + first - lo
+            for k, (top, bottom) in enumerate(zip(tops, bottoms, strict=True)):
+                for index in (start + k, start + k + 1):
+                    if top > tops_out[index]:
+                        tops_out[index] = top
+                    if bottom < bottoms_out[index]:
+                        bottoms_out[index] = bottom
+        return (lo, tuple(tops_out), tuple(bottoms_out))
 
     def positions(self, text: str) -> list[int]:
         """x offset of each character of ``text`` in font units, kerning applied."""
@@ -311,6 +362,7 @@ def _from_record(path: str, record: dict) -> FontMetrics:  # type: ignore[type-a
         kerning=record["kerning"],
         glyph_tops=record["glyph_tops"],
         glyph_bottoms=record["glyph_bottoms"],
+        glyph_profiles=record["glyph_profiles"],
     )
 
 
@@ -351,6 +403,7 @@ def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
     glyf = font["glyf"]
     tops: dict[str, int] = {}
     bottoms: dict[str, int] = {}
+    profiles: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
     for glyph_name in sorted(set(cmap.values())):
         glyph = glyf[glyph_name]
         if glyph.numberOfContours == 0:
@@ -359,6 +412,10 @@ def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
             glyph.recalcBounds(glyf)
         tops[glyph_name] = glyph.yMax
         bottoms[glyph_name] = glyph.yMin
+        coordinates, ends, _flags = glyph.getCoordinates(glyf)
+        profiles[glyph_name] = _ink_profile(
+            [(round(x), round(y)) for x, y in coordinates], list(ends)
+        )
     return {
         "format": METRICS_FORMAT,
         "sha256": font_digest(path),
@@ -371,7 +428,42 @@ def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
         "kerning": kerning,
         "glyph_tops": tops,
         "glyph_bottoms": bottoms,
+        "glyph_profiles": profiles,
     }
+
+
+def _ink_profile(
+    points: list[tuple[int, int]], ends: list[int]
+) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+    """(first slice, highest y, lowest y per slice) of a glyph's control polygon."""
+    segments: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    start = 0
+    for end in ends:
+        contour = points[start : end + 1]
+        start = end + 1
+        segments.extend(zip(contour, contour[1:] + contour[:1], strict=True))
+    if not segments:
+        return (0, (), ())
+    xs = [x for x, _y in points]
+    first = min(xs) // PROFILE_SLICE
+    last = max(xs) // PROFILE_SLICE
+    tops = [-(1 << 30)] * (last - first + 1)
+    bottoms = [1 << 30] * (last - first + 1)
+    for (x0, y0), (x1, y1) in segments:
+        if x1 < x0:
+            x0, y0, x1, y1 = x1, y1, x0, y0
+        for k in range(x0 // PROFILE_SLICE, x1 // PROFILE_SLICE + 1):
+            left = max(x0, k * PROFILE_SLICE)
+            right = min(x1, (k + 1) * PROFILE_SLICE)
+            ys = (
+                (y0, y1)
+                if x1 == x0
+                else tuple(y0 + (y1 - y0) * (x - x0) / (x1 - x0) for x in (left, right))
+            )
+            index = k - first
+            tops[index] = max(tops[index], round(max(ys)))
+            bottoms[index] = min(bottoms[index], round(min(ys)))
+    return (first, tuple(tops), tuple(bottoms))
 
 
 def _gpos_pair_kerning(font) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]

@@ -18,15 +18,44 @@ Contract:
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
-from functools import cache
 
-from affiches.text.fonts import FontMetrics
+from affiches.text.fonts import PROFILE_SLICE, FontMetrics
 
 SIZE_STEP = 0.25
-MIN_INK_GAP = 0.06  # em between the ink of two lines, at least, with tight leading
+MIN_INK_GAP = 0.12  # em between the ink of two adjacent lines, at least, in every block
 TIGHT_LEADING = 1.05
 HYPHENS = ("-", "\u2010")
+GLUE_NONE, GLUE_WORDS_ONLY, GLUE_FULL = 0, 1, 2
+
+# A line never ends on these words (articles, prepositions, contractions, determiners):
+# they belong to the next word ("du / Mans", "à / Châlons", "de La / Neuville").
+GLUE_WORDS = frozenset(
+    [
+        "le", "la", "les", "l’", "l'", "un", "une", "des", "du", "de", "d’", "d'", "au", "aux",
+        "à", "a", "en", "sur", "sous", "dans", "par", "pour", "avec", "chez", "sans", "vers",
+        "entre", "lès", "lez", "ce", "cet", "cette", "ces", "son", "sa", "ses", "mon", "ma", "mes",
+        "ton", "ta", "tes", "notre", "nos", "votre", "vos", "leur", "leurs", "ne", "se", "y", "et",
+        "ou",
+    ]
+)
+# Inside a hyphenated name, a line never ends on these ("ONET-LE- / CHÂTEAU").
+HYPHEN_GLUE_WORDS = frozenset(
+    [
+        "le", "la", "les", "lès", "lez", "de", "des", "du", "d’", "en", "et", "sur", "sous", "aux",
+        "au",
+    ]
+)
+DAYS = frozenset(["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
+MONTHS = frozenset(
+    [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+        "octobre", "novembre", "décembre",
+    ]
+)
+_NUMBER = re.compile(r"\d+(?:er|re|e|ᵉ|ʳᵉ)?")
 
 
 @dataclass(frozen=True)
@@ -45,6 +74,7 @@ class FittedText:
     baselines: tuple[float, ...]  # each line's baseline below the first one's, points
     top: float  # ink top of the first line above its baseline, points (positive)
     bottom: float  # ink bottom of the last line below its baseline, points (positive)
+    level: int = 2  # the breaking rules used (GLUE_FULL, GLUE_WORDS_ONLY, GLUE_NONE)
 
     @property
     def height(self) -> float:
@@ -95,18 +125,127 @@ def _paragraphs(pieces: tuple[Piece, ...]) -> list[list[Piece]]:
     return paragraphs
 
 
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _word(text: str) -> str:
+    """A piece as a bare lower-case word: trailing hyphen and punctuation dropped."""
+    return text.rstrip("-\u2010,;:.!?»\u00a0\u202f").casefold()
+
+
+def _glued_after(piece: Piece, following: Piece, level: int, whole_words: bool = False) -> bool:
+    """Whether no line may end between ``piece`` and ``following`` (see module doc)."""
+    if piece.after not in (" ", ""):
+        return False
+    word = _word(piece.text)
+    if piece.after == " ":
+        if word in GLUE_WORDS or (0 < _letters(piece.text) <= 2 and word == piece.text.casefold()):
+            return True  # articles, prepositions, one- and two-letter words
+        if _NUMBER.fullmatch(piece.text):
+            return True  # "12 décembre", "16 mai 2026"
+        next_word = _word(following.text)
+        # "samedi 12", "mai 2026", "14 h 30"
+        return next_word[:1].isdigit() and (
+            word in DAYS or word in MONTHS or word.endswith(("\u00a0h", " h")) or word == "h"
+        )
+    if level < 2:
+        return False
+    if whole_words:
+        return True  # running text keeps hyphenated names whole when it can
+    # After a hyphen, inside a name: "ONET-LE- / CHÂTEAU", "CHÂLONS- / EN- / CHAMPAGNE",
+    # "SAINT- / LÔ" (a line of one or two letters either side).
+    return (
+        word in HYPHEN_GLUE_WORDS
+        or _letters(piece.text) <= 2
+        or (_letters(following.text) <= 2 and following.after in ("$", "\n"))
+    )
+
+
+def glue_pieces(
+    pieces: tuple[Piece, ...], level: int, whole_words: bool = False
+) -> tuple[Piece, ...]:
+    """Merge pieces a line must not separate, by French rules (``level``: 0, 1 or 2).
+
+    ``whole_words`` (running text, not headlines): at level 2 no break after a hyphen.
+    """
+    if level <= 0 or len(pieces) < 2:
+        return pieces
+    out: list[Piece] = [pieces[0]]
+    for index in range(1, len(pieces)):
+        previous, piece = out[-1], pieces[index]
+        original = pieces[index - 1]
+        if _glued_after(original, piece, level, whole_words) or (
+            level >= 2 and _widow(pieces, index)
+        ):
+            joiner = " " if previous.after == " " else ""
+            out[-1] = Piece(previous.text + joiner + piece.text, piece.after)
+        else:
+            out.append(piece)
+    return tuple(out)
+
+
+def _widow(pieces: tuple[Piece, ...], index: int) -> bool:
+    """``pieces[index]`` is the last word of a paragraph of three words or more."""
+    if pieces[index].after not in ("$", "\n") or pieces[index - 1].after != " ":
+        return False
+    words = 1
+    for back in range(index - 1, -1, -1):
+        if pieces[back].after in ("$", "\n"):
+            break
+        words += pieces[back].after == " "
+    return words >= 3
+
+
+def _line_widths(items: list[Piece], metrics: FontMetrics) -> list[list[int]]:
+    """widths[i][j - i - 1]: advance width of items[i:j] set on one line (kerning included).
+
+    Built incrementally: width(a + b) = width(a) + width(b) + kern at the seam, which is
+    what measuring the joined string gives (kerning only pairs neighbours).
+    """
+    space = metrics.width_units(" ")
+    rows: list[list[int]] = []
+    for i in range(len(items)):
+        row: list[int] = []
+        width = metrics.width_units(items[i].text)
+        last = items[i].text[-1:]
+        row.append(width)
+        for j in range(i + 1, len(items)):
+            added = items[j].text
+            if items[j - 1].after == " ":
+                width += (metrics.kern(last, " ") if last else 0) + space
+                last = " "
+            if added:
+                width += (metrics.kern(last, added[0]) if last else 0) + metrics.width_units(added)
+                last = added[-1]
+            row.append(width)
+        rows.append(row)
+    return rows
+
+
 def greedy_lines(pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float) -> list[str] | None:
     """Fill lines greedily; ``None`` when a single piece is wider than the line."""
+    breaks = _greedy_breaks(pieces, metrics, max_units)
+    if breaks is None:
+        return None
+    return [join_line(line) for paragraph in breaks for line in paragraph]
+
+
+def _greedy_breaks(
+    pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float
+) -> list[list[list[Piece]]] | None:
+    """Per paragraph, its lines (lists of pieces) filled greedily; ``None`` if a piece is too wide."""
     # Widths are extended piece by piece: width(a + b) = width(a) + width(b) + kern(a[-1], b[0]).
-    lines: list[str] = []
+    out: list[list[list[Piece]]] = []
     for paragraph in _paragraphs(pieces):
+        lines: list[list[Piece]] = []
+        current: list[Piece] = []
         text = ""
         width = 0
         separator = ""
-        started = False
         for piece in paragraph:
-            if not started:
-                text, width, started = piece.text, metrics.width_units(piece.text), True
+            if not current:
+                text, width, current = piece.text, metrics.width_units(piece.text), [piece]
                 if width > max_units:
                     return None
             else:
@@ -116,54 +255,164 @@ def greedy_lines(pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: flo
                     trial_width += metrics.kern(text[-1], added[0])
                 if trial_width <= max_units:
                     text, width = text + added, trial_width
+                    current.append(piece)
                 else:
-                    lines.append(text)
-                    text, width = piece.text, metrics.width_units(piece.text)
+                    lines.append(current)
+                    text, width, current = piece.text, metrics.width_units(piece.text), [piece]
                     if width > max_units:
                         return None
             separator = " " if piece.after == " " else ""
-        lines.append(text)
+        lines.append(current)
+        out.append(lines)
+    return out
+
+
+def _best_breaks(
+    items: list[Piece], metrics: FontMetrics, max_units: float, count: int, balance: bool
+) -> list[list[Piece]] | None:
+    """``items`` (one paragraph) in exactly ``count`` lines, the best breaks.
+
+    ``balance`` (headlines): the fewest breaks after a hyphen (words kept whole), then
+    the widest line as narrow as possible, then the most even.
+    Otherwise (running text): the least ragged right edge, the sum of the squared
+    slack of every line but the last, and a last line at least a third of the others.
+    """
+    n = len(items)
+    if count <= 1 or n <= 1:
+        return [items] if count == 1 or n == 1 else None
+    widths = _line_widths(items, metrics)
+    hyphen_cost = (max_units / 2) ** 2
+
+    def width(i: int, j: int) -> int:
+        return widths[i][j - i - 1]
+
+    # best[(i, k)]: (cost tuple, next break) for items[i:] in k lines
+    best: dict[tuple[int, int], tuple[tuple[float, float, float], int]] = {}
+    for k in range(1, count + 1):
+        for i in range(n - 1, -1, -1):
+            if k == 1:
+                w = width(i, n)
+                if w <= max_units:
+                    cost = (0.0, w, w * w) if balance else (0.0, 0.0, 0.0)
+                    best[(i, 1)] = (cost, n)
+                continue
+            found: tuple[tuple[float, float, float], int] | None = None
+            for j in range(i + 1, n):
+                w = width(i, j)
+                if w > max_units:
+                    break
+                rest = best.get((j, k - 1))
+                if rest is None:
+                    continue
+                # A break after a hyphen splits a word: taken only when it pays.
+                hyphen = hyphen_cost if items[j - 1].after == "" else 0.0
+                if balance:
+                    cost = (rest[0][0] + (hyphen > 0), max(w, rest[0][1]), w * w + rest[0][2])
+                else:
+                    slack = max_units - w
+                    penalty = 0.0
+                    if k == 2:  # the last line follows: not shorter than a third of this one
+                        last = width(j, n)
+                        penalty = max(0.0, w / 3 - last) ** 2 * 4
+                    cost = (rest[0][0] + slack * slack + penalty + hyphen, 0.0, 0.0)
+                if found is None or cost < found[0]:
+                    found = (cost, j)
+            if found is not None:
+                best[(i, k)] = found
+    if (0, count) not in best:
+        return None
+    lines: list[list[Piece]] = []
+    i, k = 0, count
+    while k >= 1:
+        j = best[(i, k)][1]
+        lines.append(items[i:j])
+        i, k = j, k - 1
     return lines
 
 
 def balanced_lines(
     pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, count: int
 ) -> list[str] | None:
-    """Break into at most ``count`` lines minimising the widest line (single paragraph)."""
+    """Break into ``count`` lines minimising the widest line (single paragraph)."""
     paragraphs = _paragraphs(pieces)
     if len(paragraphs) != 1:
         return None
-    items = paragraphs[0]
-    n = len(items)
+    found = _best_breaks(paragraphs[0], metrics, max_units, count, balance=True)
+    return None if found is None else [join_line(line) for line in found]
 
-    @cache
-    def width(i: int, j: int) -> int:
-        return metrics.width_units(join_line(items[i:j]))
 
-    @cache
-    def best(i: int, lines_left: int) -> tuple[float, float, tuple[int, ...]] | None:
-        # (widest line, sum of squares, break indices) for items[i:] in lines_left lines
-        if lines_left == 1:
-            w = width(i, n)
-            return (w, w * w, ()) if w <= max_units else None
-        result = None
-        for j in range(i + 1, n):
-            w = width(i, j)
-            if w > max_units:
-                break
-            rest = best(j, lines_left - 1)
-            if rest is None:
-                continue
-            candidate = (max(w, rest[0]), w * w + rest[1], (j, *rest[2]))
-            if result is None or candidate[:2] < result[:2]:
-                result = candidate
-        return result
+def choose_lines(
+    pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, max_lines: int, balance: bool
+) -> list[str] | None:
+    """The lines of the text at this width, or ``None`` (a piece too wide, too many lines).
 
-    found = best(0, count)
-    if found is None:
+    As many lines as greedy filling needs (the fewest), paragraph by paragraph; within
+    that count the breaks of ``_best_breaks``.
+    """
+    greedy = _greedy_breaks(pieces, metrics, max_units)
+    if greedy is None or sum(map(len, greedy)) > max_lines:
         return None
-    bounds = [0, *found[2], n]
-    return [join_line(items[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    lines: list[str] = []
+    paragraphs = _paragraphs(pieces)
+    for paragraph, filled in zip(paragraphs, greedy, strict=True):
+        chosen = None
+        if len(filled) > 1:
+            chosen = _best_breaks(paragraph, metrics, max_units, len(filled), balance)
+        lines.extend(join_line(line) for line in (chosen or filled))
+    return lines
+
+
+def line_offset(width_units: float, max_units: float, align: str) -> float:
+    """x of a line's origin in its box, in font units, for an alignment."""
+    if align in ("center", "centre"):
+        return (max_units - width_units) / 2
+    if align in ("right", "droite"):
+        return max_units - width_units
+    return 0.0
+
+
+def ink_distance(
+    metrics: FontMetrics, above: str, above_x: float, below: str, below_x: float
+) -> int:
+    """Smallest baseline-to-baseline distance (font units) at which the ink of ``below``
+    touches the ink of ``above``: the largest, over the slices where both have ink, of
+    the top of ``below`` minus the bottom of ``above``. Lines start at the given x.
+    """
+    a_first, _a_tops, a_bottoms = metrics.line_profile(above)
+    b_first, b_tops, _b_bottoms = metrics.line_profile(below)
+    if not a_bottoms or not b_tops:
+        return -(1 << 30)
+    # Slice k of ``below`` straddles slices k + shift and k + shift + 1 of ``above``.
+    shift = b_first - a_first + math.floor((below_x - above_x) / PROFILE_SLICE)
+    need = -(1 << 30)
+    count = len(a_bottoms)
+    for k, top in enumerate(b_tops):
+        for index in (k + shift, k + shift + 1):
+            if 0 <= index < count:
+                value = top - a_bottoms[index]
+                if value > need:
+                    need = value
+    return need
+
+
+def line_gaps(
+    lines: tuple[str, ...] | list[str],
+    metrics: FontMetrics,
+    size: float,
+    box_width: float,
+    align: str,
+    baselines: tuple[float, ...] | list[float],
+) -> list[float]:
+    """The vertical gap, in em, between the ink of each pair of adjacent lines as set."""
+    scale = size / metrics.units_per_em
+    max_units = box_width / scale
+    xs = [line_offset(metrics.width_units(line), max_units, align) for line in lines]
+    gaps = []
+    for index in range(len(lines) - 1):
+        touch = ink_distance(metrics, lines[index], xs[index], lines[index + 1], xs[index + 1])
+        distance = (baselines[index + 1] - baselines[index]) / scale
+        gaps.append((distance - touch) / metrics.units_per_em)
+    return gaps
 
 
 def layout_at(
@@ -176,27 +425,38 @@ def layout_at(
     line_height: float,
     balance: bool,
     pieces: tuple[Piece, ...] | None = None,
+    align: str = "left",
+    level: int = GLUE_FULL,
 ) -> FittedText | None:
     """The text set at ``size`` if it fits the box, else ``None``."""
     if pieces is None:
-        pieces = split_pieces(text)
+        pieces = glue_pieces(split_pieces(text), level, not balance)
     scale = size / metrics.units_per_em
     max_units = box_width / scale
-    lines = greedy_lines(pieces, metrics, max_units)
-    if lines is None or len(lines) > max_lines:
+    lines = choose_lines(pieces, metrics, max_units, max_lines, balance)
+    if lines is None:
         return None
-    if balance and len(lines) > 1:
-        lines = balanced_lines(pieces, metrics, max_units, len(lines)) or lines
     extents = [metrics.ink_extent(line) for line in lines]
-    # Baseline to baseline: the layout's line height. With tight (headline) leading it
-    # is opened up where an accent on a capital would touch the line above; normal
-    # leading is left even, as fonts are designed for it.
+    # Baseline to baseline: the layout's line height, opened where the ink of two lines
+    # (accents, descenders) would come closer than MIN_INK_GAP em: only there with tight
+    # (headline) leading, evenly for the whole block with running-text leading.
+    leading = size * line_height
+    min_gap = metrics.units_per_em * MIN_INK_GAP
+    needs = []
+    xs: list[float] | None = None
+    for index, ((_, bottom_above), (top_below, _)) in enumerate(zip(extents, extents[1:], strict=False)):
+        need = leading
+        if (top_below - bottom_above + min_gap) * scale > leading:
+            if xs is None:
+                xs = [line_offset(metrics.width_units(line), max_units, align) for line in lines]
+            touch = ink_distance(metrics, lines[index], xs[index], lines[index + 1], xs[index + 1])
+            need = max(leading, (touch + min_gap) * scale)
+        needs.append(need)
+    if needs and line_height >= TIGHT_LEADING:
+        needs = [max(needs)] * len(needs)
     baselines = [0.0]
-    for (_, bottom_above), (top_below, _) in zip(extents, extents[1:], strict=False):
-        gap = size * line_height
-        if line_height < TIGHT_LEADING:
-            gap = max(gap, (top_below - bottom_above) * scale + size * MIN_INK_GAP)
-        baselines.append(baselines[-1] + gap)
+    for need in needs:
+        baselines.append(baselines[-1] + need)
     fitted = FittedText(
         size=size,
         lines=tuple(lines),
@@ -204,6 +464,7 @@ def layout_at(
         baselines=tuple(baselines),
         top=extents[0][0] * scale,
         bottom=-extents[-1][1] * scale,
+        level=level,
     )
     if fitted.height > box_height + 1e-9:
         return None
@@ -220,12 +481,47 @@ def fit_text(
     max_lines: int,
     line_height: float = 1.2,
     balance: bool = False,
+    align: str = "left",
 ) -> FittedText | None:
-    """Largest size in [size_min, size_max] at which ``text`` fits, or ``None``."""
-    pieces = split_pieces(text)
+    """Largest size in [size_min, size_max] at which ``text`` fits, or ``None``.
 
+    The French breaking rules are tried strictest first (``GLUE_FULL``, then
+    ``GLUE_WORDS_ONLY``, then none): a looser level is used only when the stricter one
+    does not fit even at ``size_min``.
+    """
+    raw = split_pieces(text)
+    for level in (GLUE_FULL, GLUE_WORDS_ONLY, GLUE_NONE):
+        pieces = glue_pieces(raw, level, not balance)
+        if level != GLUE_FULL and pieces == glue_pieces(raw, level + 1, not balance):
+            continue  # same pieces as the stricter level: same answer
+        found = _fit_pieces(
+            text, pieces, metrics, box_width, box_height, size_min, size_max, max_lines,
+            line_height, balance, align, level,
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def _fit_pieces(
+    text: str,
+    pieces: tuple[Piece, ...],
+    metrics: FontMetrics,
+    box_width: float,
+    box_height: float,
+    size_min: float,
+    size_max: float,
+    max_lines: int,
+    line_height: float,
+    balance: bool,
+    align: str,
+    level: int,
+) -> FittedText | None:
     def at(size: float) -> FittedText | None:
-        return layout_at(text, metrics, size, box_width, box_height, max_lines, line_height, balance, pieces)
+        return layout_at(
+            text, metrics, size, box_width, box_height, max_lines, line_height, balance,
+            pieces, align, level,
+        )
 
     steps = int(round((size_max - size_min) / SIZE_STEP))
     best = at(size_max)
