@@ -31,6 +31,7 @@ from affiches.city.communes import Commune, city_forms, iter_communes
 from affiches.compose.blocks import block_metrics, block_text, condition_met
 from affiches.gabarits.layout import CITY_VARIABLES, Layout, TextBlock, template_fields
 from affiches.text.fonts import FontMetrics
+from affiches.text.linecheck import LineDefects, line_defects
 from affiches.text.textfit import HYPHENS, MIN_INK_GAP, fit_text
 
 # Values of the variables that do not depend on the commune, so that blocks shown only
@@ -64,6 +65,21 @@ class FitFailure:
     missing: str = ""  # characters the font lacks (then ``needed`` is irrelevant)
 
 
+DEFECT_KINDS = ("collisions", "tight", "bad_endings", "short_lines", "widows")
+
+
+@dataclass
+class QualityCount:
+    """Line defects of the texts of one (layout, block) over every commune."""
+
+    layout: str
+    block: str
+    texts: int = 0  # texts set (those that fit)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DEFECT_KINDS, 0))
+    examples: dict[str, list[str]] = field(default_factory=dict)  # kind -> a few texts
+    smallest_gap: float | None = None  # em, over every text of the block
+
+
 @dataclass
 class FitReport:
     layouts: list[Layout]
@@ -73,6 +89,20 @@ class FitReport:
     failures: list[FitFailure] = field(default_factory=list)
     seconds: float = 0.0
     workers: int = 1
+    quality: list[QualityCount] = field(default_factory=list)
+
+    def defect_totals(self) -> dict[str, int]:
+        """Per kind of line defect, how many set texts show it (every block)."""
+        totals = dict.fromkeys(DEFECT_KINDS, 0)
+        for count in self.quality:
+            for kind, value in count.counts.items():
+                totals[kind] += value
+        return totals
+
+    @property
+    def smallest_gap(self) -> float | None:
+        gaps = [q.smallest_gap for q in self.quality if q.smallest_gap is not None]
+        return min(gaps) if gaps else None
 
     def failures_of(self, layout_name: str) -> list[FitFailure]:
         return [f for f in self.failures if f.layout == layout_name]
@@ -235,6 +265,24 @@ def check_text(geometry: Geometry, text: str) -> Outcome | None:
     return outcome
 
 
+_DEFECTS: dict[tuple[Geometry, str], LineDefects] = {}
+
+
+def check_lines(geometry: Geometry, text: str) -> LineDefects:
+    """The line defects of ``text`` as compose sets it (the text must fit; memoised)."""
+    key = (geometry, text)
+    found = _DEFECTS.get(key)
+    if found is None:
+        path, width, height, size_min, size_max, max_lines, line_height, balance, align = geometry
+        metrics, _covered = _font(path)
+        fitted = fit_text(
+            text, metrics, width, height, size_min, size_max, max_lines, line_height, balance, align
+        )
+        found = LineDefects() if fitted is None else line_defects(fitted, metrics, width, align)
+        _DEFECTS[key] = found
+    return found
+
+
 _FONTS: dict[str, tuple[FontMetrics, frozenset[str]]] = {}
 
 
@@ -258,9 +306,15 @@ def _init(specs: list[Spec], base: dict[str, str]) -> None:
     _BASE.update(base)
 
 
-def _check_communes(communes: list[Commune]) -> tuple[int, list[tuple[int, str, str, Outcome]]]:
-    """Fill and check every spec for these communes: (texts checked, failures)."""
+Checked = tuple[
+    int, list[tuple[int, str, str, Outcome]], dict[tuple[int, str], LineDefects]
+]
+
+
+def _check_communes(communes: list[Commune]) -> Checked:
+    """Fill and check every spec for these communes: (texts checked, failures, defects)."""
     seen: set[tuple[int, str]] = set()
+    defects: dict[tuple[int, str], LineDefects] = {}
     failures: list[tuple[int, str, str, Outcome]] = []
     fields = [tuple(template_fields(block.template)) for _layout, block, _geometry in _SPECS]
     texts: dict[tuple[str, bool, tuple[str, ...]], str] = {}
@@ -283,7 +337,9 @@ def _check_communes(communes: list[Commune]) -> tuple[int, list[tuple[int, str, 
             outcome = check_text(geometry, text)
             if outcome is not None:
                 failures.append((number, text, commune.nom, outcome))
-    return len(seen), failures
+            elif (number, text) not in defects:
+                defects[(number, text)] = check_lines(geometry, text)
+    return len(seen), failures, defects
 
 
 def _default_workers() -> int:
@@ -340,7 +396,9 @@ def fit_report(
         _init(specs, base)
         outcomes = [_check_communes(chunk) for chunk in chunks]
     grouped: dict[tuple[int, str], tuple[Outcome, list[str]]] = {}
-    for checked, failures in outcomes:
+    merged: dict[tuple[int, str], LineDefects] = {}
+    for checked, failures, defects in outcomes:
+        merged.update(defects)
         report.texts += checked
         for number, text, name, outcome in failures:
             grouped.setdefault((number, text), (outcome, []))[1].append(name)
@@ -360,8 +418,54 @@ def fit_report(
                 )
             )
     report.failures.sort(key=lambda f: (f.layout, f.block, f.text))
+    report.quality = _quality(merged, users)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _quality(
+    defects: Mapping[tuple[int, str], LineDefects],
+    users: Sequence[Sequence[tuple[Layout, TextBlock]]],
+) -> list[QualityCount]:
+    """Per (layout, block), the defect counts over its distinct texts."""
+    per_spec: dict[int, QualityCount] = {}
+    for (number, text), found in sorted(defects.items()):
+        count = per_spec.setdefault(number, QualityCount("", ""))
+        count.texts += 1
+        if found.smallest_gap is not None and (
+            count.smallest_gap is None or found.smallest_gap < count.smallest_gap
+        ):
+            count.smallest_gap = found.smallest_gap
+        for kind in DEFECT_KINDS:
+            if getattr(found, kind):
+                count.counts[kind] += 1
+                examples = count.examples.setdefault(kind, [])
+                if len(examples) < 5:
+                    examples.append(text)
+    out = []
+    for number, count in sorted(per_spec.items()):
+        for layout, block in users[number]:
+            out.append(replace(count, layout=layout.name, block=block.name))
+    out.sort(key=lambda q: (q.layout, q.block))
+    return out
+
+
+DEFECT_LABELS = {
+    "collisions": "lignes dont l’encre se touche",
+    "tight": f"écarts d’encre sous {MIN_INK_GAP:g} em".replace(".", ","),
+    "bad_endings": "lignes finissant sur un article, une préposition ou une date coupée",
+    "short_lines": "lignes d’une ou deux lettres",
+    "widows": "derniers mots seuls sur leur ligne",
+}
+
+
+def describe_quality(report: FitReport) -> str:
+    """One French line with the defect counts over every text set."""
+    totals = report.defect_totals()
+    parts = [f"{totals[kind]} {DEFECT_LABELS[kind]}" for kind in DEFECT_KINDS]
+    gap = report.smallest_gap
+    smallest = "" if gap is None else f" ; plus petit écart d’encre : {gap:.3f} em".replace(".", ",")
+    return "Qualité des lignes : " + ", ".join(parts) + smallest + "."
 
 
 def describe(failure: FitFailure) -> str:

@@ -22,7 +22,7 @@ Contract:
   an ink profile (``glyph_profiles``): for each vertical slice ``PROFILE_SLICE`` font
   units wide, the highest and lowest point of the glyph's outline in that slice,
   measured on the outline's control polygon (which encloses TrueType's quadratic
-  curves, so the profile never understates the ink). ``line_profile(text)`` places
+  curves, so the profile never understates the ink). ``ink_glyphs(text)`` places
   them along a set line: what ``textfit`` compares to keep lines apart.
 - Text widths, ink extents, kerned chunks and positions are memoised per font
   (bounded: each table is emptied when full, see ``_WIDTH_CACHE_MAX``), so
@@ -49,6 +49,7 @@ _LAYOUT_CHARS = frozenset("\n")
 
 METRICS_SUFFIX = ".metrics"
 METRICS_FORMAT = 2
+_FAR = 1 << 30  # no ink in a slice: top -_FAR, bottom +_FAR
 PROFILE_SLICE = 32  # font units per slice of a glyph's ink profile (1/64 em at 2048 upm)
 # Memo tables per font are emptied when full: bounded memory in long batches.
 _WIDTH_CACHE_MAX = 4_096  # measured strings (substrings tried by line breaking)
@@ -111,9 +112,9 @@ class FontMetrics:
     _ink_extents: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
     _chunks: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict, repr=False)
     _positions: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
-    _profiles: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = field(
-        default_factory=dict, repr=False
-    )
+    _ink_glyphs: dict[
+        str, tuple[tuple[int, int, int, int, tuple[int, ...], tuple[int, ...]], ...]
+    ] = field(default_factory=dict, repr=False)
 
     @staticmethod
     def load(path: Path | str) -> FontMetrics:
@@ -212,42 +213,26 @@ class FontMetrics:
             bottom = min(bottom, self.glyph_bottoms.get(glyph, 0))
         return top, bottom
 
-    def line_profile(self, text: str) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
-        """Ink profile of a set line: (first slice, highest y, lowest y per slice).
+    def ink_glyphs(self, text: str) -> tuple[tuple[int, int, int, int, tuple[int, ...], tuple[int, ...]], ...]:
+        """The inked glyphs of a set line: (x, yMax, yMin, first slice, tops, bottoms).
 
-        Slice ``k`` covers x in [k, k + 1) × ``PROFILE_SLICE`` font units from the
-        line's origin (kerning applied); a glyph slice straddling two line slices
-        counts in both. Slices without ink hold (-huge, +huge). Memoised.
+        ``x`` is the glyph's origin in font units from the line's origin (kerning
+        applied); the slices are the glyph's ink profile (see module doc). Memoised.
         """
-        cached = self._profiles.get(text)
+        cached = self._ink_glyphs.get(text)
         if cached is None:
-            if len(self._profiles) >= _LINE_CACHE_MAX:
-                self._profiles.clear()
-            cached = self._profiles[text] = self._line_profile(text)
+            if len(self._ink_glyphs) >= _LINE_CACHE_MAX:
+                self._ink_glyphs.clear()
+            out = []
+            for ch, x in zip(text, self.positions(text), strict=True):
+                glyph = self.cmap.get(ord(ch))
+                profile = self.glyph_profiles.get(glyph) if glyph else None
+                if profile and profile[1]:
+                    out.append(
+                        (x, self.glyph_tops[glyph], self.glyph_bottoms[glyph], *profile)
+                    )
+            cached = self._ink_glyphs[text] = tuple(out)
         return cached
-
-    def _line_profile(self, text: str) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
-        placed = []
-        for ch, x in zip(text, self.positions(text), strict=True):
-            glyph = self.cmap.get(ord(ch))
-            profile = self.glyph_profiles.get(glyph) if glyph else None
-            if profile:
-                placed.append((x, profile))
-        if not placed:
-            return (0, (), ())
-        lo = min((x // PROFILE_SLICE) + first for x, (first, _t, _b) in placed)
-        hi = max((x // PROFILE_SLICE) + first + len(tops) + 1 for x, (first, tops, _b) in placed)
-        tops_out = [-(1 << 30)] * (hi - lo + 1)
-        bottoms_out = [1 << 30] * (hi - lo + 1)
-        for x, (first, tops, bottoms) in placed:
-            start = x // PROFILE_SLICE + first - lo
-            for k, (top, bottom) in enumerate(zip(tops, bottoms, strict=True)):
-                for index in (start + k, start + k + 1):
-                    if top > tops_out[index]:
-                        tops_out[index] = top
-                    if bottom < bottoms_out[index]:
-                        bottoms_out[index] = bottom
-        return (lo, tuple(tops_out), tuple(bottoms_out))
 
     def positions(self, text: str) -> list[int]:
         """x offset of each character of ``text`` in font units, kerning applied."""
@@ -447,8 +432,8 @@ def _ink_profile(
     xs = [x for x, _y in points]
     first = min(xs) // PROFILE_SLICE
     last = max(xs) // PROFILE_SLICE
-    tops = [-(1 << 30)] * (last - first + 1)
-    bottoms = [1 << 30] * (last - first + 1)
+    tops = [-_FAR] * (last - first + 1)
+    bottoms = [_FAR] * (last - first + 1)
     for (x0, y0), (x1, y1) in segments:
         if x1 < x0:
             x0, y0, x1, y1 = x1, y1, x0, y0

@@ -19,6 +19,7 @@ Contract:
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ MIN_INK_GAP = 0.12  # em between the ink of two adjacent lines, at least, in eve
 TIGHT_LEADING = 1.05
 HYPHENS = ("-", "\u2010")
 GLUE_NONE, GLUE_WORDS_ONLY, GLUE_FULL = 0, 1, 2
+REPORTED_GAP = 0.25  # em: wider gaps between lines are not measured exactly
 
 # A line never ends on these words (articles, prepositions, contractions, determiners):
 # they belong to the next word ("du / Mans", "à / Châlons", "de La / Neuville").
@@ -197,8 +199,9 @@ def _widow(pieces: tuple[Piece, ...], index: int) -> bool:
     return words >= 3
 
 
-def _line_widths(items: list[Piece], metrics: FontMetrics) -> list[list[int]]:
-    """widths[i][j - i - 1]: advance width of items[i:j] set on one line (kerning included).
+def _line_widths(items: list[Piece], metrics: FontMetrics, limit: float) -> list[list[int]]:
+    """widths[i][j - i - 1]: advance width of items[i:j] set on one line (kerning included),
+    for j up to the first line wider than ``limit`` (kept, so callers see it overflow).
 
     Built incrementally: width(a + b) = width(a) + width(b) + kern at the seam, which is
     what measuring the joined string gives (kerning only pairs neighbours).
@@ -219,6 +222,8 @@ def _line_widths(items: list[Piece], metrics: FontMetrics) -> list[list[int]]:
                 width += (metrics.kern(last, added[0]) if last else 0) + metrics.width_units(added)
                 last = added[-1]
             row.append(width)
+            if width > limit:
+                break
         rows.append(row)
     return rows
 
@@ -280,11 +285,13 @@ def _best_breaks(
     n = len(items)
     if count <= 1 or n <= 1:
         return [items] if count == 1 or n == 1 else None
-    widths = _line_widths(items, metrics)
+    widths = _line_widths(items, metrics, max_units)
     hyphen_cost = (max_units / 2) ** 2
+    too_wide = max_units + 1
 
-    def width(i: int, j: int) -> int:
-        return widths[i][j - i - 1]
+    def width(i: int, j: int) -> float:
+        row = widths[i]
+        return row[j - i - 1] if j - i - 1 < len(row) else too_wide
 
     # best[(i, k)]: (cost tuple, next break) for items[i:] in k lines
     best: dict[tuple[int, int], tuple[tuple[float, float, float], int]] = {}
@@ -372,26 +379,47 @@ def line_offset(width_units: float, max_units: float, align: str) -> float:
 
 
 def ink_distance(
-    metrics: FontMetrics, above: str, above_x: float, below: str, below_x: float
-) -> int:
+    metrics: FontMetrics,
+    above: str,
+    above_x: float,
+    below: str,
+    below_x: float,
+    floor: float = -(1 << 30),
+) -> float:
     """Smallest baseline-to-baseline distance (font units) at which the ink of ``below``
-    touches the ink of ``above``: the largest, over the slices where both have ink, of
-    the top of ``below`` minus the bottom of ``above``. Lines start at the given x.
+    touches the ink of ``above`` (lines starting at the given x): the largest, over
+    the glyph slices that face each other, of the top of ``below`` minus the bottom of
+    ``above``. Values under ``floor`` are not searched: the answer is at least ``floor``.
     """
-    a_first, _a_tops, a_bottoms = metrics.line_profile(above)
-    b_first, b_tops, _b_bottoms = metrics.line_profile(below)
-    if not a_bottoms or not b_tops:
-        return -(1 << 30)
-    # Slice k of ``below`` straddles slices k + shift and k + shift + 1 of ``above``.
-    shift = b_first - a_first + math.floor((below_x - above_x) / PROFILE_SLICE)
-    need = -(1 << 30)
-    count = len(a_bottoms)
-    for k, top in enumerate(b_tops):
-        for index in (k + shift, k + shift + 1):
-            if 0 <= index < count:
-                value = top - a_bottoms[index]
-                if value > need:
-                    need = value
+    glyphs_above = metrics.ink_glyphs(above)
+    glyphs_below = metrics.ink_glyphs(below)
+    if not glyphs_above or not glyphs_below:
+        return floor
+    top_below = max(g[1] for g in glyphs_below)
+    bottom_above = min(g[2] for g in glyphs_above)
+    # Only glyphs that can reach past ``floor`` with the deepest / highest of the other line.
+    lows = [g for g in glyphs_above if top_below - g[2] > floor]
+    highs = [g for g in glyphs_below if g[1] - bottom_above > floor]
+    need = floor
+    placed_b = [
+        (top_b, math.floor((x_b + below_x) / PROFILE_SLICE) + first_b, tops_b)
+        for x_b, top_b, _bottom_b, first_b, tops_b, _bottoms_b in highs
+    ]
+    for x_a, _top_a, bottom_a, first_a, _tops_a, bottoms_a in lows:
+        start_a = math.floor((x_a + above_x) / PROFILE_SLICE) + first_a
+        end_a = start_a + len(bottoms_a)
+        for top_b, start_b, tops_b in placed_b:
+            if top_b - bottom_a <= need or start_b > end_a or start_b + len(tops_b) < start_a:
+                continue  # cannot beat ``need``, or not facing each other
+            # Each glyph's origin sits anywhere inside its first slice: facing slices
+            # are matched one slice either way.
+            for shift in (start_b - start_a - 1, start_b - start_a, start_b - start_a + 1):
+                k0 = max(0, -shift)
+                k1 = min(len(tops_b), end_a - start_a - shift)
+                if k1 > k0:
+                    value = max(map(operator.sub, tops_b[k0:k1], bottoms_a[k0 + shift : k1 + shift]))
+                    if value > need:
+                        need = value
     return need
 
 
@@ -403,14 +431,19 @@ def line_gaps(
     align: str,
     baselines: tuple[float, ...] | list[float],
 ) -> list[float]:
-    """The vertical gap, in em, between the ink of each pair of adjacent lines as set."""
+    """The vertical gap, in em, between the ink of each pair of adjacent lines as set
+    (``REPORTED_GAP`` when it is wider than that)."""
     scale = size / metrics.units_per_em
     max_units = box_width / scale
     xs = [line_offset(metrics.width_units(line), max_units, align) for line in lines]
     gaps = []
     for index in range(len(lines) - 1):
-        touch = ink_distance(metrics, lines[index], xs[index], lines[index + 1], xs[index + 1])
         distance = (baselines[index + 1] - baselines[index]) / scale
+        # Gaps wider than REPORTED_GAP em are not measured exactly (nothing to report).
+        floor = distance - REPORTED_GAP * metrics.units_per_em
+        touch = ink_distance(
+            metrics, lines[index], xs[index], lines[index + 1], xs[index + 1], floor
+        )
         gaps.append((distance - touch) / metrics.units_per_em)
     return gaps
 
@@ -449,7 +482,10 @@ def layout_at(
         if (top_below - bottom_above + min_gap) * scale > leading:
             if xs is None:
                 xs = [line_offset(metrics.width_units(line), max_units, align) for line in lines]
-            touch = ink_distance(metrics, lines[index], xs[index], lines[index + 1], xs[index + 1])
+            floor = leading / scale - min_gap
+            touch = ink_distance(
+                metrics, lines[index], xs[index], lines[index + 1], xs[index + 1], floor
+            )
             need = max(leading, (touch + min_gap) * scale)
         needs.append(need)
     if needs and line_height >= TIGHT_LEADING:
@@ -517,6 +553,23 @@ def _fit_pieces(
     align: str,
     level: int,
 ) -> FittedText | None:
+    top_all, bottom_all = metrics.ink_extent(text)
+
+    def fits(size: float) -> bool:
+        """``layout_at(size) is not None``, decided cheaply when it can be: the line count
+        is greedy filling's, and the height is at most the worst case of those lines."""
+        scale = size / metrics.units_per_em
+        greedy = _greedy_breaks(pieces, metrics, box_width / scale)
+        if greedy is None:
+            return False
+        count = sum(map(len, greedy))
+        if count > max_lines:
+            return False
+        gap = max(size * line_height, (top_all - bottom_all + metrics.units_per_em * MIN_INK_GAP) * scale)
+        if (top_all - bottom_all) * scale + (count - 1) * gap <= box_height + 1e-9:
+            return True
+        return at(size) is not None
+
     def at(size: float) -> FittedText | None:
         return layout_at(
             text, metrics, size, box_width, box_height, max_lines, line_height, balance,
@@ -524,20 +577,16 @@ def _fit_pieces(
         )
 
     steps = int(round((size_max - size_min) / SIZE_STEP))
-    best = at(size_max)
-    if best is not None:
-        return best
-    low = at(size_min)
-    if low is None:
+    if fits(size_max):
+        return at(size_max)
+    if not fits(size_min):
         return None
     # Invariant: size at step ``lo`` fits, at step ``hi`` does not.
     lo, hi = 0, steps
-    best = low
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        fitted = at(size_min + mid * SIZE_STEP)
-        if fitted is not None:
-            lo, best = mid, fitted
+        if fits(size_min + mid * SIZE_STEP):
+            lo = mid
         else:
             hi = mid
-    return best
+    return at(size_min + lo * SIZE_STEP)
