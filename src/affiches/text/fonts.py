@@ -226,7 +226,9 @@ class FontMetrics:
             out = []
             for ch, x in zip(text, self.positions(text), strict=True):
                 glyph = self.cmap.get(ord(ch))
-                profile = self.glyph_profiles.get(glyph) if glyph else None
+                if glyph is None:
+                    continue
+                profile = self.glyph_profiles.get(glyph)
                 if profile and profile[1]:
                     out.append(
                         (x, self.glyph_tops[glyph], self.glyph_bottoms[glyph], *profile)
