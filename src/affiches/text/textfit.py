@@ -23,7 +23,8 @@ import operator
 import re
 from dataclasses import dataclass
 
-from affiches.text.fonts import PROFILE_SLICE, FontMetrics
+from affiches.text.fontfile import PROFILE_SLICE
+from affiches.text.fonts import FontMetrics
 
 SIZE_STEP = 0.25
 MIN_INK_GAP = 0.12  # em between the ink of two adjacent lines, at least, in every block
