@@ -30,6 +30,13 @@ Contract:
   commune the article is guessed from the first word (Le, La, Les, L’, Aux) and
   « d’ » is used before a vowel (a name starting with h gets « de »: h muet or
   aspiré cannot be told apart). Upper-case forms keep accents and ligatures.
+  Exceptions decided from the name (``affiches.city.names``): a name beginning with
+  an article word but given TNCC 0/1 takes that article's forms (« au
+  Vernet-Chaméane »); « Île… » names take « à l’Île-d’Aix / de l’Île-d’Aix »;
+  municipal arrondissements print « Marseille 13e » (« MARSEILLE 13e »), « dans le 13e
+  arrondissement de Marseille », « du 13e arrondissement de Marseille ».
+* ``mairie_address(commune)``: the town-hall address on one line, its locality in the
+  official spelling (``names.postal_address``).
 * ``slugify(name)`` returns a non-empty ASCII slug ``[a-z0-9-]`` of at most 80
   characters, safe as a folder name.
 * The database is opened read-only (``mode=ro&immutable=1``), lazily, once per
@@ -50,6 +57,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from affiches.city.names import (
+    arrondissement,
+    article_from_name,
+    island_forms,
+    postal_address,
+    upper_name,
+)
 from affiches.errors import AffichesError, CityNameError
 from affiches.resources import assets_dir
 
@@ -62,6 +76,7 @@ __all__ = [
     "data_path",
     "get_commune_by_code",
     "iter_communes",
+    "mairie_address",
     "normalize_departement",
     "normalize_key",
     "resolve_city",
@@ -432,8 +447,10 @@ def city_forms(name: str, commune: Commune | None) -> dict[str, str]:
     """
     if commune is not None and normalize_key(name) == normalize_key(commune.nom):
         ville = _typographic(commune.nom)
-        tncc = commune.tncc
+        tncc = article_from_name(ville, commune.tncc)
         rest = _typographic(commune.nom_sans_article)
+        if tncc != commune.tncc:
+            _tncc, _article, rest = _guess_tncc(ville)
         officiel = commune.nom
     else:
         ville = _typographic(name)
@@ -446,15 +463,34 @@ def city_forms(name: str, commune: Commune | None) -> dict[str, str]:
         a_ville, de_ville = f"à {ville}", f"d{APOSTROPHE}{ville}"
     else:
         a_ville, de_ville = f"à {ville}", f"de {ville}"
+    island = island_forms(ville)
+    if island:
+        a_ville, de_ville = island
+    district = arrondissement(ville)
+    if district:
+        city, ordinal = district
+        ville = f"{city} {ordinal}"
+        a_ville = f"dans le {ordinal} arrondissement de {city}"
+        de_ville = f"du {ordinal} arrondissement de {city}"
     return {
         "ville": ville,
         "ville_officiel": officiel,
         "a_ville": a_ville,
         "de_ville": de_ville,
-        "ville_maj": ville.upper(),
-        "a_ville_maj": a_ville.upper(),
-        "de_ville_maj": de_ville.upper(),
+        "ville_maj": upper_name(ville),
+        "a_ville_maj": upper_name(a_ville),
+        "de_ville_maj": upper_name(de_ville),
     }
+
+
+def mairie_address(commune: Commune) -> str:
+    """The town hall's address on one line, its locality spelled as the commune's name
+    (an arrondissement's locality is its city's: « 69001 Lyon » stays)."""
+    official = _typographic(commune.nom)
+    district = arrondissement(official)
+    return postal_address(
+        commune.mairie_adresse, district[0] if district else official, normalize_key
+    )
 
 
 # ----------------------------------------------------------------------- slug

@@ -182,7 +182,13 @@ def verifier(
 def _fit_report(
     paths: Sequence[Path], dossiers: Sequence[Path], examples: int, workers: int | None
 ) -> int:
-    from affiches.designer.fitreport import describe, fit_report, with_examples
+    from affiches.designer.fitreport import (
+        DEFECT_LABELS,
+        describe,
+        describe_quality,
+        fit_report,
+        with_examples,
+    )
     from affiches.gabarits import Problem, block_location, load_layout
 
     layouts = [load_layout(p, dossiers) for p in paths]
@@ -213,6 +219,20 @@ def _fit_report(
                 f"{layout.name} : et {hidden} autre(s) texte(s) (--exemples pour en voir plus).",
                 err=True,
             )
+    defects = 0
+    for path, layout in zip(paths, layouts, strict=True):
+        for count in report.quality:
+            if count.layout != layout.name:
+                continue
+            for kind, texts in count.examples.items():
+                defects += count.counts[kind]
+                file, line, key = block_location(path, dossiers, count.block, "texte")
+                shown_texts = " | ".join(t.replace("\n", " ")[:60] for t in texts[:examples])
+                click.echo(str(Problem(
+                    file, line, key,
+                    f"{count.counts[kind]} texte(s) avec {DEFECT_LABELS[kind]}, par exemple : "
+                    f"{shown_texts}",
+                )))
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     click.echo(
         f"{report.communes} communes × {len(layouts)} gabarit(s), {len(report.blocks)} bloc(s), "
@@ -220,7 +240,8 @@ def _fit_report(
         f"{failures} texte(s) qui ne tiennent pas.",
         err=True,
     )
-    return failures
+    click.echo(describe_quality(report), err=True)
+    return failures + defects
 
 
 def preview_target_options(where: str, file_help: str) -> Callable[[F], F]:

@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from affiches.city.communes import Commune, city_forms, iter_communes
+from affiches.city.communes import Commune, city_forms, iter_communes, mairie_address
 from affiches.compose import block_text, condition_met
 from affiches.gabarits import CITY_VARIABLES, Layout, TextBlock, template_fields
 from affiches.text.fonts import FontMetrics
@@ -120,7 +120,7 @@ def commune_variables(commune: Commune) -> dict[str, str]:
     """The city-dependent variables of a commune (as ``kit.template_variables`` fills them)."""
     variables = city_forms(commune.nom, commune)
     variables["departement"] = commune.departement
-    variables["mairie_adresse"] = commune.mairie_adresse.replace(" | ", ", ")
+    variables["mairie_adresse"] = mairie_address(commune)
     variables["mairie_email"] = commune.mairie_email
     return variables
 

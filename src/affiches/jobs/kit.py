@@ -25,7 +25,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from affiches.campaign import DEFAULT_URL, HASHTAG
-from affiches.city.communes import CityResolution, city_forms, slugify
+from affiches.city.communes import CityResolution, city_forms, mairie_address, slugify
 from affiches.compose import compose
 from affiches.errors import AffichesError, OutputError, os_reason
 from affiches.gabarits import Layout, load_layout
@@ -114,7 +114,7 @@ def template_variables(resolution: CityResolution, options: KitOptions) -> dict[
         url=url,
         url_courte=short_url(url),
         hashtag=HASHTAG,
-        mairie_adresse=(commune.mairie_adresse.replace(" | ", ", ") if commune else ""),
+        mairie_adresse=mairie_address(commune) if commune else "",
         mairie_email=commune.mairie_email if commune else "",
         evenement="",
         date="",
