@@ -213,3 +213,15 @@ def test_missing_town_hall_address_says_where_to_find_it() -> None:
         back = " ".join(t.text for t in texts(scene_for(name, "Paris"), 1))
         assert "lannuaire.service-public.fr" in back
         assert "Mairie\u00a0: ," not in back
+
+
+def test_pdf_text_layer_keeps_the_no_break_space_before_a_colon(
+    saint_etienne_kit: dict[str, Path],
+) -> None:
+    from pypdf import PdfReader
+
+    affiche = PdfReader(saint_etienne_kit["affiche"]).pages[0].extract_text()
+    assert "public\u00a0:" in affiche and "public :" not in affiche
+    tract = PdfReader(saint_etienne_kit["tract"]).pages[0].extract_text()
+    assert "quoi\u202f?" in tract  # the narrow one survived already
+    assert "\u00a0:" in tract

@@ -76,6 +76,11 @@ class PdfOptions:
         return self.bleed
 
 
+NBSP = "\u00a0"
+NBSP_CODE = 0xA0
+_STAND_IN = 0x10FFFD  # a private-use code point no text of ours contains
+
+
 class _TaggedTTFont(TTFont):
     """A TrueType font whose subsets get their own six-letter tag.
 
@@ -83,6 +88,44 @@ class _TaggedTTFont(TTFont):
     different subsets of a file to carry different tags (preflight tools check it). The
     tag is derived from the font's name, so it is the same in every document and process.
     """
+
+    def splitString(self, text, doc, encoding="utf-8"):  # type: ignore[no-untyped-def]
+        """reportlab's, but U+00A0 keeps its own code (ToUnicode U+00A0, glyph: space's).
+
+        reportlab turns every no-break space into a space before subsetting, so copying
+        the text or reading it aloud lost the no-break space before « : ».
+        """
+        if NBSP not in text:
+            return super().splitString(text, doc, encoding)
+        out: list[tuple[int, bytes]] = []
+        for index, part in enumerate(text.split(NBSP)):
+            if index:
+                out.append(self._nbsp(doc))
+            if part:
+                out.extend(super().splitString(part, doc, encoding))
+        merged: list[tuple[int, bytes]] = []
+        for subset, data in out:
+            if merged and merged[-1][0] == subset:
+                merged[-1] = (subset, merged[-1][1] + data)
+            else:
+                merged.append((subset, data))
+        return merged
+
+    def _nbsp(self, doc):  # type: ignore[no-untyped-def]
+        """(subset, byte) of U+00A0 in this document, allocated like any character."""
+        super().splitString("", doc)  # makes sure the document's state exists
+        state = self.state[doc]
+        if NBSP_CODE not in state.assignments:
+            # reportlab allocates a code for a stand-in, which is then given to U+00A0.
+            faces = self.face
+            faces.charToGlyph[_STAND_IN] = faces.charToGlyph[0x20]
+            faces.charWidths[_STAND_IN] = faces.charWidths[0x20]
+            super().splitString(chr(_STAND_IN), doc)
+            code = state.assignments.pop(_STAND_IN)
+            state.assignments[NBSP_CODE] = code
+            state.subsets[code >> 8][code & 0xFF] = NBSP_CODE
+        code = state.assignments[NBSP_CODE]
+        return code >> 8, bytes([code & 0xFF])
 
     def addObjects(self, doc):  # type: ignore[no-untyped-def]
         original = ttfonts.SUBSETN
