@@ -268,6 +268,19 @@ def check_text(geometry: Geometry, text: str) -> Outcome | None:
 _DEFECTS: dict[tuple[Geometry, str], LineDefects] = {}
 
 
+def _one_line_at_max(text: str, metrics: FontMetrics, geometry: Geometry) -> bool:
+    """True when compose sets ``text`` on one line at ``taille_max`` (so it has no line
+    defect): one line by greedy filling, and that line's ink within the box height."""
+    _path, width, height, _size_min, size_max, _max_lines, _lh, _balance, _align = geometry
+    if "\n" in text:
+        return False
+    scale = size_max / metrics.units_per_em
+    if greedy_line_count(fast_pieces(text), metrics, width / scale) != 1:
+        return False
+    top, bottom = metrics.ink_extent(text)
+    return (top - bottom) * scale <= height + 1e-9
+
+
 def check_lines(geometry: Geometry, text: str) -> LineDefects:
     """The line defects of ``text`` as compose sets it (the text must fit; memoised)."""
     key = (geometry, text)
@@ -275,6 +288,8 @@ def check_lines(geometry: Geometry, text: str) -> LineDefects:
     if found is None:
         path, width, height, size_min, size_max, max_lines, line_height, balance, align = geometry
         metrics, _covered = _font(path)
+        if _one_line_at_max(text, metrics, geometry):
+            return LineDefects()  # one line: nothing to break, no lines to meet
         fitted = fit_text(
             text, metrics, width, height, size_min, size_max, max_lines, line_height, balance, align
         )

@@ -14,8 +14,9 @@ as it will be printed and returns a ``LineDefects`` counting, independently of h
   (``12 / décembre``, ``14 h / 30``);
 - ``short_lines``: lines of one or two letters in a text of several lines
   (``SAINT- / LÔ``, ``EN-``);
-- ``widows``: a last line made of one word, cut at a space, in a text of three
-  words or more (``… ce que vous pouvez / faire``).
+- ``widows``: a last line made of one unhyphenated word, cut at a space, in a text
+  of three words or more (``… ce que vous pouvez / faire``; « LES AVENIÈRES /
+  VEYRINS-THUELLIN » is a name cut between its parts, not a widow).
 
 It also gives the smallest gap measured, in em. Pure; nothing is drawn.
 """
@@ -85,9 +86,13 @@ def line_defects(fitted: FittedText, metrics: FontMetrics, box_width: float, ali
     tight = sum(gap < MIN_INK_GAP - 1e-9 for gap in gaps)
     endings = sum(bad_ending(a, b) for a, b in zip(lines, lines[1:], strict=False))
     short = sum(0 < _letters(line) <= 2 for line in lines)
+    space_breaks = sum(line[-1:] not in HYPHENS for line in lines[:-1])
+    words = sum(line.count(" ") for line in lines) + space_breaks + 1
+    last = lines[-1]
     widows = int(
-        " " not in lines[-1]
+        " " not in last
+        and not any(h in last for h in HYPHENS)
         and lines[-2][-1:] not in HYPHENS
-        and sum(line.count(" ") + 1 for line in lines) >= 3
+        and words >= 3
     )
     return LineDefects(collisions, tight, endings, short, widows, min(gaps))

@@ -30,7 +30,7 @@ SIZE_STEP = 0.25
 MIN_INK_GAP = 0.12  # em between the ink of two adjacent lines, at least, in every block
 TIGHT_LEADING = 1.05
 HYPHENS = ("-", "\u2010")
-GLUE_NONE, GLUE_WORDS_ONLY, GLUE_FULL = 0, 1, 2
+GLUE_NONE, GLUE_WORDS_ONLY, GLUE_NAMES, GLUE_FULL = 0, 1, 2, 3
 REPORTED_GAP = 0.25  # em: wider gaps between lines are not measured exactly
 
 # A line never ends on these words (articles, prepositions, contractions, determiners):
@@ -77,7 +77,7 @@ class FittedText:
     baselines: tuple[float, ...]  # each line's baseline below the first one's, points
     top: float  # ink top of the first line above its baseline, points (positive)
     bottom: float  # ink bottom of the last line below its baseline, points (positive)
-    level: int = 2  # the breaking rules used (GLUE_FULL, GLUE_WORDS_ONLY, GLUE_NONE)
+    level: int = 3  # the breaking rules used (GLUE_FULL … GLUE_NONE)
 
     @property
     def height(self) -> float:
@@ -152,9 +152,9 @@ def _glued_after(piece: Piece, following: Piece, level: int, whole_words: bool =
         return next_word[:1].isdigit() and (
             word in DAYS or word in MONTHS or word.endswith(("\u00a0h", " h")) or word == "h"
         )
-    if level < 2:
+    if level < GLUE_NAMES:
         return False
-    if whole_words:
+    if whole_words and level >= GLUE_FULL:
         return True  # running text keeps hyphenated names whole when it can
     # After a hyphen, inside a name: "ONET-LE- / CHÂTEAU", "CHÂLONS- / EN- / CHAMPAGNE",
     # "SAINT- / LÔ" (a line of one or two letters either side).
@@ -170,7 +170,10 @@ def glue_pieces(
 ) -> tuple[Piece, ...]:
     """Merge pieces a line must not separate, by French rules (``level``: 0, 1 or 2).
 
-    ``whole_words`` (running text, not headlines): at level 2 no break after a hyphen.
+    Levels: ``GLUE_FULL`` every rule, and with ``whole_words`` (running text, not
+    headlines) no break after a hyphen; ``GLUE_NAMES`` every rule, breaks after
+    hyphens allowed; ``GLUE_WORDS_ONLY`` only the rules about spaces (articles,
+    prepositions, short words, dates); ``GLUE_NONE`` none.
     """
     if level <= 0 or len(pieces) < 2:
         return pieces
@@ -179,7 +182,7 @@ def glue_pieces(
         previous, piece = out[-1], pieces[index]
         original = pieces[index - 1]
         if _glued_after(original, piece, level, whole_words) or (
-            level >= 2 and _widow(pieces, index)
+            level >= GLUE_NAMES and _widow(pieces, index)
         ):
             joiner = " " if previous.after == " " else ""
             out[-1] = Piece(previous.text + joiner + piece.text, piece.after)
@@ -522,12 +525,12 @@ def fit_text(
 ) -> FittedText | None:
     """Largest size in [size_min, size_max] at which ``text`` fits, or ``None``.
 
-    The French breaking rules are tried strictest first (``GLUE_FULL``, then
+    The French breaking rules are tried strictest first (``GLUE_FULL``, ``GLUE_NAMES``,
     ``GLUE_WORDS_ONLY``, then none): a looser level is used only when the stricter one
     does not fit even at ``size_min``.
     """
     raw = split_pieces(text)
-    for level in (GLUE_FULL, GLUE_WORDS_ONLY, GLUE_NONE):
+    for level in (GLUE_FULL, GLUE_NAMES, GLUE_WORDS_ONLY, GLUE_NONE):
         pieces = glue_pieces(raw, level, not balance)
         if level != GLUE_FULL and pieces == glue_pieces(raw, level + 1, not balance):
             continue  # same pieces as the stricter level: same answer
