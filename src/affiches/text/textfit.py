@@ -165,6 +165,13 @@ def _glued_after(piece: Piece, following: Piece, level: int, whole_words: bool =
     )
 
 
+def keeps_words_whole(text: str, balance: bool) -> bool:
+    """Whether hyphenated words stay whole at ``GLUE_FULL``: in running text, and in
+    headlines of three words or more; a name alone (balanced, fewer words) may be cut
+    at its hyphens, the best way to set it big."""
+    return not balance or text.count(" ") >= 2
+
+
 def glue_pieces(
     pieces: tuple[Piece, ...], level: int, whole_words: bool = False
 ) -> tuple[Piece, ...]:
@@ -467,7 +474,7 @@ def layout_at(
 ) -> FittedText | None:
     """The text set at ``size`` if it fits the box, else ``None``."""
     if pieces is None:
-        pieces = glue_pieces(split_pieces(text), level, not balance)
+        pieces = glue_pieces(split_pieces(text), level, keeps_words_whole(text, balance))
     scale = size / metrics.units_per_em
     max_units = box_width / scale
     lines = choose_lines(pieces, metrics, max_units, max_lines, balance)
@@ -530,9 +537,10 @@ def fit_text(
     does not fit even at ``size_min``.
     """
     raw = split_pieces(text)
+    whole = keeps_words_whole(text, balance)
     for level in (GLUE_FULL, GLUE_NAMES, GLUE_WORDS_ONLY, GLUE_NONE):
-        pieces = glue_pieces(raw, level, not balance)
-        if level != GLUE_FULL and pieces == glue_pieces(raw, level + 1, not balance):
+        pieces = glue_pieces(raw, level, whole)
+        if level != GLUE_FULL and pieces == glue_pieces(raw, level + 1, whole):
             continue  # same pieces as the stricter level: same answer
         found = _fit_pieces(
             text, pieces, metrics, box_width, box_height, size_min, size_max, max_lines,
