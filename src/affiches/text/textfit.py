@@ -59,6 +59,7 @@ MONTHS = frozenset(
     ]
 )
 _NUMBER = re.compile(r"\d+(?:er|re|e|ᵉ|ʳᵉ)?")
+_ORDINAL = re.compile(r"\d+(?:er|re|e|ᵉ|ʳᵉ)")
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,8 @@ def _glued_after(piece: Piece, following: Piece, level: int, whole_words: bool =
         if _NUMBER.fullmatch(piece.text):
             return True  # "12 décembre", "16 mai 2026"
         next_word = _word(following.text)
+        if _ORDINAL.fullmatch(next_word):
+            return True  # "Marseille 13e", "Paris 1er"
         # "samedi 12", "mai 2026", "14 h 30"
         return next_word[:1].isdigit() and (
             word in DAYS or word in MONTHS or word.endswith(("\u00a0h", " h")) or word == "h"
