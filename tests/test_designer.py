@@ -247,3 +247,48 @@ def test_planche(in_tmp: Path, suffix: str) -> None:
     assert data.startswith(b"\x89PNG" if suffix == "png" else b"%PDF")
     CliRunner().invoke(cli, args)
     assert target.read_bytes() == data  # deterministic
+
+
+LINES = """\
+nom = "lignes"
+materiel = "autre"
+unite = "mm"
+largeur = 100
+hauteur = 100
+fond = "#FFFFFF"
+
+[[blocs]]
+nom = "ville"
+type = "texte"
+texte = "{ville_maj}"
+police = "RobotoCondensed-Bold"
+couleur = "#000000"
+boite = [10, 10, 38, 60]
+taille_max = 30
+taille_min = 30
+lignes_max = 4
+"""
+
+
+def test_cli_fit_report_counts_line_defects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A box too narrow for « LE MANS » on one line at its only size, wide enough for
+    « ÉTIENNE » (the trial composition): the article ends a
+    line (the rules give way rather than refuse), and the report says so, with counts."""
+    import affiches.designer.fitreport as fitreport
+
+    path = tmp_path / "lignes.toml"
+    path.write_text(LINES, encoding="utf-8")
+    sarthe = [c for c in iter_communes(departement="72") if c.nom in ("Le Mans", "La Flèche", "Sablé-sur-Sarthe")]
+    monkeypatch.setattr(fitreport, "iter_communes", lambda **_: iter(sarthe))
+    result = CliRunner().invoke(
+        cli, ["gabarits", "verifier", "--communes", "--processus", "1", str(path)]
+    )
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(
+        f"{path}:11: blocs.ville.texte: 3 texte(s) avec lignes finissant sur un article"
+    )
+    assert "LA FLÈCHE | LE MANS | SABLÉ-SUR-SARTHE" in result.stdout
+    assert "Qualité des lignes : 0 lignes dont l’encre se touche, 0 écarts d’encre sous 0,12 em, " \
+        "3 lignes finissant sur un article" in result.stderr
