@@ -8,7 +8,7 @@ step grid that fits. Checked with Hypothesis on the real bundled fonts.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from affiches.text.fonts import FontMetrics, find_font
@@ -377,3 +377,35 @@ def test_descender_over_capital_accent_opens_the_line() -> None:
     without = layout_at("jamais g\nEcretteville", MANROPE, size, width, 1000, 2, 1.0, True)
     assert with_accent is not None and without is not None
     assert with_accent.baselines[1] > without.baselines[1] >= size * 1.0 - 1e-9
+
+
+french_words = st.sampled_from(
+    ["le", "la", "les", "du", "de", "à", "au", "aux", "des", "en", "sur", "Mans", "Lyon",
+     "Saint-Étienne", "habitants", "demandons", "vidéosurveillance", "Onet-le-Château",
+     "Châlons-en-Champagne", "Saint-Lô", "samedi", "12", "décembre", "2026,", "14\u00a0h", "30,",
+     "public\u00a0:", "jamais", "engagement", "nous", "maire", "un", "et", "algorithmique"]
+)
+
+
+@given(
+    items=st.lists(french_words, min_size=2, max_size=16),
+    width=st.floats(40, 400),
+    balance=st.booleans(),
+)
+def test_strict_rules_hold_whenever_they_are_used(items: list[str], width: float, balance: bool) -> None:
+    """Whatever the text and box: when fit_text reports the strict level, no line ends
+    on a small word, a date or time is never cut, no line is one or two letters long
+    (unless the whole text is), and the ink of two lines never comes within 0.12 em."""
+    from affiches.text.linecheck import bad_ending, line_defects
+
+    assume(len(items[-1]) > 2)  # texts end on a word, not on « le » or « à »
+    text = " ".join(items)
+    fitted = fit_text(text, MANROPE, width, 1000, 9, 9, max_lines=12, balance=balance)
+    if fitted is None:
+        return
+    reconstruct(text, fitted.lines)
+    found = line_defects(fitted, MANROPE, width, "left")
+    assert found.collisions == found.tight == 0
+    if fitted.level == GLUE_FULL:
+        assert not any(bad_ending(a, b) for a, b in zip(fitted.lines, fitted.lines[1:], strict=False))
+        assert found.widows == 0 and found.short_lines == 0 or len(fitted.lines) == 1

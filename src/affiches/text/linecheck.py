@@ -12,7 +12,7 @@ as it will be printed and returns a ``LineDefects`` counting, independently of h
   preposition, a contraction, a one- or two-letter word (``LE / MANS``, ``du / Mans``),
   a hyphenated article (``ONET-LE- / CHÂTEAU``) or a date or time cut in two
   (``12 / décembre``, ``14 h / 30``);
-- ``short_lines``: lines of one or two letters in a text of several lines
+- ``short_lines``: lines of one or two letters or digits in a text of several lines
   (``SAINT- / LÔ``, ``EN-``);
 - ``widows``: a last line made of one unhyphenated word, cut at a space, in a text
   of three words or more (``… ce que vous pouvez / faire``; « LES AVENIÈRES /
@@ -85,7 +85,7 @@ def line_defects(fitted: FittedText, metrics: FontMetrics, box_width: float, ali
     collisions = sum(gap <= 0 for gap in gaps)
     tight = sum(gap < MIN_INK_GAP - 1e-9 for gap in gaps)
     endings = sum(bad_ending(a, b) for a, b in zip(lines, lines[1:], strict=False))
-    short = sum(0 < _letters(line) <= 2 for line in lines)
+    short = sum(0 < sum(ch.isalnum() for ch in line) <= 2 for line in lines)
     space_breaks = sum(line[-1:] not in HYPHENS for line in lines[:-1])
     words = sum(line.count(" ") for line in lines) + space_breaks + 1
     last = lines[-1]

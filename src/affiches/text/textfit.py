@@ -133,6 +133,10 @@ def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
 
+def _alnum(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
 def _word(text: str) -> str:
     """A piece as a bare lower-case word: trailing hyphen and punctuation dropped."""
     return text.rstrip("-\u2010,;:.!?»\u00a0\u202f").casefold()
@@ -151,6 +155,11 @@ def _glued_after(piece: Piece, following: Piece, level: int, whole_words: bool =
         next_word = _word(following.text)
         if _ORDINAL.fullmatch(next_word):
             return True  # "Marseille 13e", "Paris 1er"
+        if level >= GLUE_NAMES and (
+            _alnum(piece.text) <= 2
+            or (following.after in ("$", "\n") and _alnum(following.text) <= 2)
+        ):
+            return True  # no line of one or two letters or digits
         # "samedi 12", "mai 2026", "14 h 30"
         return next_word[:1].isdigit() and (
             word in DAYS or word in MONTHS or word.endswith(("\u00a0h", " h")) or word == "h"
