@@ -16,19 +16,14 @@ from PIL import Image
 from affiches.city.communes import iter_communes
 from affiches.cli.main import cli
 from affiches.compose import compose
-from affiches.designer.fitreport import (
-    SAMPLE_EXTRA,
-    commune_variables,
-    fast_pieces,
-    fit_report,
-    greedy_line_count,
-    surely_fits,
-)
+from affiches.designer.fastfit import fast_pieces, greedy_line_count, surely_fits
+from affiches.designer.fitreport import SAMPLE_EXTRA, commune_variables, fit_report
 from affiches.designer.previews import watch
 from affiches.errors import FitError
 from affiches.gabarits import TextBlock, load_layout
+from affiches.text.breaks import split_pieces
 from affiches.text.fonts import FontMetrics, find_font
-from affiches.text.textfit import fit_text, greedy_lines, split_pieces
+from affiches.text.textfit import fit_text, greedy_lines
 
 NARROW = """\
 nom = "etroit"

@@ -15,7 +15,8 @@ import os
 import pytest
 
 from affiches.city.communes import Commune, iter_communes
-from affiches.designer.fitreport import DEFECT_KINDS, fit_report
+from affiches.designer.fitreport import fit_report
+from affiches.designer.linequality import DEFECT_KINDS
 from affiches.gabarits import load_layout
 
 BUILTIN = [

@@ -11,18 +11,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from affiches.text.breaks import GLUE_FULL, glue_pieces, split_pieces
 from affiches.text.fonts import FontMetrics, find_font
-from affiches.text.fonts import FontMetrics as FontMetrics  # noqa: F811
-from affiches.text.textfit import (
-    GLUE_FULL,
-    MIN_INK_GAP,
-    SIZE_STEP,
-    fit_text,
-    glue_pieces,
-    greedy_lines,
-    layout_at,
-    split_pieces,
-)
+from affiches.text.ink import MIN_INK_GAP
+from affiches.text.textfit import SIZE_STEP, fit_text, greedy_lines, layout_at
 
 FONTS = {
     name: FontMetrics.load(find_font(name))

@@ -22,17 +22,19 @@ Contract:
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from affiches.city.communes import Commune, city_forms, iter_communes, mairie_address
+from affiches.city.communes import Commune, iter_communes
+from affiches.city.model import City
 from affiches.compose import block_text, condition_met
+from affiches.designer.fastfit import Geometry, surely_fits
+from affiches.designer.linequality import DEFECT_KINDS, QualityCount, check_lines, quality_counts
 from affiches.gabarits import CITY_VARIABLES, Layout, TextBlock, template_fields
 from affiches.text.fonts import FontMetrics
-from affiches.text.linecheck import LineDefects, line_defects
-from affiches.text.textfit import HYPHENS, MIN_INK_GAP, fit_text
+from affiches.text.linecheck import LineDefects
+from affiches.text.textfit import fit_text
 
 # Values of the variables that do not depend on the commune, so that blocks shown only
 # with a signature or an event are checked too.
@@ -63,21 +65,6 @@ class FitFailure:
     size_min: float
     font_unit: str  # "pt" or "px"
     missing: str = ""  # characters the font lacks (then ``needed`` is irrelevant)
-
-
-DEFECT_KINDS = ("collisions", "tight", "bad_endings", "short_lines", "widows")
-
-
-@dataclass
-class QualityCount:
-    """Line defects of the texts of one (layout, block) over every commune."""
-
-    layout: str
-    block: str
-    texts: int = 0  # texts set (those that fit)
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DEFECT_KINDS, 0))
-    examples: dict[str, list[str]] = field(default_factory=dict)  # kind -> a few texts
-    smallest_gap: float | None = None  # em, over every text of the block
 
 
 @dataclass
@@ -117,16 +104,8 @@ def depends_on_city(block: TextBlock) -> bool:
 
 
 def commune_variables(commune: Commune) -> dict[str, str]:
-    """The city-dependent variables of a commune (as ``kit.template_variables`` fills them)."""
-    variables = city_forms(commune.nom, commune)
-    variables["departement"] = commune.departement
-    variables["mairie_adresse"] = mairie_address(commune)
-    variables["mairie_email"] = commune.mairie_email
-    return variables
-
-
-# A block geometry: everything but the text that decides whether a text fits.
-Geometry = tuple[str, float, float, float, float, int, float, bool, str]
+    """The city-dependent variables of a commune: ``City.variables()``, as for a kit."""
+    return City(commune.nom, commune).variables()
 
 
 def _geometry(block: TextBlock, layout: Layout, metrics: FontMetrics) -> Geometry:
@@ -142,89 +121,6 @@ def _geometry(block: TextBlock, layout: Layout, metrics: FontMetrics) -> Geometr
         block.balance,
         block.align,
     )
-
-
-_PIECE = re.compile(r"([^ \n\-\u2010]*)([ \n\-\u2010]|$)")
-
-
-def fast_pieces(text: str) -> list[tuple[str, str]]:
-    """``textfit.split_pieces`` as (text, after) tuples, with a regular expression."""
-    pieces: list[tuple[str, str]] = []
-    for match in _PIECE.finditer(text):
-        body, sep = match.groups()
-        if sep in HYPHENS:
-            pieces.append((body + sep, ""))
-            continue
-        after = sep or "$"
-        if not body and after == " " and pieces and pieces[-1][1] == " ":
-            continue
-        pieces.append((body, after))
-        if after == "$":
-            break
-    return pieces
-
-
-def greedy_line_count(
-    pieces: Sequence[tuple[str, str]], metrics: FontMetrics, max_units: float
-) -> int | None:
-    """``len(textfit.greedy_lines(...))``, computed with incremental line widths.
-
-    The width of a line grows piece by piece: the advance of the separator and of the
-    piece plus the kerning at the seam, which is exactly what measuring the joined
-    string gives (kerning only ever pairs neighbouring characters).
-    """
-    space = metrics.width_units(" ")
-    kern = metrics.kern
-    width_of = metrics.width_units
-    count = 0
-    paragraph_start = True
-    width = 0.0
-    last = ""
-    previous_after = ""
-    empty = True
-    for piece_text, piece_after in pieces:
-        if paragraph_start:
-            width, last, empty, previous_after = 0.0, "", True, ""
-            paragraph_start = False
-        # width of the current line with this piece appended
-        trial, trial_last = width, last
-        if not empty and previous_after == " ":
-            trial += (kern(trial_last, " ") if trial_last else 0) + space
-            trial_last = " "
-        if piece_text:
-            trial += (kern(trial_last, piece_text[0]) if trial_last else 0) + width_of(piece_text)
-            trial_last = piece_text[-1]
-        if trial <= max_units:
-            width, last, empty = trial, trial_last, False
-        else:
-            if empty:
-                return None
-            count += 1
-            width = float(width_of(piece_text))
-            last = piece_text[-1] if piece_text else ""
-            empty = False
-            if width > max_units:
-                return None
-        previous_after = piece_after
-        if piece_after == "\n":
-            count += 1
-            paragraph_start = True
-    if not paragraph_start:
-        count += 1
-    return count
-
-
-def surely_fits(text: str, metrics: FontMetrics, geometry: Geometry) -> bool:
-    """True when ``text`` fits at ``taille_min`` whatever line breaks balancing picks."""
-    _path, width, height, size, _size_max, max_lines, line_height, _balance, _align = geometry
-    scale = size / metrics.units_per_em
-    lines = greedy_line_count(fast_pieces(text), metrics, width / scale)
-    if lines is None or lines > max_lines:
-        return False
-    top, bottom = metrics.ink_extent(text)
-    gap = max(size * line_height, (top - bottom) * scale + size * MIN_INK_GAP)
-    worst = top * scale + (lines - 1) * gap - bottom * scale
-    return worst <= height + 1e-9
 
 
 Outcome = tuple[float | None, str]  # (largest size that fits in pt or None, missing chars)
@@ -263,39 +159,6 @@ def check_text(geometry: Geometry, text: str) -> Outcome | None:
         outcome = (smaller.size if smaller else None, "")
     _RESULTS[key] = outcome
     return outcome
-
-
-_DEFECTS: dict[tuple[Geometry, str], LineDefects] = {}
-
-
-def _one_line_at_max(text: str, metrics: FontMetrics, geometry: Geometry) -> bool:
-    """True when compose sets ``text`` on one line at ``taille_max`` (so it has no line
-    defect): one line by greedy filling, and that line's ink within the box height."""
-    _path, width, height, _size_min, size_max, _max_lines, _lh, _balance, _align = geometry
-    if "\n" in text:
-        return False
-    scale = size_max / metrics.units_per_em
-    if greedy_line_count(fast_pieces(text), metrics, width / scale) != 1:
-        return False
-    top, bottom = metrics.ink_extent(text)
-    return (top - bottom) * scale <= height + 1e-9
-
-
-def check_lines(geometry: Geometry, text: str) -> LineDefects:
-    """The line defects of ``text`` as compose sets it (the text must fit; memoised)."""
-    key = (geometry, text)
-    found = _DEFECTS.get(key)
-    if found is None:
-        path, width, height, size_min, size_max, max_lines, line_height, balance, align = geometry
-        metrics, _covered = _font(path)
-        if _one_line_at_max(text, metrics, geometry):
-            return LineDefects()  # one line: nothing to break, no lines to meet
-        fitted = fit_text(
-            text, metrics, width, height, size_min, size_max, max_lines, line_height, balance, align
-        )
-        found = LineDefects() if fitted is None else line_defects(fitted, metrics, width, align)
-        _DEFECTS[key] = found
-    return found
 
 
 _FONTS: dict[str, tuple[FontMetrics, frozenset[str]]] = {}
@@ -433,54 +296,9 @@ def fit_report(
                 )
             )
     report.failures.sort(key=lambda f: (f.layout, f.block, f.text))
-    report.quality = _quality(merged, users)
+    report.quality = quality_counts(merged, users)
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _quality(
-    defects: Mapping[tuple[int, str], LineDefects],
-    users: Sequence[Sequence[tuple[Layout, TextBlock]]],
-) -> list[QualityCount]:
-    """Per (layout, block), the defect counts over its distinct texts."""
-    per_spec: dict[int, QualityCount] = {}
-    for (number, text), found in sorted(defects.items()):
-        count = per_spec.setdefault(number, QualityCount("", ""))
-        count.texts += 1
-        if found.smallest_gap is not None and (
-            count.smallest_gap is None or found.smallest_gap < count.smallest_gap
-        ):
-            count.smallest_gap = found.smallest_gap
-        for kind in DEFECT_KINDS:
-            if getattr(found, kind):
-                count.counts[kind] += 1
-                examples = count.examples.setdefault(kind, [])
-                if len(examples) < 5:
-                    examples.append(text)
-    out = []
-    for number, count in sorted(per_spec.items()):
-        for layout, block in users[number]:
-            out.append(replace(count, layout=layout.name, block=block.name))
-    out.sort(key=lambda q: (q.layout, q.block))
-    return out
-
-
-DEFECT_LABELS = {
-    "collisions": "lignes dont l’encre se touche",
-    "tight": f"écarts d’encre sous {MIN_INK_GAP:g} em".replace(".", ","),
-    "bad_endings": "lignes finissant sur un article, une préposition ou une date coupée",
-    "short_lines": "lignes d’une ou deux lettres",
-    "widows": "derniers mots seuls sur leur ligne",
-}
-
-
-def describe_quality(report: FitReport) -> str:
-    """One French line with the defect counts over every text set."""
-    totals = report.defect_totals()
-    parts = [f"{totals[kind]} {DEFECT_LABELS[kind]}" for kind in DEFECT_KINDS]
-    gap = report.smallest_gap
-    smallest = "" if gap is None else f" ; plus petit écart d’encre : {gap:.3f} em".replace(".", ",")
-    return "Qualité des lignes : " + ", ".join(parts) + smallest + "."
 
 
 def describe(failure: FitFailure) -> str:

@@ -25,17 +25,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from affiches.text.breaks import DAYS, HYPHEN_GLUE_WORDS, HYPHENS, MONTHS
+from affiches.text.breaks import GLUE_WORDS as _GLUE_WORDS
 from affiches.text.fonts import FontMetrics
-from affiches.text.textfit import (
-    DAYS,
-    HYPHEN_GLUE_WORDS,
-    HYPHENS,
-    MIN_INK_GAP,
-    MONTHS,
-    FittedText,
-    line_gaps,
-)
-from affiches.text.textfit import GLUE_WORDS as _GLUE_WORDS
+from affiches.text.ink import MIN_INK_GAP, line_gaps
+from affiches.text.textfit import FittedText
 
 _TRAILING = ",;:.!?»\u00a0\u202f"
 

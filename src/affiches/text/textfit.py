@@ -1,75 +1,45 @@
 """Line breaking and size fitting of one text in one box. Pure functions.
 
 Contract:
-- Lines break only at ordinary spaces (U+0020, dropped at the break), after hyphens
-  (U+002D, U+2010, kept at the end of the line) and at explicit newlines. No-break
-  spaces (U+00A0, U+202F) never break.
+- Lines break only where ``affiches.text.breaks`` allows: ordinary spaces, after
+  hyphens, explicit newlines, and only where the French rules of its glue levels
+  allow, the strictest level that fits at ``size_min`` winning.
 - ``fit_text`` returns the largest size in [size_min, size_max] (in steps of
   ``SIZE_STEP``) at which the text fits the box: every line's advance width (kerning
   included) within the box width, at most ``max_lines`` lines, and the ink of the
   lines (from the first line's highest glyph to the last line's lowest) within the
   box height. It returns ``None`` when even ``size_min`` does not fit: the caller
   reports it, nothing is ever clipped or truncated.
-- Lines are ``line_height`` × size apart; below ``TIGHT_LEADING`` the gap is opened
-  where the ink of two lines would come closer than ``MIN_INK_GAP`` em.
-- With ``balance``, the same number of lines is kept but breaks are chosen to make
-  the lines as even as possible (headlines); otherwise lines are filled greedily.
+- Lines are ``line_height`` × size apart, opened where the ink of two lines
+  (``affiches.text.ink``) would come closer than ``MIN_INK_GAP`` em: only there with
+  tight (headline) leading, below ``TIGHT_LEADING``; evenly for the whole block
+  otherwise.
+- As many lines as greedy filling needs; within that count, with ``balance`` the
+  fewest breaks inside words then the narrowest widest line (headlines, names),
+  otherwise the most even right edge (paragraphs).
 """
 
 from __future__ import annotations
 
-import math
-import operator
-import re
 from dataclasses import dataclass
 
-from affiches.text.fontfile import PROFILE_SLICE
+from affiches.text.breaks import (
+    GLUE_FULL,
+    GLUE_NAMES,
+    GLUE_NONE,
+    GLUE_WORDS_ONLY,
+    Piece,
+    glue_pieces,
+    join_line,
+    keeps_words_whole,
+    paragraphs,
+    split_pieces,
+)
 from affiches.text.fonts import FontMetrics
+from affiches.text.ink import MIN_INK_GAP, ink_distance, line_offset
 
 SIZE_STEP = 0.25
-MIN_INK_GAP = 0.12  # em between the ink of two adjacent lines, at least, in every block
 TIGHT_LEADING = 1.05
-HYPHENS = ("-", "\u2010")
-GLUE_NONE, GLUE_WORDS_ONLY, GLUE_NAMES, GLUE_FULL = 0, 1, 2, 3
-REPORTED_GAP = 0.25  # em: wider gaps between lines are not measured exactly
-
-# A line never ends on these words (articles, prepositions, contractions, determiners):
-# they belong to the next word ("du / Mans", "à / Châlons", "de La / Neuville").
-GLUE_WORDS = frozenset(
-    [
-        "le", "la", "les", "l’", "l'", "un", "une", "des", "du", "de", "d’", "d'", "au", "aux",
-        "à", "a", "en", "sur", "sous", "dans", "par", "pour", "avec", "chez", "sans", "vers",
-        "entre", "lès", "lez", "ce", "cet", "cette", "ces", "son", "sa", "ses", "mon", "ma", "mes",
-        "ton", "ta", "tes", "notre", "nos", "votre", "vos", "leur", "leurs", "ne", "se", "y", "et",
-        "ou",
-    ]
-)
-# Inside a hyphenated name, a line never ends on these ("ONET-LE- / CHÂTEAU").
-HYPHEN_GLUE_WORDS = frozenset(
-    [
-        "le", "la", "les", "lès", "lez", "de", "des", "du", "d’", "en", "et", "sur", "sous", "aux",
-        "au",
-    ]
-)
-DAYS = frozenset(["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
-MONTHS = frozenset(
-    [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-        "octobre", "novembre", "décembre",
-    ]
-)
-_NUMBER = re.compile(r"\d+(?:er|re|e|ᵉ|ʳᵉ)?")
-_ORDINAL = re.compile(r"\d+(?:er|re|e|ᵉ|ʳᵉ)")
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of text that cannot be broken, with what follows it."""
-
-    text: str
-    after: str  # " " (breakable space), "" (break after hyphen), "\n" (forced), "$" (end)
-
-
 @dataclass(frozen=True)
 class FittedText:
     size: float
@@ -83,143 +53,6 @@ class FittedText:
     @property
     def height(self) -> float:
         return self.top + self.baselines[-1] + self.bottom
-
-
-def split_pieces(text: str) -> tuple[Piece, ...]:
-    pieces: list[Piece] = []
-    current: list[str] = []
-    for ch in text:
-        if ch == " ":
-            pieces.append(Piece("".join(current), " "))
-            current = []
-        elif ch == "\n":
-            pieces.append(Piece("".join(current), "\n"))
-            current = []
-        elif ch in HYPHENS:
-            current.append(ch)
-            pieces.append(Piece("".join(current), ""))
-            current = []
-        else:
-            current.append(ch)
-    pieces.append(Piece("".join(current), "$"))
-    # Empty pieces come from doubled spaces: merge them into the previous separator.
-    cleaned: list[Piece] = []
-    for piece in pieces:
-        if not piece.text and cleaned and cleaned[-1].after == " " and piece.after == " ":
-            continue
-        cleaned.append(piece)
-    return tuple(cleaned)
-
-
-def join_line(pieces: tuple[Piece, ...] | list[Piece]) -> str:
-    out = []
-    for i, piece in enumerate(pieces):
-        out.append(piece.text)
-        if i < len(pieces) - 1 and piece.after == " ":
-            out.append(" ")
-    return "".join(out)
-
-
-def _paragraphs(pieces: tuple[Piece, ...]) -> list[list[Piece]]:
-    paragraphs: list[list[Piece]] = [[]]
-    for piece in pieces:
-        paragraphs[-1].append(piece)
-        if piece.after == "\n":
-            paragraphs.append([])
-    return paragraphs
-
-
-def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
-
-
-def _alnum(text: str) -> int:
-    return sum(ch.isalnum() for ch in text)
-
-
-def _word(text: str) -> str:
-    """A piece as a bare lower-case word: trailing hyphen and punctuation dropped."""
-    return text.rstrip("-\u2010,;:.!?»\u00a0\u202f").casefold()
-
-
-def _glued_after(piece: Piece, following: Piece, level: int, whole_words: bool = False) -> bool:
-    """Whether no line may end between ``piece`` and ``following`` (see module doc)."""
-    if piece.after not in (" ", ""):
-        return False
-    word = _word(piece.text)
-    if piece.after == " ":
-        if word in GLUE_WORDS or (0 < _letters(piece.text) <= 2 and word == piece.text.casefold()):
-            return True  # articles, prepositions, one- and two-letter words
-        if _NUMBER.fullmatch(piece.text):
-            return True  # "12 décembre", "16 mai 2026"
-        next_word = _word(following.text)
-        if _ORDINAL.fullmatch(next_word):
-            return True  # "Marseille 13e", "Paris 1er"
-        if level >= GLUE_NAMES and (
-            _alnum(piece.text) <= 2
-            or (following.after in ("$", "\n") and _alnum(following.text) <= 2)
-        ):
-            return True  # no line of one or two letters or digits
-        # "samedi 12", "mai 2026", "14 h 30"
-        return next_word[:1].isdigit() and (
-            word in DAYS or word in MONTHS or word.endswith(("\u00a0h", " h")) or word == "h"
-        )
-    if level < GLUE_NAMES:
-        return False
-    if whole_words and level >= GLUE_FULL:
-        return True  # running text keeps hyphenated names whole when it can
-    # After a hyphen, inside a name: "ONET-LE- / CHÂTEAU", "CHÂLONS- / EN- / CHAMPAGNE",
-    # "SAINT- / LÔ" (a line of one or two letters either side).
-    return (
-        word in HYPHEN_GLUE_WORDS
-        or _letters(piece.text) <= 2
-        or (_letters(following.text) <= 2 and following.after in ("$", "\n"))
-    )
-
-
-def keeps_words_whole(text: str, balance: bool) -> bool:
-    """Whether hyphenated words stay whole at ``GLUE_FULL``: in running text, and in
-    headlines of three words or more; a name alone (balanced, fewer words) may be cut
-    at its hyphens, the best way to set it big."""
-    return not balance or text.count(" ") >= 2
-
-
-def glue_pieces(
-    pieces: tuple[Piece, ...], level: int, whole_words: bool = False
-) -> tuple[Piece, ...]:
-    """Merge pieces a line must not separate, by French rules (``level``: 0, 1 or 2).
-
-    Levels: ``GLUE_FULL`` every rule, and with ``whole_words`` (running text, not
-    headlines) no break after a hyphen; ``GLUE_NAMES`` every rule, breaks after
-    hyphens allowed; ``GLUE_WORDS_ONLY`` only the rules about spaces (articles,
-    prepositions, short words, dates); ``GLUE_NONE`` none.
-    """
-    if level <= 0 or len(pieces) < 2:
-        return pieces
-    out: list[Piece] = [pieces[0]]
-    for index in range(1, len(pieces)):
-        previous, piece = out[-1], pieces[index]
-        original = pieces[index - 1]
-        if _glued_after(original, piece, level, whole_words) or (
-            level >= GLUE_NAMES and _widow(pieces, index)
-        ):
-            joiner = " " if previous.after == " " else ""
-            out[-1] = Piece(previous.text + joiner + piece.text, piece.after)
-        else:
-            out.append(piece)
-    return tuple(out)
-
-
-def _widow(pieces: tuple[Piece, ...], index: int) -> bool:
-    """``pieces[index]`` is the last word of a paragraph of three words or more."""
-    if pieces[index].after not in ("$", "\n") or pieces[index - 1].after != " ":
-        return False
-    words = 1
-    for back in range(index - 1, -1, -1):
-        if pieces[back].after in ("$", "\n"):
-            break
-        words += pieces[back].after == " "
-    return words >= 3
 
 
 def _line_widths(items: list[Piece], metrics: FontMetrics, limit: float) -> list[list[int]]:
@@ -265,7 +98,7 @@ def _greedy_breaks(
     """Per paragraph, its lines (lists of pieces) filled greedily; ``None`` if a piece is too wide."""
     # Widths are extended piece by piece: width(a + b) = width(a) + width(b) + kern(a[-1], b[0]).
     out: list[list[list[Piece]]] = []
-    for paragraph in _paragraphs(pieces):
+    for paragraph in paragraphs(pieces):
         lines: list[list[Piece]] = []
         current: list[Piece] = []
         text = ""
@@ -364,10 +197,10 @@ def balanced_lines(
     pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, count: int
 ) -> list[str] | None:
     """Break into ``count`` lines minimising the widest line (single paragraph)."""
-    paragraphs = _paragraphs(pieces)
-    if len(paragraphs) != 1:
+    found_paragraphs = paragraphs(pieces)
+    if len(found_paragraphs) != 1:
         return None
-    found = _best_breaks(paragraphs[0], metrics, max_units, count, balance=True)
+    found = _best_breaks(found_paragraphs[0], metrics, max_units, count, balance=True)
     return None if found is None else [join_line(line) for line in found]
 
 
@@ -383,92 +216,12 @@ def choose_lines(
     if greedy is None or sum(map(len, greedy)) > max_lines:
         return None
     lines: list[str] = []
-    paragraphs = _paragraphs(pieces)
-    for paragraph, filled in zip(paragraphs, greedy, strict=True):
+    for paragraph, filled in zip(paragraphs(pieces), greedy, strict=True):
         chosen = None
         if len(filled) > 1:
             chosen = _best_breaks(paragraph, metrics, max_units, len(filled), balance)
         lines.extend(join_line(line) for line in (chosen or filled))
     return lines
-
-
-def line_offset(width_units: float, max_units: float, align: str) -> float:
-    """x of a line's origin in its box, in font units, for an alignment."""
-    if align in ("center", "centre"):
-        return (max_units - width_units) / 2
-    if align in ("right", "droite"):
-        return max_units - width_units
-    return 0.0
-
-
-def ink_distance(
-    metrics: FontMetrics,
-    above: str,
-    above_x: float,
-    below: str,
-    below_x: float,
-    floor: float = -(1 << 30),
-) -> float:
-    """Smallest baseline-to-baseline distance (font units) at which the ink of ``below``
-    touches the ink of ``above`` (lines starting at the given x): the largest, over
-    the glyph slices that face each other, of the top of ``below`` minus the bottom of
-    ``above``. Values under ``floor`` are not searched: the answer is at least ``floor``.
-    """
-    glyphs_above = metrics.ink_glyphs(above)
-    glyphs_below = metrics.ink_glyphs(below)
-    if not glyphs_above or not glyphs_below:
-        return floor
-    top_below = max(g[1] for g in glyphs_below)
-    bottom_above = min(g[2] for g in glyphs_above)
-    # Only glyphs that can reach past ``floor`` with the deepest / highest of the other line.
-    lows = [g for g in glyphs_above if top_below - g[2] > floor]
-    highs = [g for g in glyphs_below if g[1] - bottom_above > floor]
-    need = floor
-    placed_b = [
-        (top_b, math.floor((x_b + below_x) / PROFILE_SLICE) + first_b, tops_b)
-        for x_b, top_b, _bottom_b, first_b, tops_b, _bottoms_b in highs
-    ]
-    for x_a, _top_a, bottom_a, first_a, _tops_a, bottoms_a in lows:
-        start_a = math.floor((x_a + above_x) / PROFILE_SLICE) + first_a
-        end_a = start_a + len(bottoms_a)
-        for top_b, start_b, tops_b in placed_b:
-            if top_b - bottom_a <= need or start_b > end_a or start_b + len(tops_b) < start_a:
-                continue  # cannot beat ``need``, or not facing each other
-            # Each glyph's origin sits anywhere inside its first slice: facing slices
-            # are matched one slice either way.
-            for shift in (start_b - start_a - 1, start_b - start_a, start_b - start_a + 1):
-                k0 = max(0, -shift)
-                k1 = min(len(tops_b), end_a - start_a - shift)
-                if k1 > k0:
-                    value = max(map(operator.sub, tops_b[k0:k1], bottoms_a[k0 + shift : k1 + shift]))
-                    if value > need:
-                        need = value
-    return need
-
-
-def line_gaps(
-    lines: tuple[str, ...] | list[str],
-    metrics: FontMetrics,
-    size: float,
-    box_width: float,
-    align: str,
-    baselines: tuple[float, ...] | list[float],
-) -> list[float]:
-    """The vertical gap, in em, between the ink of each pair of adjacent lines as set
-    (``REPORTED_GAP`` when it is wider than that)."""
-    scale = size / metrics.units_per_em
-    max_units = box_width / scale
-    xs = [line_offset(metrics.width_units(line), max_units, align) for line in lines]
-    gaps = []
-    for index in range(len(lines) - 1):
-        distance = (baselines[index + 1] - baselines[index]) / scale
-        # Gaps wider than REPORTED_GAP em are not measured exactly (nothing to report).
-        floor = distance - REPORTED_GAP * metrics.units_per_em
-        touch = ink_distance(
-            metrics, lines[index], xs[index], lines[index + 1], xs[index + 1], floor
-        )
-        gaps.append((distance - touch) / metrics.units_per_em)
-    return gaps
 
 
 def layout_at(
