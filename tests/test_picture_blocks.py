@@ -75,7 +75,9 @@ def test_text_over_a_photo_that_no_darkening_can_save(tmp_path: Path) -> None:
             'couleur = "#FFFFFF"\n' + text_block("titre", "[10, 10, 80, 20]"))
     assert check_file(write(tmp_path, "bande.toml", band)) == []
     # a text shown only without a photo is not concerned
-    without = dark_on_dark.replace("taille_min = 6\n", 'taille_min = 6\nsi = "!photo"\n')
+    without = dark_on_dark.replace('couleur = "noir"\nboite = [10, 10',
+                                   'si = "!photo"\ncouleur = "noir"\nboite = [10, 10')
+    assert without != dark_on_dark
     assert check_file(write(tmp_path, "sans.toml", without)) == []
 
 

@@ -80,7 +80,7 @@ class TextBlock(Block):
     max_lines: int = 1
     line_height: float = 1.2
     uppercase: bool = False
-    balance: bool = True
+    balance: bool = False
     photo_color: Color | None = None  # ``couleur_photo``: the text's colour over a photo
     replaceable: str = ""  # ``modifiable``: "accroche" | "message" (the user's own words)
     # The font, resolved when the layout is loaded (not in repr: batch fingerprints
