@@ -61,3 +61,37 @@ def png_logo(path: Path) -> Path:
     draw.rectangle([210, 60, 390, 140], fill=(29, 53, 87, 255))
     image.save(path, format="PNG")
     return path
+
+
+def worst_contrast_under_ink(scene, index: int) -> float:  # type: ignore[no-untyped-def]
+    """The lowest WCAG contrast between the text line ``scene.pages[0].items[index]`` and
+    the real pixels under its ink: the page as drawn before the line (texts left out)
+    rendered by the PNG writer, measured where the line's own glyphs put ink (rendered
+    alone, white on black, widened by one pixel)."""
+    from dataclasses import replace
+
+    from PIL import ImageFilter
+
+    from affiches.color import Color
+    from affiches.images.photo import luminance
+    from affiches.render.png import PngOptions, render_image
+    from affiches.scene import Page, TextLine
+
+    items = scene.pages[0].items
+    line = items[index]
+    before = tuple(i for i in items[:index] if not isinstance(i, TextLine))
+    backdrop = luminance(render_image(replace(scene, pages=(Page(before),)), PngOptions()))
+    alone = replace(scene, background=Color((0, 0, 0)),
+                    pages=(Page((replace(line, color=Color((1, 1, 1))),)),))
+    mask = render_image(alone, PngOptions()).convert("L").point(lambda v: 255 if v > 16 else 0)
+    mask = mask.filter(ImageFilter.MaxFilter(3))
+    high = Image.new("F", backdrop.size, 0.0)
+    high.paste(backdrop, (0, 0), mask)
+    low = Image.new("F", backdrop.size, 1.0)
+    low.paste(backdrop, (0, 0), mask)
+    darkest, lightest = low.getextrema()[0], high.getextrema()[1]
+    text = line.color.luminance()
+    if darkest <= text <= lightest:
+        return 1.0
+    nearest = lightest if lightest < text else darkest
+    return (max(text, nearest) + 0.05) / (min(text, nearest) + 0.05)

@@ -284,7 +284,7 @@ def test_luminance_and_worst_contrast() -> None:
 
 def test_darken_until_reaches_the_requirement_on_real_pixels() -> None:
     photo = Image.new("RGB", (100, 100), (240, 240, 240))
-    checks = [TextCheck("ville", (10, 10, 90, 50), 1.0, 4.5)]
+    checks = [TextCheck("ville", ((10, 10, 90, 50),), 1.0, 4.5)]
     darkened, opacity, measured = darken_until(photo, (0, 0, 0), checks, lambda p, _layer: p, 0.2, 0.9, "p.jpg")
     assert measured["ville"] >= 4.5
     assert 0.2 < opacity < 0.9
@@ -296,7 +296,7 @@ def test_darken_until_reaches_the_requirement_on_real_pixels() -> None:
 
 def test_darken_until_refuses_dark_text_on_dark_photo() -> None:
     photo = Image.new("RGB", (100, 100), (20, 20, 20))
-    checks = [TextCheck("message", (0, 0, 100, 100), 0.0, 4.5)]
+    checks = [TextCheck("message", ((0, 0, 100, 100),), 0.0, 4.5)]
     with pytest.raises(ImageError, match="^photo p.jpg : le texte du bloc « message » ne contraste pas assez"):
         darken_until(photo, (0, 0, 0), checks, lambda p, _layer: p, 0.2, 0.6, "p.jpg")
 

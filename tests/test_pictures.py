@@ -13,15 +13,14 @@ from pypdf import PdfReader
 
 from affiches.color import Color
 from affiches.compose.ownwords import longest_fitting, own_words_error
-from affiches.compose.pictures import Tint, darken_photos, is_large, photo_picture, place_logos
+from affiches.compose.pictures import Tint, darken_photos, ink_boxes, is_large, photo_picture, place_logos
 from affiches.images.load import load_artwork
-from affiches.images.photo import luminance, worst_contrast
 from affiches.render.jpeg import JpegOptions, budget, write_jpeg
 from affiches.render.pdf import PdfOptions, write_pdf
 from affiches.render.png import render_image, write_png
 from affiches.scene import Page, Picture, Rect, Scene, TextLine
 from affiches.text.fonts import find_font
-from imagefixtures import phone_photo, png_logo, svg_logo
+from imagefixtures import phone_photo, png_logo, svg_logo, worst_contrast_under_ink
 
 WHITE = Color((1, 1, 1))
 BLACK = Color((0.08, 0.08, 0.08))
@@ -102,15 +101,14 @@ def test_photo_darkened_until_texts_pass_on_real_pixels(tmp_path: Path) -> None:
     items = darken_photos([picture, band, title, small, tag], {"fond": Tint((0, 0, 0), 0.1, 0.9)})
     darkened = items[0]
     assert isinstance(darkened, Picture) and darkened.data != picture.data
-    # independent check: render the page without its texts, measure each text's band
-    backdrop = render_image(scene_of(darkened, band, size=(600, 600), pixels=False),)
-    lum = luminance(backdrop)
-    scale = backdrop.width / 600
-    for line, required in ((title, 3.0), (small, 4.5), (tag, 3.0)):
+    # independent check: the real pixels under each line's ink, rendered by the PNG writer
+    scene = scene_of(darkened, band, title, small, tag, size=(600, 600), pixels=False)
+    for index, (line, required) in enumerate(((title, 3.0), (small, 4.5), (tag, 3.0)), start=2):
         assert is_large(line) == (required == 3.0)
-        box = tuple(round(v * scale) for v in (line.x, line.baseline - 0.95 * line.size,
-                                                 line.x + line.width, line.baseline + 0.25 * line.size))
-        assert worst_contrast(lum, box, line.color.luminance()) >= required - 0.05  # type: ignore[arg-type]
+        assert worst_contrast_under_ink(scene, index) >= required - 0.05, line.block
+    # the glyph boxes hug the ink: a capital's box stops near the baseline (no descender)
+    (first, *_rest) = ink_boxes(title)
+    assert title.baseline - 0.05 * title.size < first[3] < title.baseline + 0.06 * title.size
 
 
 def test_photo_untouched_without_text_over_it(tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ Contract (pure: pixels in, pixels out, no file access). The block composers
 - ``darken_photos(items, tints, name)``: for each photo of a page, the smallest
   opacity of the layout's tint (from its minimum to its maximum) for which every text
   line drawn over it reaches the WCAG contrast (4.5:1; 3:1 for large text), measured
-  on the real pixels behind the line: the tinted photo with every shape the page draws
-  over it before that line. Raises ``ImageError`` naming the block when the maximum is
+  on the real pixels behind the line's ink (``ink_boxes``: each glyph's box from the
+  font's glyph bounds, with a small halo): the tinted photo with every shape the page
+  draws over it before that line. Raises ``ImageError`` naming the block when the maximum is
   not enough. Returns the page's items with the photo replaced by its tinted pixels.
 """
 
@@ -31,9 +32,10 @@ from affiches.images.artwork import NO_PICTURES, Artwork, UserPictures
 from affiches.images.load import open_raster
 from affiches.images.photo import TextCheck, crop_fill, darken_until
 from affiches.scene import Picture, Primitive, Rect, TextLine
+from affiches.text.fonts import FontMetrics
 
 PHOTO_DPI = 150  # a photo behind a printed poster: more would only weigh
-ASCENT, DESCENT = 0.95, 0.25  # of the font size: the band a text line's glyphs occupy
+HALO = 0.04  # em around each glyph's box: its anti-aliased edge
 BOLD_NAMES = ("Bold", "Black", "Heavy", "ExtraBold", "SemiBold")
 
 
@@ -118,6 +120,29 @@ def _draw_shapes(image: PILImage.Image, shapes: Sequence[Rect], origin: tuple[fl
     return image
 
 
+def ink_boxes(line: TextLine) -> list[tuple[float, float, float, float]]:
+    """Where a line's ink is, in points: one box per inked glyph, from its origin to its
+    advance and from its highest to its lowest point (the font's own glyph bounds),
+    widened by ``HALO`` em on every side for the anti-aliased edge."""
+    metrics = FontMetrics.load(line.font_path)  # already loaded with the layout: no file read
+    scale = line.size / metrics.units_per_em
+    halo = HALO * line.size
+    positions = line.positions or tuple(units * scale for units in metrics.positions(line.text))
+    boxes = []
+    for char, dx in zip(line.text, positions, strict=False):
+        glyph = metrics.cmap.get(ord(char))
+        if glyph is None or char.isspace():
+            continue
+        top, bottom = metrics.glyph_tops.get(glyph, 0), metrics.glyph_bottoms.get(glyph, 0)
+        if top <= bottom:
+            continue
+        left = line.x + dx
+        width = metrics.char_width(char) * scale
+        boxes.append((left - halo, line.baseline - top * scale - halo,
+                      left + width + halo, line.baseline - bottom * scale + halo))
+    return boxes
+
+
 def darken_photos(items: Sequence[Primitive], tints: Mapping[str, Tint]) -> list[Primitive]:
     result = list(items)
     for index, item in enumerate(items):
@@ -136,14 +161,14 @@ def darken_photos(items: Sequence[Primitive], tints: Mapping[str, Tint]) -> list
                 shapes.append(later)
                 layers.append(list(shapes))
             elif isinstance(later, TextLine):
-                band = (later.x, later.baseline - ASCENT * later.size,
-                        later.x + later.width, later.baseline + DESCENT * later.size)
-                if not _overlaps(band, area):
-                    continue
-                pixels = (round((band[0] - item.x) * scale), round((band[1] - item.y) * scale),
-                          round((band[2] - item.x) * scale), round((band[3] - item.y) * scale))
-                checks.append(TextCheck(later.block, pixels, later.color.luminance(),
-                                        3.0 if is_large(later) else 4.5, len(layers) - 1))
+                boxes = tuple(
+                    (round((x0 - item.x) * scale), round((y0 - item.y) * scale),
+                     round((x1 - item.x) * scale), round((y1 - item.y) * scale))
+                    for x0, y0, x1, y1 in ink_boxes(later) if _overlaps((x0, y0, x1, y1), area)
+                )
+                if boxes:
+                    checks.append(TextCheck(later.block, boxes, later.color.luminance(),
+                                            3.0 if is_large(later) else 4.5, len(layers) - 1))
         if not checks:
             continue
 

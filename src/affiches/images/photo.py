@@ -116,10 +116,13 @@ def tint(image: Image.Image, color: tuple[int, int, int], opacity: float) -> Ima
     return Image.blend(image.convert("RGB"), Image.new("RGB", image.size, color), opacity)
 
 
+Box = tuple[int, int, int, int]
+
+
 @dataclass(frozen=True)
 class TextCheck:
     block: str
-    box: tuple[int, int, int, int]  # pixels of the backdrop rendering
+    boxes: tuple[Box, ...]  # where the text's ink lies, pixels of the backdrop (one per glyph)
     luminance: float  # of the text colour
     required: float  # 4.5 or 3.0
     layer: int = 0  # which backdrop: what the page draws over the photo before this text
@@ -149,7 +152,8 @@ def darken_until(
         for check in texts:
             if check.layer not in layers:
                 layers[check.layer] = luminance(backdrop(candidate, check.layer))
-            ratio = worst_contrast(layers[check.layer], check.box, check.luminance)
+            ratio = min((worst_contrast(layers[check.layer], box, check.luminance) for box in check.boxes),
+                        default=21.0)
             measured[check.block] = min(measured.get(check.block, 21.0), ratio)
         failing = [c for c in texts if measured[c.block] < c.required]
         if not failing:
