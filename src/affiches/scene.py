@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from affiches.color import Color
+from affiches.lettertext import LetterText
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -125,6 +126,7 @@ class Scene:
     pixel_size: tuple[int, int] | None = None  # exact raster size for screen layouts
     layout_name: str = ""
     metadata: dict[str, str] = field(default_factory=dict, compare=False)
+    letter: LetterText | None = None  # a letter's logical content (ODT, e-mail, text writers)
 
     def texts(self) -> list[TextLine]:
         return [item for page in self.pages for item in page.items if isinstance(item, TextLine)]

@@ -17,6 +17,9 @@ from affiches.errors import AffichesError
 WRITERS: dict[str, str] = {
     "pdf": "affiches.render.pdf:write_pdf",
     "png": "affiches.render.png:write_png",
+    "odt": "affiches.render.letterfiles:write_odt",
+    "eml": "affiches.render.letterfiles:write_eml",
+    "txt": "affiches.render.letterfiles:write_txt",
 }
 
 Writer = Callable[..., None]
