@@ -124,7 +124,7 @@ def salutation(maire: str, recipient: str, de_ville: str) -> tuple[str, list[str
 def recipient_block(first_lines: list[str], town_hall: str, address: PostalAddress | None) -> tuple[list[str], bool]:
     """The window-envelope block and whether its last line is longer than 38 characters."""
     if address is None:
-        return [*first_lines, town_hall, f"[{TO_FILL_MARK} : adresse de la mairie]"], False
+        return [*first_lines, *([town_hall] if town_hall else []), f"[{TO_FILL_MARK} : adresse de la mairie]"], False
     attempts = [[*first_lines, town_hall], first_lines] if town_hall else [first_lines]
     problem: AddressError | None = None
     for lines in attempts:
@@ -186,7 +186,8 @@ def compose_letter(layout: LetterLayout, inputs: LetterInputs) -> LetterText:
         raise LetterInputError("--expediteur : qui écrit ? donnez votre nom (ou --collectif)")
     recipient = "prada" if layout.recipient == "prada" and inputs.population >= PRADA_POPULATION else "maire"
     appel, first_lines = salutation(maire, recipient, variables.get("de_ville", ""))
-    town_hall = f"Mairie {variables.get('de_ville', '')}".strip()
+    # « Maire de X » already names the town hall when the mayor is named.
+    town_hall = "" if recipient == "maire" and maire else f"Mairie {variables.get('de_ville', '')}".strip()
     address, _from_user = town_hall_address(inputs)
     block, _overlong = recipient_block(first_lines, town_hall, address)
     place = check_field("lieu", inputs.lieu) or _sender_town(address_lines) or variables.get("ville", "")

@@ -29,7 +29,6 @@ from affiches.letters.layout import LetterLayout
 from affiches.lettertext import TO_FILL_MARK, LetterText
 from affiches.scene import MM, Line, Page, Primitive, Rect, Scene, TextLine
 from affiches.text.fonts import FontMetrics, find_font
-from affiches.text.textfit import greedy_lines, split_pieces
 
 A4 = (210.0, 297.0)
 MARGIN_LEFT = 22.0
@@ -74,10 +73,18 @@ class _Setter:
         )
 
     def wrap(self, metrics: FontMetrics, text: str, width: float, size: float) -> list[str]:
+        """Greedy lines broken at ordinary spaces only (never inside « Saint-Étienne »)."""
         metrics.check_coverage(text, "lettre")
-        lines = greedy_lines(split_pieces(text), metrics, width / (size / metrics.units_per_em))
-        if lines is None:
-            raise FitError(f"lettre : un mot de « {text[:60]} » est plus large que la page ; coupez-le")
+        limit = width / (size / metrics.units_per_em)
+        lines: list[str] = []
+        for word in text.split(" "):
+            trial = f"{lines[-1]} {word}" if lines else word
+            if lines and metrics.width_units(trial) <= limit:
+                lines[-1] = trial
+            else:
+                if metrics.width_units(word) > limit:
+                    raise FitError(f"lettre : « {word[:60]} » est plus large que la page ; coupez-le")
+                lines.append(word)
         return lines
 
 
