@@ -59,7 +59,7 @@ class PostalBlock:
 
 # --------------------------------------------------------------------------- reading
 
-_POSTAL_LINE = re.compile(r"^(\d{5})\s+(.*?)(?:\s+(cedex)(?:\s+(\d{1,3}))?)?$", re.IGNORECASE)
+_POSTAL_LINE = re.compile(r"^([0-9]{5})\s+(.*?)(?:\s+(cedex)(?:\s+([0-9]{1,3}))?)?$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:\||\r\n|\n|\r)\s*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 

@@ -138,9 +138,10 @@ def _page(letter: LetterText, layout: LetterLayout, setter: _Setter, size: float
     label = "Objet\u00a0: "
     label_width = bold.width(label, size)
     for index, text in enumerate(setter.wrap(bold, letter.subject, width - label_width, size)):
-        if index == 0:
-            items.append(setter.line(bold, label, MARGIN_LEFT * MM, y, size, "objet"))
-        items.append(setter.line(bold, text, MARGIN_LEFT * MM + label_width, y, size, "objet"))
+        if index == 0:  # one line with its label, so that copied text reads « Objet : … »
+            items.append(setter.line(bold, label + text, MARGIN_LEFT * MM, y, size, "objet"))
+        else:
+            items.append(setter.line(bold, text, MARGIN_LEFT * MM + label_width, y, size, "objet"))
         y += lead
     y += lead * 1.2
     for paragraph in letter.body():

@@ -17,6 +17,7 @@ scene is not a letter) and writes bytes to ``target`` (a path or a binary stream
 from __future__ import annotations
 
 import io
+import zipfile
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
@@ -49,8 +50,9 @@ def eml_bytes(letter: LetterText) -> bytes:
     message["Subject"] = letter.email_subject or letter.subject
     message["X-Unsent"] = "1"
     body = plain_text(letter, with_header=False)
-    if letter.kind == "lettre" and letter.sender:
-        body += "\n" + "\n".join(letter.sender) + "\n"
+    details = [line for line in letter.sender if line not in letter.signature]
+    if letter.kind == "lettre" and details:  # the sender's address and e-mail under the signature
+        body += "\n" + "\n".join(details) + "\n"
     message.set_content(body, charset="utf-8", cte="quoted-printable")
     return message.as_bytes()
 
@@ -122,7 +124,21 @@ def odt_bytes(letter: LetterText) -> bytes:
     lines(signature, letter.signature)
     buffer = io.BytesIO()
     doc.write(buffer)
-    return buffer.getvalue()
+    return _stable_zip(buffer.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same archive with fixed entry dates (odfpy stamps the time of writing), the
+    ``mimetype`` entry first and stored, as OpenDocument requires: same letter, same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
 
 
 def write_odt(scene: Scene, target: str | Path | BinaryIO, options: Any = None) -> None:

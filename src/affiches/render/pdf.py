@@ -67,6 +67,10 @@ class PdfOptions:
         return self.bleed
 
 
+NBSP = 0x00A0
+_NBSP_STANDIN = 0xF8FF  # private use, never in a text
+
+
 class _TaggedTTFont(TTFont):
     """A TrueType font whose subsets get their own six-letter tag.
 
@@ -83,6 +87,44 @@ class _TaggedTTFont(TTFont):
             super().addObjects(doc)
         finally:
             ttfonts.SUBSETN = original
+
+    # reportlab shows U+00A0 with the space's code, so copied or extracted text loses
+    # every no-break space of French typography (« Objet : », « 10 000 »). Here a
+    # no-break space gets a code of its own, mapped to U+00A0 in the ToUnicode table.
+    def splitString(self, text, doc, encoding="utf-8"):  # type: ignore[no-untyped-def]
+        if "\u00a0" not in text or NBSP not in self.face.charToGlyph:
+            return super().splitString(text, doc, encoding)
+        results: list[tuple[int, bytes]] = []
+        for index, part in enumerate(text.split("\u00a0")):
+            if index:
+                results.append(self._nbsp_code(doc))
+            if part:
+                results.extend(super().splitString(part, doc, encoding))
+        merged: list[tuple[int, bytes]] = []
+        for subset, data in results:
+            if merged and merged[-1][0] == subset:
+                merged[-1] = (subset, merged[-1][1] + data)
+            else:
+                merged.append((subset, data))
+        return merged
+
+    def _nbsp_code(self, doc):  # type: ignore[no-untyped-def]
+        super().splitString("", doc)  # creates this document's subset state if needed
+        state = self.state[doc]
+        code = state.assignments.get(NBSP)
+        if code is None:
+            # Let reportlab allocate a code through a private-use stand-in drawn with the
+            # no-break space's glyph, then record it as U+00A0.
+            face = self.face
+            face.charToGlyph[_NBSP_STANDIN] = face.charToGlyph[NBSP]
+            face.charWidths[_NBSP_STANDIN] = face.charWidths.get(NBSP, face.charWidths.get(32, 0))
+            [(subset, data)] = super().splitString(chr(_NBSP_STANDIN), doc)
+            code = (subset << 8) | data[0]
+            codes = state.subsets[subset]
+            codes[codes.index(_NBSP_STANDIN)] = NBSP
+            del state.assignments[_NBSP_STANDIN]
+            state.assignments[NBSP] = code
+        return (code >> 8, bytes([code & 0xFF]))
 
 
 def font_name(path: Path, name: str) -> str:
