@@ -38,8 +38,8 @@ SENDER_TOP = 15.0
 WINDOW = (110.0, 55.0, 190.0, 84.0)  # x0, y0, x1, y1
 WINDOW_PAD = 2.0  # the text keeps this far from the window's edges
 ADDRESS_SIZE_MIN = 7.5
-PLACE_DATE_TOP = 92.0
-SUBJECT_TOP = 104.0
+PLACE_DATE_TOP = 102.0  # under the first fold: never seen through the window
+SUBJECT_TOP = 113.0
 BOTTOM = 282.0
 SIGNATURE_ROOM = 22.0
 SIGNATURE_X = 115.0
@@ -126,7 +126,8 @@ def _page(letter: LetterText, layout: LetterLayout, setter: _Setter, size: float
                                  RED if missing else BLACK))
         y += a_size * address_leading
     if any(t.startswith(f"[{TO_FILL_MARK}") for t in letter.recipient):
-        x_0, y_0, x_1, y_1 = WINDOW
+        inset = 0.6  # the frame's stroke stays inside the window too
+        x_0, y_0, x_1, y_1 = (WINDOW[0] + inset, WINDOW[1] + inset, WINDOW[2] - inset, WINDOW[3] - inset)
         items.append(Rect(x_0 * MM, y_0 * MM, (x_1 - x_0) * MM, (y_1 - y_0) * MM, stroke=RED, stroke_width=0.8))
     # Place and date, right-aligned under the window.
     right = (A4[0] - MARGIN_RIGHT) * MM
