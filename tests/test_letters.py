@@ -218,16 +218,20 @@ def test_cada_small_commune_goes_to_the_mayor(runner: CliRunner, tmp_path: Path)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--expediteur", "Camille\x1b[31m"], "Erreur : --expediteur : caractère de contrôle ou invisible interdit ; retirez-le"),
-        (["--expediteur", "x" * 10_000], "Erreur : --expediteur : texte trop long (10000 caractères, 200 au plus) ; raccourcissez-le"),
+        (["--expediteur", "Camille\x1b[31m"],
+         "Erreur : --expediteur : caractère de contrôle ou invisible interdit ; retirez-le"),
+        (["--expediteur", "x" * 10_000],
+         "Erreur : --expediteur : texte trop long (10000 caractères, 200 au plus) ; raccourcissez-le"),
         (["--expediteur", "Camille", "--adresse", "\n".join(f"ligne {i}" for i in range(12))],
-         "Erreur : --adresse : 12 lignes, 6 au plus ; gardez la rue, les compléments utiles et la ligne « code postal ville »"),
+         "Erreur : --adresse : 12 lignes, 6 au plus ; gardez la rue, les compléments utiles et la ligne "
+         "« code postal ville »"),
         (["--expediteur", "Camille", "--adresse", "x" * 10_000],
          "Erreur : --adresse : texte trop long (10000 caractères, 300 au plus) ; raccourcissez-le"),
         (["--expediteur", "Camille", "--maire", "Jeanne Dupont"],
          "Erreur : --maire : « Jeanne Dupont » : commencez par « Mme » ou « M. », par exemple « Mme Jeanne Dupont »"),
         (["--expediteur", "Camille", "--contact", "pas un courriel"],
-         "Erreur : --courriel : « pas un courriel » n’est pas une adresse électronique ; écrivez par exemple camille@exemple.org"),
+         "Erreur : --contact : « pas un courriel » n’est pas une adresse électronique ; écrivez par exemple "
+         "camille@exemple.org"),
         ([], "Erreur : --expediteur : qui écrit ? donnez votre nom (ou --collectif)"),
         (["--expediteur", "Camille", "--adresse-mairie", "Hôtel de ville"],
          "Erreur : --adresse-mairie : « Hôtel de ville » n’est pas une ligne « code postal ville » ; terminez "

@@ -41,7 +41,8 @@ def ink_box(panel: Image.Image, px: float) -> tuple[float, float, float, float] 
     """Ink bounding box (mm) of the recipient area of the panel."""
     area = (round(100 * px), round(45 * px), round(209 * px), round(98 * px))
     crop = panel.crop(area)
-    diff = ImageChops.difference(crop, Image.new("RGB", crop.size, "white")).convert("L").point(lambda v: 255 if v > 60 else 0)
+    diff = ImageChops.difference(crop, Image.new("RGB", crop.size, "white")).convert("L")
+    diff = diff.point(lambda v: 255 if v > 60 else 0)
     box = diff.getbbox()
     if box is None:
         return None

@@ -178,7 +178,7 @@ def compose_letter(layout: LetterLayout, inputs: LetterInputs) -> LetterText:
     variables = dict(inputs.variables)
     expediteur = check_field("expediteur", inputs.expediteur)
     collectif = check_field("collectif", inputs.collectif)
-    courriel = check_email("courriel", inputs.courriel)
+    courriel = check_email("contact", inputs.courriel)
     maire = check_field("maire", inputs.maire, 80)
     mairie_email = check_email("courriel-mairie", inputs.mairie_email)
     address_lines = sender_address_lines(inputs.adresse) if inputs.adresse.strip() else ()

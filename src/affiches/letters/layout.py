@@ -265,6 +265,8 @@ def load_letter_layout(name_or_path: str, extra_dirs: Sequence[Path | str] = ())
     path = find_letter_layout(name_or_path, extra_dirs)
     layout, problems = _parse(path)
     if problems or layout is None:
-        more = f" (et {len(problems) - 1} autre(s) ; « affiches gabarits verifier {path} »)" if len(problems) > 1 else ""
+        more = ""
+        if len(problems) > 1:
+            more = f" (et {len(problems) - 1} autre(s) ; « affiches gabarits verifier {path} »)"
         raise LayoutError(problems[0] + more)
     return layout

@@ -27,7 +27,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
@@ -91,9 +91,9 @@ class _TaggedTTFont(TTFont):
     # reportlab shows U+00A0 with the space's code, so copied or extracted text loses
     # every no-break space of French typography (« Objet : », « 10 000 »). Here a
     # no-break space gets a code of its own, mapped to U+00A0 in the ToUnicode table.
-    def splitString(self, text, doc, encoding="utf-8"):  # type: ignore[no-untyped-def]
+    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         if "\u00a0" not in text or NBSP not in self.face.charToGlyph:
-            return super().splitString(text, doc, encoding)
+            return super().splitString(text, doc, encoding)  # type: ignore[no-any-return]
         results: list[tuple[int, bytes]] = []
         for index, part in enumerate(text.split("\u00a0")):
             if index:
@@ -108,7 +108,7 @@ class _TaggedTTFont(TTFont):
                 merged.append((subset, data))
         return merged
 
-    def _nbsp_code(self, doc):  # type: ignore[no-untyped-def]
+    def _nbsp_code(self, doc: Any) -> tuple[int, bytes]:
         super().splitString("", doc)  # creates this document's subset state if needed
         state = self.state[doc]
         code = state.assignments.get(NBSP)
