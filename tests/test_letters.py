@@ -292,3 +292,22 @@ def test_user_layout_changes_the_wording(runner: CliRunner, tmp_path: Path) -> N
     files = make(runner, tmp_path / "out", "lettre", "Le Mans", *SENDER, "--dossier-gabarits",
                  str(tmp_path / "mes-gabarits"))
     assert "Je vis au Mans et je vous écris" in files["txt"].read_text(encoding="utf-8")
+
+
+def test_verifier_checks_letter_layouts(runner: CliRunner, tmp_path: Path) -> None:
+    code, stdout, stderr = run(runner, "gabarits", "verifier", "lettre-maire", "demande-cada")
+    assert code == 0, stdout
+    assert stderr == "2 gabarits vérifiés : aucun problème.\n"
+    broken = tmp_path / "lettres" / "trop-longue.toml"
+    broken.parent.mkdir()
+    source = available_letter_layouts()["lettre-maire"].read_text(encoding="utf-8")
+    broken.write_text(source.replace('paragraphes = [\n', 'paragraphes = [\n' + '"Bla bla bla. " ,\n' * 0 +
+                                     '"' + "Un paragraphe beaucoup trop long. " * 120 + '",\n'), encoding="utf-8")
+    code, stdout, _ = run(runner, "gabarits", "verifier", str(broken))
+    assert code == 1
+    assert f"{broken} : essai avec Saint-Étienne : gabarit de lettre lettre-maire : le texte ne tient pas sur une " \
+           f"page A4 même en 9 pt ; raccourcissez les paragraphes ou baissez page.taille_min" in stdout.splitlines()
+    code, _, _ = run(runner, "gabarits", "verifier")
+    assert code == 0
+    code, stdout, _ = run(runner, "gabarits", "liste")
+    assert "lettre-maire\tlettre, A4, PDF + ODT + EML + TXT\tintégré" in stdout

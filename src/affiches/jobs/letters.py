@@ -116,3 +116,35 @@ def write_letters(plan: LetterPlan, options: LetterOptions) -> list[Written]:
             ) from None
         written.append(Written(item.path, "écrit"))
     return written
+
+
+# Trial inputs for ``gabarits verifier``: the longest names and texts a letter meets.
+TRIAL_CITIES = (("Saint-Étienne", "42"), ("Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson", "51"), ("Paris", None))
+TRIAL_SENDER = LetterOptions(
+    expediteur="Marie-Dominique de La Rochefoucauld-Montbel",
+    adresse="Résidence des Tilleuls, bâtiment B, 128 boulevard du Maréchal-de-Lattre-de-Tassigny, "
+            "42000 Saint-Étienne",
+    courriel="technopolice-saint-etienne@exemple.org",
+    collectif="Technopolice Saint-Étienne et environs",
+    date=dt.date(2026, 9, 30),
+)
+
+
+def check_letter_file(path: Path, layout_dirs: Sequence[Path] = ()) -> list[str]:
+    """Every problem of one letter layout: its keys and templates, then a trial letter
+    for a few cities (long names, missing address) with a long sender block, which must
+    hold on one page."""
+    from affiches.city.communes import resolve_city
+    from affiches.errors import AffichesError
+    from affiches.letters.layout import check_letter_layout
+
+    problems = check_letter_layout(path)
+    if problems:
+        return problems
+    for city, departement in TRIAL_CITIES:
+        options = LetterOptions(**{**TRIAL_SENDER.__dict__, "layout": str(path), "layout_dirs": tuple(layout_dirs)})
+        try:
+            plan_letter(resolve_city(city, departement), "lettre", options)
+        except AffichesError as exc:
+            problems.append(f"{path} : essai avec {city} : {exc}")
+    return problems

@@ -57,6 +57,7 @@ class _Setter:
         dirs = layout.search_dirs
         self.regular = FontMetrics.load(find_font(layout.font, dirs))
         self.bold = FontMetrics.load(find_font(layout.bold_font, dirs))
+        self.accent_top = self.regular.ink_extent("ÉÀÎ")[0]  # font units
 
     def line(self, metrics: FontMetrics, text: str, x: float, baseline: float, size: float,
              block: str, color: Color = BLACK, align_right: bool = False) -> TextLine:
@@ -95,7 +96,9 @@ def _address_size(setter: _Setter, lines: Sequence[str], size_max: float, leadin
     size = size_max
     while size >= ADDRESS_SIZE_MIN:
         widest = max(metrics.width(line, size) for line in lines)
-        tall = size * (metrics.ascent - metrics.descent) / metrics.units_per_em + size * leading * (len(lines) - 1)
+        top = max(metrics.ink_extent(line)[0] for line in lines[:1])
+        bottom = min(metrics.ink_extent(line)[1] for line in lines[-1:])
+        tall = size * (top - bottom) / metrics.units_per_em + size * leading * (len(lines) - 1)
         if widest <= width and tall <= height:
             return size
         size -= 0.25
@@ -109,7 +112,7 @@ def _page(letter: LetterText, layout: LetterLayout, setter: _Setter, size: float
     reg, bold = setter.regular, setter.bold
     lead = size * layout.line_height
     items: list[Primitive] = []
-    ascent = size * reg.ascent / reg.units_per_em * 0.8
+    ascent = size * setter.accent_top / reg.units_per_em  # top of « É » above the baseline
     # Sender, top left.
     y = SENDER_TOP * MM + ascent
     for index, text in enumerate(letter.sender):
@@ -119,7 +122,7 @@ def _page(letter: LetterText, layout: LetterLayout, setter: _Setter, size: float
     address_leading = 1.2
     a_size = _address_size(setter, letter.recipient, min(size, 10.5), address_leading)
     x0 = (WINDOW[0] + WINDOW_PAD) * MM
-    y = (WINDOW[1] + WINDOW_PAD) * MM + a_size * reg.ascent / reg.units_per_em
+    y = (WINDOW[1] + WINDOW_PAD) * MM + a_size * setter.accent_top / reg.units_per_em
     for text in letter.recipient:
         missing = text.startswith(f"[{TO_FILL_MARK}")
         items.append(setter.line(bold if missing else reg, text, x0, y, a_size, "destinataire",
