@@ -19,8 +19,9 @@ from pypdf import PdfReader
 
 from affiches.city.communes import resolve_city
 from affiches.cli.main import cli
-from affiches.compose.blocks import compose
-from affiches.gabarits.layout import Color, load_layout
+from affiches.color import Color
+from affiches.compose import compose
+from affiches.gabarits import load_layout
 from affiches.jobs.kit import DEFAULT_URL, KitOptions, template_variables
 from affiches.printing.impose import (
     Rectangle,

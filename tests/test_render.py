@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from affiches.city.communes import resolve_city
 from affiches.cli.main import cli
-from affiches.compose.blocks import compose
-from affiches.gabarits.layout import load_layout
+from affiches.compose import compose
+from affiches.gabarits import load_layout
 from affiches.jobs.kit import DEFAULT_URL, KitOptions, template_variables
 from affiches.render import writer_for
 from affiches.render.pdf import write_pdf

@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 from affiches.campaign import DEFAULT_URL, HASHTAG
 from affiches.city.communes import CityResolution, city_forms, slugify
-from affiches.compose.blocks import compose
+from affiches.compose import compose
 from affiches.errors import AffichesError, OutputError, os_reason
-from affiches.gabarits.layout import Layout, load_layout
+from affiches.gabarits import Layout, load_layout
 from affiches.printing.modes import PrintOptions, check_materials, check_printable, file_suffix, mode_for
 from affiches.scene import Scene
 
