@@ -156,7 +156,6 @@ def verifier(
     """
     from affiches.designer.previews import check_layout_file, sample_variables
     from affiches.gabarits import available_layouts, find_layout
-
     from affiches.jobs.letters import check_letter_file
     from affiches.letters.layout import available_letter_layouts, find_letter_layout, is_letter_layout
 
