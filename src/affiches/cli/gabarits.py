@@ -104,18 +104,9 @@ def liste(dossiers: tuple[Path, ...]) -> None:
         click.echo(f"{name}\t{summary}\t{_origin(path)}\t{description}")
         for hidden in files[1:]:
             click.echo(f"  (masque {_origin(hidden)})")
-    from affiches.letters.layout import available_letter_layouts, load_letter_layout
-    from affiches.resources import builtin_layouts_dir
+    from affiches.cli.lettres import list_letter_layouts
 
-    builtin = builtin_layouts_dir().resolve()
-    for name, path in available_letter_layouts(dossiers).items():
-        try:
-            description = load_letter_layout(str(path)).description
-            summary = "lettre, A4, PDF + ODT + EML + TXT"
-        except AffichesError as exc:
-            summary, description = "invalide", f"{exc} (affiches gabarits verifier {path})"
-        origin = "intégré" if path.resolve().is_relative_to(builtin) else f"utilisateur ({path})"
-        click.echo(f"{name}\t{summary}\t{origin}\t{description}")
+    list_letter_layouts(dossiers)
 
 
 @gabarits.command(context_settings=CONTEXT)
@@ -157,7 +148,7 @@ def verifier(
     from affiches.designer.previews import check_layout_file, sample_variables
     from affiches.gabarits import available_layouts, find_layout
     from affiches.jobs.letters import check_letter_file
-    from affiches.letters.layout import available_letter_layouts, find_letter_layout, is_letter_layout
+    from affiches.letters.layout import available_letter_layouts, is_letter_layout
 
     paths: list[Path] = []
     letters = available_letter_layouts(dossiers)
@@ -167,7 +158,7 @@ def verifier(
             if candidate.suffix == ".toml" or "/" in item:
                 paths.append(candidate)
             elif item in letters:
-                paths.append(find_letter_layout(item, dossiers))
+                paths.append(letters[item])
             else:
                 paths.append(find_layout(item, dossiers))
     else:
@@ -176,17 +167,12 @@ def verifier(
     total = 0
     valid: list[Path] = []
     for path in paths:
-        if is_letter_layout(path):  # letters: their own keys, and a trial letter on one page
-            problems_text = check_letter_file(path, dossiers)
-            for line in problems_text:
-                click.echo(line)
-            total += len(problems_text)
-            continue
-        problems = check_layout_file(path, dossiers, variables)
+        letter = is_letter_layout(path)  # letters: their own keys, and a trial letter on one page
+        problems = check_letter_file(path, dossiers) if letter else check_layout_file(path, dossiers, variables)
         for problem in problems:
             click.echo(str(problem))
         total += len(problems)
-        if not problems:
+        if not problems and not letter:
             valid.append(path)
     plural = "s" if len(paths) > 1 else ""
     if total:

@@ -112,3 +112,20 @@ def cada(ville: str, **options: Any) -> None:
         --contact camille@exemple.org
     """
     run_letter("cada", ville, **options)
+
+
+def list_letter_layouts(dossiers: tuple[Path, ...]) -> None:
+    """The lines of ``gabarits liste`` for letter layouts (name, kind, origin, description)."""
+    from affiches.errors import AffichesError
+    from affiches.letters.layout import available_letter_layouts, load_letter_layout
+    from affiches.resources import builtin_layouts_dir
+
+    builtin = builtin_layouts_dir().resolve()
+    for name, path in available_letter_layouts(dossiers).items():
+        try:
+            description = load_letter_layout(str(path)).description
+            summary = "lettre, A4, PDF + ODT + EML + TXT"
+        except AffichesError as exc:
+            summary, description = "invalide", f"{exc} (affiches gabarits verifier {path})"
+        origin = "intégré" if path.resolve().is_relative_to(builtin) else f"utilisateur ({path})"
+        click.echo(f"{name}\t{summary}\t{origin}\t{description}")
