@@ -24,7 +24,8 @@ from affiches.compose import COMPOSERS, compose
 from affiches.errors import FitError, GlyphError
 from affiches.gabarits import BLOCK_TYPES, TextBlock, available_layouts, load_layout
 from affiches.jobs.kit import KitOptions, template_variables
-from affiches.scene import Line, QRCode, Rect, TextLine, dump_scene
+from affiches.render.dump import dump_scene
+from affiches.scene import Line, QRCode, Rect, TextLine
 from affiches.text import fonts
 
 BUILTIN = ("affiche-a3", "tract-a5", "visuel-carre")

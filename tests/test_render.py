@@ -258,12 +258,22 @@ def test_png_colours_are_the_layout_colours(saint_etienne_kit: dict[str, Path]) 
 
 
 def test_writer_registry() -> None:
-    assert writer_for("pdf") is write_pdf
-    assert writer_for("png") is write_png
+    """Each name gives the writer of its kind; the plain writers are write_pdf/write_png."""
+    poster, visual = scene_for("affiche-a3"), scene_for("visuel-carre")
+    for fmt, scene, plain in (("pdf", poster, pdf_bytes), ("png", visual, png_bytes)):
+        stream = io.BytesIO()
+        writer_for(fmt)(scene, stream)
+        assert stream.getvalue() == plain(scene)
     from affiches.errors import AffichesError
 
-    with pytest.raises(AffichesError, match="format de sortie inconnu : « svg »"):
+    with pytest.raises(AffichesError) as info:
         writer_for("svg")
+    assert str(info.value) == "format de sortie inconnu : « svg » ; formats disponibles : pdf, png, odt, eml, txt"
+    with pytest.raises(AffichesError) as info:
+        writer_for("png", "tuiles")
+    assert str(info.value) == (
+        "mode d’impression inconnu pour le format png : « tuiles » ; modes disponibles : page"
+    )
 
 
 @pytest.mark.parametrize("city", ["Saint-Étienne", "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson"])

@@ -1,17 +1,18 @@
 """Writers of a letter's text forms: OpenDocument (.odt), e-mail (.eml), plain text.
 
-Contract: each ``write_*(scene, target, options=None)`` reads ``scene.letter`` (the
-logical content recorded once by the letter composer; ``AffichesError`` when the
-scene is not a letter) and writes bytes to ``target`` (a path or a binary stream):
+Contract: three registered writers (``render.painter.Writer``); each ``write(scene,
+target)`` reads ``scene.letter`` (the logical content recorded once by the letter
+composer; ``AffichesError`` when the scene is not a letter) and writes bytes to
+``target`` (a path or a binary stream). Print options do not apply.
 
-- ``write_odt``: an OpenDocument text made with odfpy (styles for the sender,
+- ``OdtWriter`` (``"odt"``): an OpenDocument text made with odfpy (styles for the sender,
   recipient, subject, body, list items and signature; A4 page), holding the same
   words as the PDF;
-- ``write_eml``: an RFC 5322 message (standard library ``email``, UTF-8 body, no
+- ``EmlWriter`` (``"eml"``): an RFC 5322 message (standard library ``email``, UTF-8 body, no
   Date nor Message-ID so that the same inputs give the same bytes, ``X-Unsent: 1``
   so mail clients open it as a draft to send). To is the town hall's address when
   known; the body is the letter from the salutation to the signature;
-- ``write_txt``: the whole letter as UTF-8 plain text.
+- ``TxtWriter`` (``"txt"``): the whole letter as UTF-8 plain text.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ import zipfile
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
-from typing import Any, BinaryIO
 
 from affiches.errors import AffichesError
 from affiches.lettertext import LetterText, plain_text
+from affiches.render.painter import Target, Writer
 from affiches.scene import Scene
 
 
@@ -34,7 +35,7 @@ def _letter(scene: Scene) -> LetterText:
     return scene.letter
 
 
-def _emit(data: bytes, target: str | Path | BinaryIO) -> None:
+def _emit(data: bytes, target: Target) -> None:
     if isinstance(target, (str, Path)):
         Path(target).write_bytes(data)
     else:
@@ -57,12 +58,14 @@ def eml_bytes(letter: LetterText) -> bytes:
     return message.as_bytes()
 
 
-def write_eml(scene: Scene, target: str | Path | BinaryIO, options: Any = None) -> None:
-    _emit(eml_bytes(_letter(scene)), target)
+class EmlWriter(Writer):
+    def write(self, scene: Scene, target: Target) -> None:
+        _emit(eml_bytes(_letter(scene)), target)
 
 
-def write_txt(scene: Scene, target: str | Path | BinaryIO, options: Any = None) -> None:
-    _emit(plain_text(_letter(scene)).encode("utf-8"), target)
+class TxtWriter(Writer):
+    def write(self, scene: Scene, target: Target) -> None:
+        _emit(plain_text(_letter(scene)).encode("utf-8"), target)
 
 
 def odt_bytes(letter: LetterText) -> bytes:
@@ -141,5 +144,6 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_odt(scene: Scene, target: str | Path | BinaryIO, options: Any = None) -> None:
-    _emit(odt_bytes(_letter(scene)), target)
+class OdtWriter(Writer):
+    def write(self, scene: Scene, target: Target) -> None:
+        _emit(odt_bytes(_letter(scene)), target)
