@@ -37,7 +37,7 @@ from affiches.city.postal import (
 )
 from affiches.errors import AffichesError, LayoutError
 from affiches.letters.layout import LetterLayout
-from affiches.lettertext import TO_FILL_MARK, LetterText
+from affiches.scene import TO_FILL_MARK, LetterText
 from affiches.text.typography import french_typography
 
 MAX_FIELD_CHARS = 200

@@ -26,8 +26,7 @@ from collections.abc import Sequence
 from affiches.color import Color
 from affiches.errors import FitError
 from affiches.letters.layout import LetterLayout
-from affiches.lettertext import TO_FILL_MARK, LetterText
-from affiches.scene import MM, Line, Page, Primitive, Rect, Scene, TextLine
+from affiches.scene import MM, TO_FILL_MARK, LetterText, Line, Page, Primitive, Rect, Scene, TextLine
 from affiches.text.fonts import FontMetrics, find_font
 
 A4 = (210.0, 297.0)

@@ -24,9 +24,8 @@ from email.policy import SMTP
 from pathlib import Path
 
 from affiches.errors import AffichesError
-from affiches.lettertext import LetterText, plain_text
 from affiches.render.painter import Target, Writer
-from affiches.scene import Scene
+from affiches.scene import LetterText, Scene, plain_text
 
 
 def _letter(scene: Scene) -> LetterText:
