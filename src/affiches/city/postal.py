@@ -30,17 +30,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from affiches.errors import AffichesError
+from affiches.errors import AddressError
 
 MAX_LINES = 6
 MAX_LINE_CHARS = 38
 MAX_RECIPIENT_LINES = 3
 MAX_INPUT_LINES = 6
 MAX_ADDRESS_CHARS = 300
-
-
-class AddressError(AffichesError):
-    """A postal address cannot be read or cannot be set in 6 lines of 38 characters."""
 
 
 @dataclass(frozen=True)

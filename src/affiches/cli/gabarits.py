@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import click
 
 from affiches.cli.common import CONTEXT
+from affiches.cli.lettres import list_letter_layouts
 from affiches.errors import AffichesError, LayoutError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,8 +104,6 @@ def liste(dossiers: tuple[Path, ...]) -> None:
         click.echo(f"{name}\t{summary}\t{_origin(path)}\t{description}")
         for hidden in files[1:]:
             click.echo(f"  (masque {_origin(hidden)})")
-    from affiches.cli.lettres import list_letter_layouts
-
     list_letter_layouts(dossiers)
 
 
@@ -155,10 +154,8 @@ def verifier(
             candidate = Path(item)
             if candidate.suffix == ".toml" or "/" in item:
                 paths.append(candidate)
-            elif item in letters:
-                paths.append(letters[item])
             else:
-                paths.append(find_layout(item, dossiers))
+                paths.append(letters[item] if item in letters else find_layout(item, dossiers))
     else:
         paths = list(available_layouts(dossiers).values()) + list(letters.values())
     variables = sample_variables()

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from affiches.cli.common import CONTEXT, handle_errors
+from affiches.cli.common import CONTEXT
 
 
 def letter_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,13 +59,10 @@ def run_letter(kind: str, ville: str, *, sortie: Path, departement: str | None, 
                dossiers_gabarits: tuple[Path, ...], expediteur: str, adresse: str, contact: str,
                collectif: str, maire: str, adresse_mairie: str, courriel_mairie: str,
                date_lettre: str, fait_a: str, force: bool) -> None:
-    from affiches.city.communes import resolve_city
     from affiches.city.events import parse_date
-    from affiches.jobs.letters import LetterOptions, plan_letter, write_letters
-    from affiches.letters.compose import LetterInputError
+    from affiches.jobs.letters import LetterOptions, make_letter
+    from affiches.jobs.pipeline import resolve
 
-    if kind == "cada" and not contact.strip():
-        raise LetterInputError("--contact : donnez l’adresse électronique où recevoir les documents")
     today = dt.date.today()
     options = LetterOptions(
         output_dir=sortie, layout=gabarit, layout_dirs=dossiers_gabarits, expediteur=expediteur,
@@ -73,11 +70,11 @@ def run_letter(kind: str, ville: str, *, sortie: Path, departement: str | None, 
         adresse_mairie=adresse_mairie, courriel_mairie=courriel_mairie,
         date=parse_date(date_lettre, today) if date_lettre.strip() else today, lieu=fait_a, force=force,
     )
-    resolution = resolve_city(ville, departement)
-    plan = plan_letter(resolution, kind, options)
-    for note in resolution.notes + plan.notes:
+    city = resolve(ville, departement)
+    written, notes = make_letter(city, kind, options)
+    for note in (*city.notes, *notes):
         click.echo(note, err=True)
-    for item in write_letters(plan, options):
+    for item in written:
         if item.status == "existant":
             click.echo(f"{item.path} existe déjà : laissé tel quel (--force pour le refaire)", err=True)
         else:
@@ -87,7 +84,6 @@ def run_letter(kind: str, ville: str, *, sortie: Path, departement: str | None, 
 @click.command(context_settings=CONTEXT)
 @click.argument("ville")
 @letter_options
-@handle_errors
 def lettre(ville: str, **options: Any) -> None:
     """La lettre au maire, prête à signer : PDF pour enveloppe à fenêtre, .odt, courriel (.eml), texte.
 
@@ -102,7 +98,6 @@ def lettre(ville: str, **options: Any) -> None:
 @click.command(context_settings=CONTEXT)
 @click.argument("ville")
 @letter_options
-@handle_errors
 def cada(ville: str, **options: Any) -> None:
     """La demande des documents sur la vidéosurveillance (droit d’accès, CRPA), et le courriel à la campagne.
 

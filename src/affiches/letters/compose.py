@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 
 from affiches.city.events import MONTHS
 from affiches.city.postal import (
-    AddressError,
     PostalAddress,
     check_text,
     parse_address,
@@ -35,7 +34,7 @@ from affiches.city.postal import (
     repair_cp1252,
     split_lines,
 )
-from affiches.errors import AffichesError, LayoutError
+from affiches.errors import AddressError, LayoutError, LetterInputError
 from affiches.letters.layout import LetterLayout
 from affiches.scene import TO_FILL_MARK, LetterText
 from affiches.text.typography import french_typography
@@ -45,15 +44,11 @@ PRADA_POPULATION = 10_000  # R330-2 CRPA: communes of 10,000 inhabitants or more
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 
 
-class LetterInputError(AffichesError):
-    """Something the sender typed cannot be used in a letter."""
-
-
 @dataclass(frozen=True)
 class LetterInputs:
     """Everything a letter needs besides its layout (city variables come resolved)."""
 
-    variables: Mapping[str, str]  # city forms, departement, url… (see jobs.kit.template_variables)
+    variables: Mapping[str, str]  # city and option variables (see jobs.letters.letter_variables)
     population: int = 0
     expediteur: str = ""  # the sender's name
     adresse: str = ""  # the sender's postal address (lines separated by "," "|" or new lines)
@@ -145,7 +140,7 @@ def town_hall_address(inputs: LetterInputs) -> tuple[PostalAddress | None, bool]
             return parse_address(inputs.mairie_adresse, "--adresse-mairie"), True
         except AddressError as exc:
             raise LetterInputError(str(exc)) from None
-    data = repair_cp1252(inputs.variables.get("mairie_adresse_brute", ""))
+    data = repair_cp1252(inputs.variables.get("lettre_mairie_lignes", ""))
     if not data:
         return None, False
     try:
@@ -184,6 +179,9 @@ def compose_letter(layout: LetterLayout, inputs: LetterInputs) -> LetterText:
     address_lines = sender_address_lines(inputs.adresse) if inputs.adresse.strip() else ()
     if not expediteur and not collectif:
         raise LetterInputError("--expediteur : qui écrit ? donnez votre nom (ou --collectif)")
+    if not courriel and any("{contact}" in template for _key, template in layout.templates()):
+        # The text asks for an answer by e-mail (the CADA request): it needs the address.
+        raise LetterInputError("--contact : donnez l’adresse électronique où recevoir les documents")
     recipient = "prada" if layout.recipient == "prada" and inputs.population >= PRADA_POPULATION else "maire"
     appel, first_lines = salutation(maire, recipient, variables.get("de_ville", ""))
     # « Maire de X » already names the town hall when the mayor is named.
