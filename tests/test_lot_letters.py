@@ -86,3 +86,22 @@ def test_lot_letter_to_complete_is_noted_in_the_manifest(runner: CliRunner, tmp_
     assert "lettre-maire-paris : à compléter avant l’envoi : l’adresse postale de la mairie" in paris
     mans = next(line for line in report.splitlines() if line.startswith("3;Le Mans;"))
     assert mans.endswith(";")  # nothing to complete
+
+
+def test_lot_and_the_commands_give_the_same_bytes(runner: CliRunner, tmp_path: Path) -> None:
+    """Also: an ODT does not depend on the documents made before it in the process."""
+    table = tmp_path / "villes.csv"
+    table.write_text("ville;expediteur;adresse;contact\nLe Mans;Camille;1 rue X, 72000 Le Mans;c@x.fr\n",
+                     encoding="utf-8")
+    code, _, stderr = run(runner, "lot", str(table), "--quoi", "lettre,cada", "-o", str(tmp_path / "lot"),
+                          "--date-lettre", "2026-11-23", "-j", "1", "-s")
+    assert code == 0, stderr
+    for kind in ("cada", "lettre"):  # the other order than the batch's
+        code, _, stderr = run(runner, kind, "Le Mans", "-o", str(tmp_path / "one"), "--expediteur", "Camille",
+                              "--adresse", "1 rue X, 72000 Le Mans", "--contact", "c@x.fr",
+                              "--date-lettre", "2026-11-23")
+        assert code == 0, stderr
+    single = sorted((tmp_path / "one" / "le-mans").iterdir())
+    assert len(single) == 9
+    for path in single:
+        assert path.read_bytes() == (tmp_path / "lot" / "le-mans" / path.name).read_bytes(), path.name

@@ -80,6 +80,12 @@ def odt_bytes(letter: LetterText) -> bytes:
     from odf.style import MasterPage as StyleMasterPage
     from odf.text import LineBreak, P
 
+    from odf.element import Element
+
+    # odfpy gathers the XML namespaces of every element it ever made in one class-level
+    # dict, written into each file: start from empty so that a document's bytes do not
+    # depend on the documents made before it in the same process.
+    Element.namespaces.clear()
     doc = OpenDocumentText()
     doc.fontfacedecls.addElement(FontFace(name="Manrope", fontfamily="Manrope", fontfamilygeneric="swiss"))
     page = PageLayout(name="A4")
