@@ -309,3 +309,18 @@ def test_verifier_checks_letter_layouts(runner: CliRunner, tmp_path: Path) -> No
     assert code == 0
     code, stdout, _ = run(runner, "gabarits", "liste")
     assert "lettre-maire\tlettre, A4, PDF + ODT + EML + TXT\tintégré" in stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) absent : pliage non simulé")
+def test_folded_letter_shows_the_address_in_both_envelopes(runner: CliRunner, tmp_path: Path) -> None:
+    """tools/envelope_check.py: the sheet folded in three, slid to its four extreme positions
+    in a DL and a C5/6 envelope: the recipient's ink is always entirely in the window."""
+    import sys
+
+    tool = Path(__file__).resolve().parents[1] / "tools" / "envelope_check.py"
+    for city, dep in (("Stonne", "08"), ("Paris", "75")):
+        files = make(runner, tmp_path, "lettre", city, "-d", dep, *SENDER)
+        done = subprocess.run([sys.executable, str(tool), str(files["pdf"]), str(tmp_path / f"{city}.png"),
+                               "--dpi", "60"], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.stdout.count("address fully visible") == 8
