@@ -68,6 +68,7 @@ class TxtWriter(Writer):
 
 
 def odt_bytes(letter: LetterText) -> bytes:
+    from odf.element import Element
     from odf.opendocument import OpenDocumentText
     from odf.style import (
         FontFace,
@@ -78,9 +79,7 @@ def odt_bytes(letter: LetterText) -> bytes:
         TextProperties,
     )
     from odf.style import MasterPage as StyleMasterPage
-    from odf.text import LineBreak, P
-
-    from odf.element import Element
+    from odf.text import LineBreak, P, Span
 
     # odfpy gathers the XML namespaces of every element it ever made in one class-level
     # dict, written into each file: start from empty so that a document's bytes do not
@@ -112,18 +111,24 @@ def odt_bytes(letter: LetterText) -> bytes:
     body = style("Corps", bottom="0.3cm")
     item = style("Liste", margin_left="0.6cm", bottom="0.15cm")
     signature = style("Signature", margin_left="9.3cm", top="2cm")
+    strong = Style(name="Nom", family="text")
+    strong.addElement(TextProperties(fontweight="bold"))
+    doc.styles.addElement(strong)
 
-    def lines(paragraph_style: Style, texts: tuple[str, ...]) -> None:
+    def lines(paragraph_style: Style, texts: tuple[str, ...], bold_first: bool = False) -> None:
         if not texts:
             return
         paragraph = P(stylename=paragraph_style)
         for index, text in enumerate(texts):
             if index:
                 paragraph.addElement(LineBreak())
-            paragraph.addText(text)
+            if bold_first and index == 0:  # the sender's name, in bold as on the PDF
+                paragraph.addElement(Span(stylename=strong, text=text))
+            else:
+                paragraph.addText(text)
         doc.text.addElement(paragraph)
 
-    lines(sender, letter.sender)
+    lines(sender, letter.sender, bold_first=True)
     lines(recipient, letter.recipient)
     lines(date, (letter.place_date,))
     lines(subject, (f"Objet\u00a0: {letter.subject}",))
