@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from affiches.cli.main import cli
 from affiches.letters.layout import available_letter_layouts, check_letter_layout
@@ -324,3 +326,48 @@ def test_folded_letter_shows_the_address_in_both_envelopes(runner: CliRunner, tm
                                "--dpi", "60"], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
         assert done.stdout.count("address fully visible") == 8
+
+
+def _sample_communes() -> list[str]:
+    from affiches.city.communes import iter_communes
+
+    codes = [c.code_insee for c in iter_communes() if c.mairie_adresse]
+    return codes[::97]  # about 360 communes across every département
+
+
+@settings(max_examples=40)
+@given(code=st.sampled_from(_sample_communes()),
+       name=st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèçàôÉ -’", min_size=1, max_size=60),
+       maire=st.sampled_from(["", "Mme Jeanne Dupont", "M. Jean-Baptiste de La Tour-Martin"]),
+       kind=st.sampled_from(["lettre-maire", "demande-cada"]))
+def test_any_commune_any_sender_recipient_in_window(code: str, name: str, maire: str, kind: str) -> None:
+    """Composed (no file): the recipient's lines lie in the window, 6 × 38, one page."""
+    import datetime as dt
+
+    from affiches.city.communes import get_commune_by_code
+    from affiches.city.model import City
+    from affiches.jobs.letters import LetterOptions, letter_inputs, letter_variables
+    from affiches.letters.compose import compose_letter
+    from affiches.letters.layout import load_letter_layout
+    from affiches.letters.page import letter_scene
+
+    if not name.strip(" -’"):
+        return
+    commune = get_commune_by_code(code)
+    assert commune is not None
+    city = City.of_commune(commune)
+    options = LetterOptions(expediteur=name, adresse="12 rue Neuve, 42000 Saint-Étienne", courriel="a@b.fr",
+                            maire=maire, date=dt.date(2026, 11, 23))
+    layout = load_letter_layout(kind)
+    letter = compose_letter(layout, letter_inputs(letter_variables(city, options)))
+    assert len(letter.recipient) <= 6
+    assert all(len(line) <= 38 for line in letter.recipient[:-1])
+    assert LAST_LINE.match(letter.recipient[-1]), letter.recipient
+    scene = letter_scene(letter, layout)
+    assert len(scene.pages) == 1
+    x0, y0, x1, y1 = (v * MM for v in WINDOW)
+    block = [t for t in scene.texts() if t.block == "destinataire"]
+    assert [t.text for t in block] == list(letter.recipient)
+    for line in block:
+        assert x0 <= line.x and line.x + line.width <= x1
+        assert y0 <= line.baseline - line.size * 0.8 and line.baseline + line.size * 0.25 <= y1
