@@ -88,8 +88,8 @@ class Progress:
 @click.option("--population-min", type=click.IntRange(min=0), default=0, metavar="N",
               help="Avec --departement seul : communes d’au moins N habitants.")
 @click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True, metavar="LISTE",
-              help="Matériels à produire, séparés par des virgules : affiche, tract, visuel, "
-                   "lettre (au maire), cada (demande de documents).")
+              help="Matériels à produire, séparés par des virgules (affiche, tract, visuel ; "
+                   "lettre au maire, cada pour la demande de documents).")
 @click.option("--date-lettre", default="", metavar="DATE",
               help="Date des lettres (lettre, cada) [défaut : aujourd’hui].")
 @production_options(batch=True)
