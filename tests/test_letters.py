@@ -294,7 +294,7 @@ def test_user_layout_changes_the_wording(runner: CliRunner, tmp_path: Path) -> N
     assert "Je vis au Mans et je vous écris" in files["txt"].read_text(encoding="utf-8")
 
 
-def test_verifier_checks_letter_layouts(runner: CliRunner, tmp_path: Path) -> None:
+def test_verifier_checks_letter_layouts(runner: CliRunner, tmp_path: Path, in_tmp: Path) -> None:
     code, stdout, stderr = run(runner, "gabarits", "verifier", "lettre-maire", "demande-cada")
     assert code == 0, stdout
     assert stderr == "2 gabarits vérifiés : aucun problème.\n"
