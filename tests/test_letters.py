@@ -309,8 +309,6 @@ def test_verifier_checks_letter_layouts(runner: CliRunner, tmp_path: Path, in_tm
            f"page A4 même en 9 pt ; raccourcissez les paragraphes ou baissez page.taille_min" in stdout.splitlines()
     code, _, _ = run(runner, "gabarits", "verifier")
     assert code == 0
-    code, stdout, _ = run(runner, "gabarits", "liste")
-    assert "lettre-maire\tlettre, A4, PDF + ODT + EML + TXT\tintégré" in stdout
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) absent : pliage non simulé")

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import click
 
 from affiches.cli.common import CONTEXT
-from affiches.cli.lettres import list_letter_layouts
+from affiches.cli.lettres import check_any_layout, find_any_layout, is_letter_layout, letter_paths
 from affiches.errors import AffichesError, LayoutError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,7 +104,6 @@ def liste(dossiers: tuple[Path, ...]) -> None:
         click.echo(f"{name}\t{summary}\t{_origin(path)}\t{description}")
         for hidden in files[1:]:
             click.echo(f"  (masque {_origin(hidden)})")
-    list_letter_layouts(dossiers)
 
 
 @gabarits.command(context_settings=CONTEXT)
@@ -142,32 +141,28 @@ def verifier(
     Sans FICHIER, vérifie tous les gabarits disponibles. Code de sortie 1 s’il y a un
     problème, 0 sinon.
     """
-    from affiches.designer.previews import check_layout_file, sample_variables
-    from affiches.gabarits import available_layouts, find_layout
-    from affiches.jobs.letters import check_letter_file
-    from affiches.letters.layout import available_letter_layouts, is_letter_layout
+    from affiches.designer.previews import sample_variables
+    from affiches.gabarits import available_layouts
 
     paths: list[Path] = []
-    letters = available_letter_layouts(dossiers)
     if fichiers:
         for item in fichiers:
             candidate = Path(item)
             if candidate.suffix == ".toml" or "/" in item:
                 paths.append(candidate)
             else:
-                paths.append(letters[item] if item in letters else find_layout(item, dossiers))
+                paths.append(find_any_layout(item, dossiers))
     else:
-        paths = list(available_layouts(dossiers).values()) + list(letters.values())
+        paths = list(available_layouts(dossiers).values()) + letter_paths(dossiers)
     variables = sample_variables()
     total = 0
     valid: list[Path] = []
     for path in paths:
-        letter = is_letter_layout(path)  # letters: their own keys, and a trial letter on one page
-        problems = check_letter_file(path, dossiers) if letter else check_layout_file(path, dossiers, variables)
+        problems = check_any_layout(path, dossiers, variables)
         for problem in problems:
             click.echo(str(problem))
         total += len(problems)
-        if not problems and not letter:
+        if not problems and not is_letter_layout(path):  # no fit report for letters
             valid.append(path)
     plural = "s" if len(paths) > 1 else ""
     if total:
@@ -187,6 +182,7 @@ def _fit_report(
     paths: Sequence[Path], dossiers: Sequence[Path], examples: int, workers: int | None
 ) -> int:
     from affiches.designer.fitreport import describe, fit_report, with_examples
+    from affiches.designer.linequality import describe_defects, describe_quality
     from affiches.gabarits import Problem, block_location, load_layout
 
     layouts = [load_layout(p, dossiers) for p in paths]
@@ -217,6 +213,10 @@ def _fit_report(
                 f"{layout.name} : et {hidden} autre(s) texte(s) (--exemples pour en voir plus).",
                 err=True,
             )
+    defects = sum(report.defect_totals().values())
+    for path, layout in zip(paths, layouts, strict=True):
+        for block, message in describe_defects(report, layout.name, examples):
+            click.echo(str(Problem(*block_location(path, dossiers, block, "texte"), message)))
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     click.echo(
         f"{report.communes} communes × {len(layouts)} gabarit(s), {len(report.blocks)} bloc(s), "
@@ -224,7 +224,8 @@ def _fit_report(
         f"{failures} texte(s) qui ne tiennent pas.",
         err=True,
     )
-    return failures
+    click.echo(describe_quality(report), err=True)
+    return failures + defects
 
 
 def preview_target_options(where: str, file_help: str) -> Callable[[F], F]:

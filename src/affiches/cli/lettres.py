@@ -10,7 +10,7 @@ complete by hand.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,18 +109,36 @@ def cada(ville: str, **options: Any) -> None:
     run_letter("cada", ville, **options)
 
 
-def list_letter_layouts(dossiers: tuple[Path, ...]) -> None:
-    """The lines of ``gabarits liste`` for letter layouts (name, kind, origin, description)."""
-    from affiches.errors import AffichesError
-    from affiches.letters.layout import available_letter_layouts, load_letter_layout
-    from affiches.resources import builtin_layouts_dir
+# Hooks of ``gabarits verifier``: letter layouts are found and checked beside the others.
 
-    builtin = builtin_layouts_dir().resolve()
-    for name, path in available_letter_layouts(dossiers).items():
-        try:
-            description = load_letter_layout(str(path)).description
-            summary = "lettre, A4, PDF + ODT + EML + TXT"
-        except AffichesError as exc:
-            summary, description = "invalide", f"{exc} (affiches gabarits verifier {path})"
-        origin = "intégré" if path.resolve().is_relative_to(builtin) else f"utilisateur ({path})"
-        click.echo(f"{name}\t{summary}\t{origin}\t{description}")
+
+def letter_paths(dossiers: Sequence[Path]) -> list[Path]:
+    from affiches.letters.layout import available_letter_layouts
+
+    return list(available_letter_layouts(dossiers).values())
+
+
+def find_any_layout(name: str, dossiers: Sequence[Path]) -> Path:
+    """A letter layout of that name, else a layout (``gabarits.find_layout``)."""
+    from affiches.gabarits import find_layout
+    from affiches.letters.layout import available_letter_layouts
+
+    letters = available_letter_layouts(dossiers)
+    return letters[name] if name in letters else find_layout(name, dossiers)
+
+
+def is_letter_layout(path: Path) -> bool:
+    from affiches.letters.layout import is_letter_layout as is_letter
+
+    return is_letter(path)
+
+
+def check_any_layout(path: Path, dossiers: Sequence[Path], variables: Mapping[str, str]) -> list[Any]:
+    """A letter layout's problems (keys, templates, a trial letter on one page), else a
+    layout's (``designer.previews.check_layout_file``)."""
+    from affiches.designer.previews import check_layout_file
+    from affiches.jobs.letters import check_letter_file
+
+    if is_letter_layout(path):
+        return list(check_letter_file(path, dossiers))
+    return list(check_layout_file(path, dossiers, variables))

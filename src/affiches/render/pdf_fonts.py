@@ -1,27 +1,26 @@
-"""TrueType fonts for reportlab: registered once, subsets tagged, no-break spaces kept.
+"""Fonts for the PDF writer: TrueType files registered with reportlab once per process.
 
-Contract: ``font_name(path, name)`` registers a TrueType file with reportlab once per
-process and returns the name to draw with. Its subsets carry a six-letter tag derived
-from the font's name (the same in every document and process; the PDF standard wants
-distinct tags for distinct subsets). A no-break space (U+00A0) keeps its own code,
-mapped to U+00A0 in the ToUnicode table, so that text copied or extracted from the PDF
-keeps French typography (reportlab otherwise shows it as an ordinary space).
+Contract: ``font_name(path, name)`` registers a font file (embedded, subset, glyphs
+used only) and returns the name to draw with. Each subset gets its own stable
+six-letter tag derived from the font's name (``AAAAAA+`` for all is what reportlab
+does; preflight tools want distinct tags). The no-break space U+00A0 keeps its own
+code in the subsets (drawn with the space's glyph), so the text layer says U+00A0
+where the page shows « public : » — reportlab maps it to the plain space otherwise.
 """
 
 from __future__ import annotations
 
 import zlib
 from pathlib import Path
-from typing import Any
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 _registered: dict[Path, str] = {}
 
-
-NBSP = 0x00A0
-_NBSP_STANDIN = 0xF8FF  # private use, never in a text
+NBSP = "\u00a0"
+NBSP_CODE = 0xA0
+_STAND_IN = 0x10FFFD  # a private-use code point no text of ours contains
 
 
 class _TaggedTTFont(TTFont):
@@ -32,6 +31,44 @@ class _TaggedTTFont(TTFont):
     tag is derived from the font's name, so it is the same in every document and process.
     """
 
+    def splitString(self, text, doc, encoding="utf-8"):  # type: ignore[no-untyped-def]
+        """reportlab's, but U+00A0 keeps its own code (ToUnicode U+00A0, glyph: space's).
+
+        reportlab turns every no-break space into a space before subsetting, so copying
+        the text or reading it aloud lost the no-break space before « : ».
+        """
+        if NBSP not in text:
+            return super().splitString(text, doc, encoding)
+        out: list[tuple[int, bytes]] = []
+        for index, part in enumerate(text.split(NBSP)):
+            if index:
+                out.append(self._nbsp(doc))
+            if part:
+                out.extend(super().splitString(part, doc, encoding))
+        merged: list[tuple[int, bytes]] = []
+        for subset, data in out:
+            if merged and merged[-1][0] == subset:
+                merged[-1] = (subset, merged[-1][1] + data)
+            else:
+                merged.append((subset, data))
+        return merged
+
+    def _nbsp(self, doc):  # type: ignore[no-untyped-def]
+        """(subset, byte) of U+00A0 in this document, allocated like any character."""
+        super().splitString("", doc)  # makes sure the document's state exists
+        state = self.state[doc]
+        if NBSP_CODE not in state.assignments:
+            # reportlab allocates a code for a stand-in, which is then given to U+00A0.
+            faces = self.face
+            faces.charToGlyph[_STAND_IN] = faces.charToGlyph[0x20]
+            faces.charWidths[_STAND_IN] = faces.charWidths[0x20]
+            super().splitString(chr(_STAND_IN), doc)
+            code = state.assignments.pop(_STAND_IN)
+            state.assignments[NBSP_CODE] = code
+            state.subsets[code >> 8][code & 0xFF] = NBSP_CODE
+        code = state.assignments[NBSP_CODE]
+        return code >> 8, bytes([code & 0xFF])
+
     def addObjects(self, doc):  # type: ignore[no-untyped-def]
         original = ttfonts.SUBSETN
         offset = zlib.crc32(self.fontName.encode("utf-8")) % 999 * 1000  # six digits with n < 1000
@@ -40,44 +77,6 @@ class _TaggedTTFont(TTFont):
             super().addObjects(doc)
         finally:
             ttfonts.SUBSETN = original
-
-    # reportlab shows U+00A0 with the space's code, so copied or extracted text loses
-    # every no-break space of French typography (« Objet : », « 10 000 »). Here a
-    # no-break space gets a code of its own, mapped to U+00A0 in the ToUnicode table.
-    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
-        if "\u00a0" not in text or NBSP not in self.face.charToGlyph:
-            return super().splitString(text, doc, encoding)  # type: ignore[no-any-return]
-        results: list[tuple[int, bytes]] = []
-        for index, part in enumerate(text.split("\u00a0")):
-            if index:
-                results.append(self._nbsp_code(doc))
-            if part:
-                results.extend(super().splitString(part, doc, encoding))
-        merged: list[tuple[int, bytes]] = []
-        for subset, data in results:
-            if merged and merged[-1][0] == subset:
-                merged[-1] = (subset, merged[-1][1] + data)
-            else:
-                merged.append((subset, data))
-        return merged
-
-    def _nbsp_code(self, doc: Any) -> tuple[int, bytes]:
-        super().splitString("", doc)  # creates this document's subset state if needed
-        state = self.state[doc]
-        code = state.assignments.get(NBSP)
-        if code is None:
-            # Let reportlab allocate a code through a private-use stand-in drawn with the
-            # no-break space's glyph, then record it as U+00A0.
-            face = self.face
-            face.charToGlyph[_NBSP_STANDIN] = face.charToGlyph[NBSP]
-            face.charWidths[_NBSP_STANDIN] = face.charWidths.get(NBSP, face.charWidths.get(32, 0))
-            [(subset, data)] = super().splitString(chr(_NBSP_STANDIN), doc)
-            code = (subset << 8) | data[0]
-            codes = state.subsets[subset]
-            codes[codes.index(_NBSP_STANDIN)] = NBSP
-            del state.assignments[_NBSP_STANDIN]
-            state.assignments[NBSP] = code
-        return (code >> 8, bytes([code & 0xFF]))
 
 
 def font_name(path: Path, name: str) -> str:
