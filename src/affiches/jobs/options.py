@@ -36,6 +36,7 @@ MATERIAL_LAYOUTS = {
 KIT = ("affiche", "tract", "visuel")
 SOCIAL = ("visuel", "story", "portrait", "paysage")
 GROUPS = {"kit": KIT, "reseaux": SOCIAL}  # names a -q list may use for several materials
+LETTERS = ("lettre", "cada")  # letters to the town hall (affiches.jobs.letters), also for lot --quoi
 MAX_OPTION_LENGTH = 200
 MAX_OWN_WORDS = 400  # --accroche, --message: a headline or a sentence, not a page
 MAX_LOGOS = 2  # a collective and a partner
@@ -133,15 +134,16 @@ def template_variables(city: City, options: KitOptions) -> dict[str, str]:
     return {**city.variables(), **option_variables(options)}
 
 
-def parse_materials(text: str) -> tuple[str, ...]:
-    """A ``-q`` list: materials (affiche, story…) or groups (``kit``, ``reseaux``)."""
+def parse_materials(text: str, allowed: Sequence[str] = tuple(MATERIAL_LAYOUTS)) -> tuple[str, ...]:
+    """``--quoi``: materials (affiche, story…) or groups (``kit``, ``reseaux``); ``lot``
+    also allows ``LETTERS``."""
     parts = [part.strip().lower().replace("é", "e") for part in text.split(",") if part.strip()]
     items = tuple(dict.fromkeys(m for part in parts for m in GROUPS.get(part, (part,))))
-    unknown = [item for item in items if item not in MATERIAL_LAYOUTS]
+    unknown = [item for item in items if item not in allowed]
     if unknown or not items:
         raise OptionError(
             f"--quoi : « {', '.join(unknown) or text} » inconnu ; choisissez parmi "
-            f"{', '.join(MATERIAL_LAYOUTS)}, ou reseaux ({', '.join(SOCIAL)})",
+            f"{', '.join(allowed)}, ou reseaux ({', '.join(SOCIAL)})",
             key="quoi", value=text,
         )
     return items
@@ -174,7 +176,7 @@ def parse_layout_choices(values: Sequence[str], materials: Sequence[str]) -> dic
         if "=" in value:
             material, _, name = value.partition("=")
             material = material.strip()
-            if material not in MATERIAL_LAYOUTS:
+            if material not in MATERIAL_LAYOUTS and material not in LETTERS:
                 raise OptionError(
                     f"--gabarit : matériel « {material} » inconnu ; écrivez affiche=NOM, tract=NOM ou "
                     "visuel=NOM", key="gabarit", value=value,
