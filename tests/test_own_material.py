@@ -280,3 +280,25 @@ def test_a_picture_no_layout_has_room_for_is_noted(runner: CliRunner, files: dic
     assert "--logo" not in result.stderr
     used = run(runner, "kit", "Lyon", "-o", "autre", "--photo", str(files["photo"]), "--logo", str(files["svg"]))
     assert "Note :" not in used.stderr
+
+
+def test_letter_carries_the_logo_as_vector_paths(runner: CliRunner, files: dict[str, Path]) -> None:
+    result = run(runner, "lettre", "Lyon", "-o", "sortie", "--expediteur", "Camille Martin", "--adresse",
+                 "12 rue Neuve, 69001 Lyon", "--date-lettre", "2026-11-23", "--logo", str(files["svg"]))
+    assert result.exit_code == 0, result.output
+    pdf = Path("sortie/lyon/lettre-maire-lyon.pdf")
+    assert image_xobjects(pdf) == 0
+    raster = pdfium.PdfDocument(pdf)[0].render(scale=100 / 72).to_pil().convert("RGB")
+    top_right = (raster.width * 125 // 210, raster.height * 15 // 297, raster.width * 190 // 210,
+                 raster.height * 43 // 297)
+    assert pixels_near(raster, top_right, (29, 53, 87), 10) > 500  # the logo, above the window
+    window = (raster.width * 110 // 210, raster.height * 55 // 297, raster.width * 190 // 210,
+              raster.height * 84 // 297)
+    assert pixels_near(raster, window, (29, 53, 87), 10) == 0
+    plain = run(runner, "lettre", "Lyon", "-o", "sans", "--expediteur", "Camille Martin", "--adresse",
+                "12 rue Neuve, 69001 Lyon", "--date-lettre", "2026-11-23")
+    assert plain.exit_code == 0
+    text = Path("sortie/lyon/lettre-maire-lyon.txt")
+    assert Path("sans/lyon/lettre-maire-lyon.txt").read_bytes() == text.read_bytes()
+    bad = run(runner, "lettre", "Lyon", "-o", "mauvais", "--logo", str(files["photo"]) + ".absent")
+    assert bad.exit_code == 1 and bad.stderr.startswith("Erreur : logo ") and not Path("mauvais").exists()

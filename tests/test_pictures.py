@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from affiches.color import Color
 from affiches.compose.ownwords import longest_fitting, own_words_error
-from affiches.compose.pictures import Tint, darken_photos, ink_boxes, is_large, photo_picture, place_logos
+from affiches.compose.pictures import Tint, darken_photos, ink_boxes, is_large, logo_pictures, photo_picture
 from affiches.images.load import load_artwork
 from affiches.render.jpeg import JpegOptions, budget, write_jpeg
 from affiches.render.pdf import PdfOptions, write_pdf
@@ -35,7 +35,7 @@ def scene_of(*items: object, size: tuple[float, float] = (300, 200), pixels: boo
 def test_two_logos_side_by_side_same_height_no_distortion(tmp_path: Path) -> None:
     wide = load_artwork(svg_logo(tmp_path / "a.svg"))  # 2.5:1
     round_ = load_artwork(png_logo(tmp_path / "b.png"))  # 2:1
-    items = place_logos((10, 20, 200, 60), [wide, round_], gap=10, align="center", block="logos")
+    items = logo_pictures((10, 20, 200, 60), [wide, round_], gap=10, align="center", block="logos")
     first, second = items
     assert isinstance(first, Picture) and isinstance(second, Picture)
     assert first.height == pytest.approx(second.height)
@@ -45,7 +45,7 @@ def test_two_logos_side_by_side_same_height_no_distortion(tmp_path: Path) -> Non
     assert first.x + second.x + second.width == pytest.approx(2 * 10 + 200)  # centred
     assert first.x >= 10 and second.x + second.width <= 210 + 1e-9
     assert first.height <= 60 + 1e-9
-    one = place_logos((10, 20, 200, 60), [wide], gap=10, align="left")[0]
+    one = logo_pictures((10, 20, 200, 60), [wide], gap=10, align="left")[0]
     assert isinstance(one, Picture)
     assert (one.x, one.height) == (10, 60) and one.width == pytest.approx(150)
 
@@ -55,7 +55,7 @@ def test_svg_logo_is_vector_in_the_pdf(tmp_path: Path) -> None:
     raster = load_artwork(png_logo(tmp_path / "logo.png"))
     for cmyk in (False, True):
         out = io.BytesIO()
-        write_pdf(scene_of(*place_logos((20, 20, 200, 80), [logo], 0, "center")), out, PdfOptions(cmyk=cmyk))
+        write_pdf(scene_of(*logo_pictures((20, 20, 200, 80), [logo], 0, "center")), out, PdfOptions(cmyk=cmyk))
         page = PdfReader(io.BytesIO(out.getvalue())).pages[0]
         resources = page["/Resources"]
         assert "/XObject" not in resources or not resources["/XObject"]  # no image: paths
@@ -66,14 +66,14 @@ def test_svg_logo_is_vector_in_the_pdf(tmp_path: Path) -> None:
         if cmyk:
             assert b"rg\n" not in content and b"RG\n" not in content and b" k\n" in content  # all CMYK
     out = io.BytesIO()
-    write_pdf(scene_of(*place_logos((20, 20, 200, 80), [raster], 0, "center")), out)
+    write_pdf(scene_of(*logo_pictures((20, 20, 200, 80), [raster], 0, "center")), out)
     resources = PdfReader(io.BytesIO(out.getvalue())).pages[0]["/Resources"]
     assert len(resources["/XObject"]) == 1  # a PNG logo is one image (with its soft mask)
 
 
 def test_svg_logo_rendered_the_same_in_png_and_pdf(tmp_path: Path) -> None:
     logo = load_artwork(svg_logo(tmp_path / "logo.svg"))
-    scene = scene_of(*place_logos((0, 0, 300, 120), [logo], 0, "center"), size=(300, 120))
+    scene = scene_of(*logo_pictures((0, 0, 300, 120), [logo], 0, "center"), size=(300, 120))
     png = render_image(scene)
     out = io.BytesIO()
     write_pdf(scene, out)

@@ -2,7 +2,7 @@
 
 Contract (pure: pixels in, pixels out, no file access). The block composers
 ``compose_logos`` and ``compose_photo`` (registered in ``compose.COMPOSERS``) call:
-- ``place_logos(box, logos, gap, align)``: every logo at one common height, side by
+- ``logo_pictures(box, logos, gap, align)``: every logo at one common height, side by
   side with ``gap`` points between them, as large as the slot allows, never distorted,
   centred vertically and aligned horizontally as the block says.
 - ``photo_picture(box, pixels, photo, focus, block)``: the photo cropped around the
@@ -28,7 +28,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from affiches.gabarits import Layout, LogoBlock, PhotoBlock
-from affiches.images.artwork import NO_PICTURES, Artwork, UserPictures
+from affiches.images.artwork import NO_PICTURES, Artwork, UserPictures, side_by_side
 from affiches.images.load import open_raster
 from affiches.images.photo import TextCheck, crop_fill, darken_until
 from affiches.scene import Picture, Primitive, Rect, TextLine
@@ -54,24 +54,12 @@ def _png(image: PILImage.Image) -> bytes:
     return out.getvalue()
 
 
-def place_logos(box: tuple[float, float, float, float], logos: Sequence[Artwork], gap: float,
-                align: str, block: str = "") -> list[Primitive]:
-    if not logos:
-        return []
-    x, y, width, height = box
-    gap = gap if len(logos) > 1 else 0.0
-    total_aspect = sum(logo.aspect for logo in logos)
-    common = min(height, (width - gap * (len(logos) - 1)) / total_aspect)
-    used = common * total_aspect + gap * (len(logos) - 1)
-    left = x if align == "left" else x + width - used if align == "right" else x + (width - used) / 2
-    top = y + (height - common) / 2
-    items: list[Primitive] = []
-    for logo in logos:
-        w = common * logo.aspect
-        items.append(Picture(left, top, w, common, logo.kind, logo.data, logo.name, logo.digest,
-                             logo.opaque, "logo", block))
-        left += w + gap
-    return items
+def logo_pictures(box: tuple[float, float, float, float], logos: Sequence[Artwork], gap: float,
+                  align: str, block: str = "") -> list[Primitive]:
+    """The logos as ``Picture`` primitives, side by side (``artwork.side_by_side``)."""
+    boxes = side_by_side(box, [logo.aspect for logo in logos], gap, align)
+    return [Picture(x, y, w, h, logo.kind, logo.data, logo.name, logo.digest, logo.opaque, "logo", block)
+            for logo, (x, y, w, h) in zip(logos, boxes, strict=True)]
 
 
 @lru_cache(maxsize=8)  # a batch crops the same photo for every city: once per format
@@ -186,7 +174,7 @@ def compose_logos(block: LogoBlock, layout: Layout, variables: Mapping[str, str]
                   pictures: UserPictures = NO_PICTURES) -> list[Primitive]:
     box = block.box.scaled(layout.to_pt)
     gap = (block.gap if block.gap is not None else 0.05 * block.box.width) * layout.to_pt
-    return place_logos((box.x, box.y, box.width, box.height), pictures.logos, gap, block.align, block.name)
+    return logo_pictures((box.x, box.y, box.width, box.height), pictures.logos, gap, block.align, block.name)
 
 
 def compose_photo(block: PhotoBlock, layout: Layout, variables: Mapping[str, str],

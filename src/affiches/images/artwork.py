@@ -47,6 +47,26 @@ class Artwork:
         return (left, y + (height - h) / 2, w, h)
 
 
+def side_by_side(box: tuple[float, float, float, float], aspects: list[float], gap: float,
+                 align: str = "center") -> list[tuple[float, float, float, float]]:
+    """Boxes (x, y, width, height) for pictures of these aspect ratios set side by side
+    in ``box`` at one common height, the largest that fits with ``gap`` between them,
+    never distorted, centred vertically and aligned horizontally (left, center, right)."""
+    if not aspects:
+        return []
+    x, y, width, height = box
+    gap = gap if len(aspects) > 1 else 0.0
+    common = min(height, (width - gap * (len(aspects) - 1)) / sum(aspects))
+    used = common * sum(aspects) + gap * (len(aspects) - 1)
+    left = x if align == "left" else x + width - used if align == "right" else x + (width - used) / 2
+    top = y + (height - common) / 2
+    boxes = []
+    for aspect in aspects:
+        boxes.append((left, top, common * aspect, common))
+        left += common * aspect + gap
+    return boxes
+
+
 @dataclass(frozen=True)
 class UserPictures:
     """What a collective brings for one run: its logos (in order), its photo and where

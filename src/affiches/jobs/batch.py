@@ -179,7 +179,8 @@ def make_task(task: Task) -> TaskResult:
         outputs = pipeline.render(composed, printing)  # all rendered first: a misfit writes nothing
         notes: list[str] = []
         for kind in (m for m in task.materials if m in LETTER_KINDS):
-            letter_files, letter_notes = letter_outputs(task.folder, kind, layouts[kind], task.variables)
+            letter_files, letter_notes = letter_outputs(task.folder, kind, layouts[kind], task.variables,
+                                                         pictures.logos)
             outputs += letter_files
             notes += letter_notes
         with files.open_folder(root, (task.folder,)):
