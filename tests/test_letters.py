@@ -369,3 +369,17 @@ def test_any_commune_any_sender_recipient_in_window(code: str, name: str, maire:
     for line in block:
         assert x0 <= line.x and line.x + line.width <= x1
         assert y0 <= line.baseline - line.size * 0.8 and line.baseline + line.size * 0.25 <= y1
+
+
+@pytest.mark.parametrize("city", ["Saint-Étienne", "Le Mans", "Les Lilas", "Châlons-en-Champagne"])
+@pytest.mark.parametrize("kind", ["lettre", "cada"])
+def test_no_line_ends_on_an_article_or_preposition(runner: CliRunner, tmp_path: Path, city: str, kind: str) -> None:
+    from pypdf import PdfReader
+
+    from affiches.text.breaks import GLUE_WORDS
+
+    extra = ("--contact", "camille@exemple.org") if kind == "cada" else ()
+    files = make(runner, tmp_path, kind, city, *SENDER, *extra)
+    text = PdfReader(files["pdf"]).pages[0].extract_text()
+    enders = [line for line in text.splitlines() if line.split() and line.split()[-1].casefold() in GLUE_WORDS]
+    assert not enders, enders

@@ -30,6 +30,7 @@ from affiches.errors import FitError
 from affiches.images.artwork import Artwork, side_by_side
 from affiches.letters.layout import LetterLayout
 from affiches.scene import MM, TO_FILL_MARK, LetterText, Line, Page, Picture, Primitive, Rect, Scene, TextLine
+from affiches.text.breaks import GLUE_FULL, GLUE_NONE, GLUE_WORDS_ONLY, Piece, glue_pieces, join_line, split_pieces
 from affiches.text.fonts import FontMetrics, find_font
 
 A4 = (210.0, 297.0)
@@ -78,20 +79,26 @@ class _Setter:
         )
 
     def wrap(self, metrics: FontMetrics, text: str, width: float, size: float) -> list[str]:
-        """Greedy lines broken at ordinary spaces only (never inside « Saint-Étienne »)."""
+        """Greedy lines broken by the French rules of ``text.breaks`` (never on an article
+        or a preposition, never inside « Saint-Étienne »), relaxed level by level only
+        when a word group is wider than the line."""
         metrics.check_coverage(text, "lettre")
         limit = width / (size / metrics.units_per_em)
-        lines: list[str] = []
-        for word in text.split(" "):
-            trial = f"{lines[-1]} {word}" if lines else word
-            if lines and metrics.width_units(trial) <= limit:
-                lines[-1] = trial
+        pieces = split_pieces(text)
+        for level in (GLUE_FULL, GLUE_WORDS_ONLY, GLUE_NONE):
+            units = glue_pieces(pieces, level, whole_words=True)
+            if all(metrics.width_units(join_line([unit])) <= limit for unit in units):
+                break
+        else:
+            widest = max(units, key=lambda unit: metrics.width_units(unit.text))
+            raise FitError(f"lettre : « {widest.text[:60]} » est plus large que la page ; coupez-le")
+        lines: list[list[Piece]] = []
+        for unit in units:
+            if lines and metrics.width_units(join_line([*lines[-1], unit])) <= limit:
+                lines[-1].append(unit)
             else:
-                if metrics.width_units(word) > limit:
-                    raise FitError(f"lettre : « {word[:60]} » est plus large que la page ; coupez-le")
-                lines.append(word)
-        return lines
-
+                lines.append([unit])
+        return [join_line(line) for line in lines]
 
 def _address_size(setter: _Setter, lines: Sequence[str], size_max: float, leading: float) -> float:
     width = (WINDOW[2] - WINDOW[0] - 2 * WINDOW_PAD) * MM
