@@ -57,15 +57,16 @@ ALLOWED: dict[str, set[str]] = {
     "resources": {"errors"},
     "city": {"errors", "resources"},
     "text": {"errors", "resources"},
+    "images": {"errors"},  # users' logos and photos: checked loading, pure pixel work
     "gabarits": {"errors", "resources", "campaign", "color", "scene", "text"},
-    "compose": {"errors", "campaign", "color", "scene", "text", "gabarits"},
+    "compose": {"errors", "campaign", "color", "scene", "text", "gabarits", "images"},
     # Letters (issue 11): their layouts and composition, at the level of gabarits + compose;
     # they read the postal and date helpers of city/ (pure), never jobs/ or render/.
-    "letters": {"errors", "resources", "city", "color", "scene", "text"},
-    "render": {"errors", "campaign", "color", "scene", "text", "printing"},
+    "letters": {"errors", "resources", "city", "color", "scene", "text", "images"},
+    "render": {"errors", "campaign", "color", "scene", "text", "printing", "images"},
     "printing": {"errors", "scene"},  # plans only: tiles, reduction, imposition
     "jobs": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", "",
-             "letters"},
+             "letters", "images"},
     "designer": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "jobs",
                  "color"},
     "cli": {"errors", "city", "jobs", "designer", "gabarits", "resources", "", "text", "letters"},

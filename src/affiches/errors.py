@@ -72,6 +72,14 @@ class OptionError(AffichesError):
     """An option's value cannot be used."""
 
 
+class ImageError(AffichesError):
+    """A user's image (logo, photo) is unreadable, hostile or over a limit."""
+
+
+class FocusError(OptionError):
+    """The --cadrage value (the photo's focal point) cannot be read."""
+
+
 class CsvError(AffichesError):
     """The CSV file cannot be read or has no usable city column."""
 
@@ -154,7 +162,9 @@ __all__ = [
     "CsvError",
     "EventError",
     "FitError",
+    "FocusError",
     "GlyphError",
+    "ImageError",
     "ImposeError",
     "LayoutError",
     "OptionError",

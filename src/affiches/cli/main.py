@@ -91,7 +91,9 @@ def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("ville")
 @click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True,
-              metavar="LISTE", help="Matériels à produire, séparés par des virgules.")
+              metavar="LISTE", help="Matériels à produire, séparés par des virgules : affiche, "
+                                    "tract, visuel, story, portrait, paysage ; « reseaux » pour "
+                                    "les quatre visuels.")
 @shared_options
 @print_options
 def kit(ville: str, quoi: str, **options: Any) -> None:
