@@ -23,6 +23,7 @@ from affiches.cli.common import CONTEXT, handle_errors
 from affiches.cli.fr import install_french_messages
 from affiches.cli.gabarits import gabarits
 from affiches.cli.lot import lot
+from affiches.cli.serveur import serveur
 
 install_french_messages()
 
@@ -162,3 +163,4 @@ def main() -> None:
 
 cli.add_command(lot)
 cli.add_command(gabarits)
+cli.add_command(serveur)

@@ -1,0 +1,298 @@
+"""A web request is a job like the kit and the batch: same pipeline, results in memory.
+
+Contract:
+- A form is a flat ``Mapping[str, str]`` (the page's field names: ``ville``,
+  ``collectif``, ``contact``, ``url``, ``date``, ``heure``, ``lieu``, ``gabarit_affiche``,
+  ``gabarit_tract``, ``gabarit_visuel`` and the print check boxes ``imprimeur``,
+  ``tuiles``, ``imposer``, ``a4``); unknown keys are ignored, a missing key is empty.
+- ``check(form)``, ``preview(form, key, width)``, ``download(form, filename)`` and
+  ``kit_zip(form)`` validate every field, resolve the city, plan the kit (compose
+  everything, as ``plan_kit`` does for the command line) and return plain picklable
+  data, so they can run in a worker process. Nothing is ever written to disk.
+- Every problem is a ``FormError`` whose ``errors`` maps a field name (or
+  ``"formulaire"`` for a problem of the whole kit, ``"impression"`` for the print
+  options) to the one-line French message the command line gives, without its
+  leading ``--option :`` (it is shown next to the field).
+- The print check boxes each add their own variant files (print shop, A4 tiles,
+  imposed flyers, reduced to A4) next to the plain kit, so they never conflict.
+- Deterministic: the same form gives the same bytes (ZIP entries sorted, fixed time).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from affiches.city.communes import CityResolution, resolve_city
+from affiches.errors import AffichesError
+from affiches.jobs.kit import KIT, MATERIAL_LAYOUTS, KitOptions, Planned, check_text_option, check_url, plan_kit
+from affiches.printing.modes import PrintOptions
+
+TEXT_FIELDS = ("collectif", "contact", "lieu")
+PRINT_VARIANTS: dict[str, tuple[str, ...]] = {
+    # check box -> materials it applies to
+    "imprimeur": ("affiche", "tract"),
+    "tuiles": ("affiche",),
+    "imposer": ("tract",),
+    "a4": ("affiche", "tract"),
+}
+PREVIEWS = ("affiche", "tract-recto", "tract-verso", "visuel")
+MIN_WIDTH, MAX_WIDTH = 120, 1400
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_OPTION_PREFIX = re.compile(r"^--[\w-]+ : ")
+
+
+class FormError(AffichesError):
+    """One or more fields cannot be used; ``errors`` maps field -> message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(" ".join(self.errors.values()))
+
+    def __reduce__(self) -> tuple[type[FormError], tuple[dict[str, str]]]:
+        return (FormError, (self.errors,))
+
+
+@dataclass(frozen=True)
+class CityInfo:
+    name: str
+    departement: str
+    notes: tuple[str, ...]
+    known: bool  # a commune of France (False: the name is used as typed)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    city: CityInfo
+    alt_text: str
+    files: tuple[tuple[str, str], ...]  # (file name in the ZIP, short French label)
+    zip_name: str
+
+
+@dataclass(frozen=True)
+class FileResult:
+    filename: str
+    mimetype: str
+    data: bytes
+
+
+def field_message(error: AffichesError) -> str:
+    """The command line's message, without its ``--option :`` prefix."""
+    return _OPTION_PREFIX.sub("", str(error), count=1)
+
+
+@functools.lru_cache(maxsize=1)
+def layout_choices() -> dict[str, tuple[tuple[str, str], ...]]:
+    """For each kit material, the layouts that can be chosen: (name, description)."""
+    from affiches.gabarits.layout import available_layouts, load_layout
+
+    choices: dict[str, list[tuple[str, str]]] = {m: [] for m in KIT}
+    for name in available_layouts():
+        try:
+            layout = load_layout(name)
+        except AffichesError:
+            continue  # a broken user layout is not offered
+        if layout.material in choices:
+            choices[layout.material].append((name, layout.description or name))
+    for material, default in MATERIAL_LAYOUTS.items():  # the default layout first
+        choices[material].sort(key=lambda item, d=default: (item[0] != d, item[0]))  # type: ignore[misc]
+    return {m: tuple(items) for m, items in choices.items()}
+
+
+def _value(form: Mapping[str, str], key: str) -> str:
+    value = form.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+def _checked(form: Mapping[str, str], key: str) -> bool:
+    return _value(form, key) not in ("", "0", "non")
+
+
+def _validate(form: Mapping[str, str]) -> tuple[CityResolution, KitOptions, tuple[str, ...]]:
+    from affiches.city.events import format_time, parse_date
+
+    errors: dict[str, str] = {}
+    resolution = None
+    try:
+        resolution = resolve_city(_value(form, "ville"))
+    except AffichesError as exc:
+        errors["ville"] = field_message(exc)
+    texts = {}
+    for name in TEXT_FIELDS:
+        try:
+            texts[name] = check_text_option(name, _value(form, name))
+        except AffichesError as exc:
+            errors[name] = field_message(exc)
+    url = _value(form, "url").strip()
+    try:
+        url = check_url(url) if url else ""
+    except AffichesError as exc:
+        errors["url"] = field_message(exc)
+    for name, parse in (("date", parse_date), ("heure", format_time)):
+        try:
+            if _value(form, name).strip():
+                parse(_value(form, name))
+        except AffichesError as exc:
+            errors[name] = field_message(exc)
+    layouts = {}
+    choices = layout_choices()
+    for material in KIT:
+        chosen = _value(form, f"gabarit_{material}") or MATERIAL_LAYOUTS[material]
+        names = [name for name, _ in choices[material]]
+        if chosen not in names:
+            errors[f"gabarit_{material}"] = f"gabarit « {chosen[:60]} » inconnu ; choisissez parmi {', '.join(names)}"
+        layouts[material] = chosen
+    if errors or resolution is None:
+        raise FormError(errors)
+    from affiches.city.events import event_variables
+
+    options = KitOptions(
+        output_dir=Path("."),
+        layouts=layouts,
+        collectif=texts["collectif"],
+        contact=texts["contact"],
+        extra=event_variables(_value(form, "date"), _value(form, "heure"), texts["lieu"]),
+        **({"url": url} if url else {}),
+    )
+    variants = tuple(v for v in PRINT_VARIANTS if _checked(form, v))
+    return resolution, options, variants
+
+
+def _print_options(variant: str) -> PrintOptions:
+    from affiches.jobs.service import build_print_options
+
+    return build_print_options(**{variant: True})
+
+
+@functools.lru_cache(maxsize=16)
+def _plan(items: tuple[tuple[str, str], ...]) -> tuple[CityResolution, tuple[tuple[Planned, PrintOptions], ...]]:
+    form = dict(items)
+    resolution, options, variants = _validate(form)
+    try:
+        planned = [(p, options.printing) for p in plan_kit(resolution, KIT, options)]
+    except AffichesError as exc:
+        raise FormError({"formulaire": field_message(exc)}) from None
+    for variant in variants:
+        printing = _print_options(variant)
+        try:
+            extra = plan_kit(resolution, PRINT_VARIANTS[variant], dataclasses.replace(options, printing=printing))
+        except AffichesError as exc:
+            raise FormError({"impression": field_message(exc)}) from None
+        planned.extend((p, printing) for p in extra)
+    return resolution, tuple(planned)
+
+
+def plan(form: Mapping[str, str]) -> tuple[CityResolution, tuple[tuple[Planned, PrintOptions], ...]]:
+    """Validate the form and plan every file (cached: previews ask for the same form)."""
+    keys = (*TEXT_FIELDS, "ville", "url", "date", "heure", *(f"gabarit_{m}" for m in KIT), *PRINT_VARIANTS)
+    return _plan(tuple((k, _value(form, k)) for k in keys))
+
+
+def _label(item: Planned, printing: PrintOptions) -> str:
+    what = {"affiche": "Affiche", "tract": "Tract", "visuel": "Visuel"}[item.material]
+    how = {"tuiles": "en tuiles A4 à assembler", "imposer": "imposé, deux par feuille A4",
+           "a4": "réduit sur une A4"}.get(item.print_mode, "")
+    if not how and printing.for_print_shop:
+        how = "pour l’imprimerie"
+    fmt = item.layout.output_format.upper()
+    return f"{what} {how} ({fmt})".replace("  ", " ") if how else f"{what} ({fmt})"
+
+
+def check(form: Mapping[str, str]) -> CheckResult:
+    resolution, planned = plan(form)
+    commune = resolution.commune
+    files: list[tuple[str, str]] = []
+    alt = ""
+    for item, printing in planned:
+        files.append((item.path.name, _label(item, printing)))
+        if item.alt_text_path:
+            files.append((item.alt_text_path.name, "Texte alternatif du visuel (TXT)"))
+            alt = alt or item.scene.alt_text
+    city = CityInfo(resolution.name, commune.departement if commune else "", resolution.notes, commune is not None)
+    zip_name = f"{planned[0][0].path.parent.name}.zip"
+    return CheckResult(city, alt, tuple(files), zip_name)
+
+
+def _render(item: Planned, printing: PrintOptions) -> bytes:
+    from affiches.render import writer_for
+
+    buffer = io.BytesIO()
+    writer = writer_for(item.layout.output_format)
+    if item.layout.output_format == "pdf" and printing.any:
+        from affiches.printing.modes import print_writer
+
+        writer = print_writer(item.print_mode, printing)
+    writer(item.scene, buffer)
+    return buffer.getvalue()
+
+
+def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
+    """A PNG of one preview (``PREVIEWS``), ``width`` pixels wide (bounded)."""
+    from PIL import Image
+
+    from affiches.render.png import PngOptions, render_image
+
+    if key not in PREVIEWS:
+        raise FormError({"apercu": f"aperçu « {key[:40]} » inconnu ; choisissez parmi {', '.join(PREVIEWS)}"})
+    width = max(MIN_WIDTH, min(MAX_WIDTH, width))
+    _, planned = plan(form)
+    material, _, side = key.partition("-")
+    item = next(p for p, printing in planned if p.material == material and not printing.any)
+    page = 2 if side == "verso" else 1
+    scene = item.scene
+    page = min(page, len(scene.pages))
+    if scene.pixel_size is None:
+        image = render_image(scene, PngOptions(page=page, dpi=72 * width / scene.width))
+    else:
+        image = render_image(scene, PngOptions(page=page))
+        if image.width > width:
+            image = image.resize((width, max(1, round(image.height * width / image.width))),
+                                 Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def _mimetype(name: str) -> str:
+    return {".pdf": "application/pdf", ".png": "image/png", ".txt": "text/plain; charset=utf-8"}[Path(name).suffix]
+
+
+def _file(item: Planned, printing: PrintOptions, name: str) -> bytes:
+    if item.alt_text_path and name == item.alt_text_path.name:
+        return (item.scene.alt_text + "\n").encode("utf-8")
+    return _render(item, printing)
+
+
+def download(form: Mapping[str, str], filename: str) -> FileResult:
+    _, planned = plan(form)
+    for item, printing in planned:
+        names = [item.path.name] + ([item.alt_text_path.name] if item.alt_text_path else [])
+        if filename in names:
+            return FileResult(filename, _mimetype(filename), _file(item, printing, filename))
+    raise FormError({"fichier": f"fichier « {filename[:80]} » inconnu pour ce kit ; rechargez la page"})
+
+
+def kit_zip(form: Mapping[str, str]) -> FileResult:
+    """Every file of the kit (and the print variants asked for) in one ZIP, in memory."""
+    _, planned = plan(form)
+    entries: dict[str, bytes] = {}
+    for item, printing in planned:
+        entries[item.path.as_posix()] = _render(item, printing)
+        if item.alt_text_path:
+            entries[item.alt_text_path.as_posix()] = (item.scene.alt_text + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.external_attr = 0o100644 << 16
+            info.create_system = 3
+            info.compress_type = zipfile.ZIP_DEFLATED if name.endswith(".txt") else zipfile.ZIP_STORED
+            archive.writestr(info, entries[name])
+    folder = planned[0][0].path.parent.name
+    return FileResult(f"{folder}.zip", "application/zip", buffer.getvalue())
