@@ -33,6 +33,7 @@ from affiches.city.communes import CityResolution, resolve_city
 from affiches.errors import AffichesError
 from affiches.jobs.kit import KIT, MATERIAL_LAYOUTS, KitOptions, Planned, check_text_option, check_url, plan_kit
 from affiches.printing.modes import PrintOptions
+from affiches.text.typography import french_typography
 
 TEXT_FIELDS = ("collectif", "contact", "lieu")
 PRINT_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -83,8 +84,9 @@ class FileResult:
 
 
 def field_message(error: AffichesError) -> str:
-    """The command line's message, without its ``--option :`` prefix."""
-    return _OPTION_PREFIX.sub("", str(error), count=1)
+    """The command line's message, without its ``--option :`` prefix, in French typography
+    (the terminal gets ordinary spaces, a web page no-break ones)."""
+    return french_typography(_OPTION_PREFIX.sub("", str(error), count=1))
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,7 +148,8 @@ def _validate(form: Mapping[str, str]) -> tuple[CityResolution, KitOptions, tupl
         chosen = _value(form, f"gabarit_{material}") or MATERIAL_LAYOUTS[material]
         names = [name for name, _ in choices[material]]
         if chosen not in names:
-            errors[f"gabarit_{material}"] = f"gabarit « {chosen[:60]} » inconnu ; choisissez parmi {', '.join(names)}"
+            errors[f"gabarit_{material}"] = french_typography(
+                f"gabarit « {chosen[:60]} » inconnu ; choisissez parmi {', '.join(names)}")
         layouts[material] = chosen
     if errors or resolution is None:
         raise FormError(errors)
@@ -158,8 +161,9 @@ def _validate(form: Mapping[str, str]) -> tuple[CityResolution, KitOptions, tupl
         collectif=texts["collectif"],
         contact=texts["contact"],
         extra=event_variables(_value(form, "date"), _value(form, "heure"), texts["lieu"]),
-        **({"url": url} if url else {}),
     )
+    if url:
+        options = dataclasses.replace(options, url=url)
     variants = tuple(v for v in PRINT_VARIANTS if _checked(form, v))
     return resolution, options, variants
 
@@ -167,7 +171,7 @@ def _validate(form: Mapping[str, str]) -> tuple[CityResolution, KitOptions, tupl
 def _print_options(variant: str) -> PrintOptions:
     from affiches.jobs.service import build_print_options
 
-    return build_print_options(**{variant: True})
+    return build_print_options(**{variant: True})  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=16)
@@ -214,7 +218,8 @@ def check(form: Mapping[str, str]) -> CheckResult:
         if item.alt_text_path:
             files.append((item.alt_text_path.name, "Texte alternatif du visuel (TXT)"))
             alt = alt or item.scene.alt_text
-    city = CityInfo(resolution.name, commune.departement if commune else "", resolution.notes, commune is not None)
+    notes = tuple(french_typography(note) for note in resolution.notes)
+    city = CityInfo(resolution.name, commune.departement if commune else "", notes, commune is not None)
     zip_name = f"{planned[0][0].path.parent.name}.zip"
     return CheckResult(city, alt, tuple(files), zip_name)
 
@@ -239,7 +244,8 @@ def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
     from affiches.render.png import PngOptions, render_image
 
     if key not in PREVIEWS:
-        raise FormError({"apercu": f"aperçu « {key[:40]} » inconnu ; choisissez parmi {', '.join(PREVIEWS)}"})
+        raise FormError({"apercu": french_typography(
+            f"aperçu « {key[:40]} » inconnu ; choisissez parmi {', '.join(PREVIEWS)}")})
     width = max(MIN_WIDTH, min(MAX_WIDTH, width))
     _, planned = plan(form)
     material, _, side = key.partition("-")
@@ -275,7 +281,8 @@ def download(form: Mapping[str, str], filename: str) -> FileResult:
         names = [item.path.name] + ([item.alt_text_path.name] if item.alt_text_path else [])
         if filename in names:
             return FileResult(filename, _mimetype(filename), _file(item, printing, filename))
-    raise FormError({"fichier": f"fichier « {filename[:80]} » inconnu pour ce kit ; rechargez la page"})
+    raise FormError({"fichier": french_typography(
+        f"fichier « {filename[:80]} » inconnu pour ce kit ; rechargez la page")})
 
 
 def kit_zip(form: Mapping[str, str]) -> FileResult:

@@ -37,7 +37,7 @@ MAX_QUERY = 4096
 MAX_FIELDS = 40
 RETRY_AFTER = "5"
 BUSY = "Trop de demandes, réessayez dans quelques secondes."
-TOO_LONG = "Le calcul a pris trop de temps ; réessayez dans quelques secondes ou raccourcissez les textes."
+TOO_LONG = "Le calcul a pris trop de temps ; réessayez dans quelques secondes ou raccourcissez les textes."
 FONT_FILES = ("Manrope-Regular.ttf", "Manrope-Bold.ttf", "RobotoCondensed-Bold.ttf")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
@@ -54,11 +54,11 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 HTTP_MESSAGES = {
-    400: "Requête illisible ; rechargez la page.",
-    404: "Cette page n’existe pas ; revenez à l’accueil.",
-    405: "Méthode non permise pour cette adresse ; revenez à l’accueil.",
-    413: f"Requête trop grosse ({MAX_BODY // 1024} Ko au plus) ; raccourcissez les textes.",
-    414: f"Adresse trop longue ({MAX_QUERY} caractères au plus) ; raccourcissez les textes.",
+    400: "Requête illisible ; rechargez la page.",
+    404: "Cette page n’existe pas ; revenez à l’accueil.",
+    405: "Méthode non permise pour cette adresse ; revenez à l’accueil.",
+    413: f"Requête trop grosse ({MAX_BODY // 1024} Ko au plus) ; raccourcissez les textes.",
+    414: f"Adresse trop longue ({MAX_QUERY} caractères au plus) ; raccourcissez les textes.",
 }
 
 
@@ -80,7 +80,7 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if pool is None:
         count = default_workers() if workers is None else workers
-        pool = RenderPool(count, queue if queue is not None else max(1, count), time_limit)
+        pool = RenderPool(count, queue if queue is not None else 4 * max(1, count), time_limit)
     app.extensions["affiches_pool"] = pool
 
     def run(func: Callable[..., Any], *args: Any) -> Any:
@@ -105,6 +105,10 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
 
     @app.errorhandler(Busy)
     def busy(_exc: Busy) -> Response:
+        if request.path == "/kit.zip":  # no JavaScript: the form again, the message at its button
+            response = _page(_form(), {"formulaire": BUSY}, 503)
+            response.headers["Retry-After"] = RETRY_AFTER
+            return response
         return _error(503, BUSY)
 
     @app.errorhandler(RenderTimeout)
@@ -122,7 +126,7 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:  # pragma: no cover - a bug: no traceback to the user
         log.error("erreur interne : %s", type(exc).__name__)
-        return _error(500, "Erreur interne du serveur ; réessayez, et signalez-la si elle revient.")
+        return _error(500, "Erreur interne du serveur ; réessayez, et signalez-la si elle revient.")
 
     @app.get("/")
     def index() -> Response:
@@ -205,7 +209,7 @@ def _json(data: object, status: int) -> Response:
 
 
 def _error(status: int, message: str | None = None) -> Response:
-    text = message or HTTP_MESSAGES.get(status, "Erreur du serveur ; réessayez plus tard.")
+    text = message or HTTP_MESSAGES.get(status, "Erreur du serveur ; réessayez plus tard.")
     if _wants_json():
         response = _json({"ok": False, "erreur": text}, status)
     else:

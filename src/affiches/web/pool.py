@@ -64,10 +64,16 @@ def _timed(limit: float, func: Callable[..., T], *args: Any) -> T:
 
 
 def _warm() -> None:
-    """Import the heavy modules and open the communes index once per worker."""
-    import affiches.jobs.web  # noqa: F401
+    """Import the heavy modules and load the layouts once per worker."""
     import affiches.render.pdf  # noqa: F401
     import affiches.render.png  # noqa: F401
+    from affiches.jobs.web import layout_choices
+
+    layout_choices()
+
+
+def _nothing() -> None:
+    """A job that only makes sure a worker process is started."""
 
 
 class RenderPool:
@@ -83,7 +89,10 @@ class RenderPool:
             self._executor = self._new_executor()
 
     def _new_executor(self) -> concurrent.futures.ProcessPoolExecutor:
-        return concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, initializer=_warm)
+        executor = concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, initializer=_warm)
+        for _ in range(self.workers):  # start every worker now, not on the first requests
+            executor.submit(_nothing)
+        return executor
 
     def load(self) -> tuple[int, int]:
         with self._lock:

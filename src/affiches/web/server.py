@@ -16,10 +16,18 @@ from collections.abc import Callable
 from affiches.web.app import MAX_BODY, create_app
 from affiches.web.pool import RenderPool, default_workers
 
+QUEUE_PER_WORKER = 4  # a page asks for 5 renders at once (check + 4 previews)
+
 
 def address(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
+
+
+def _warm_suggestions() -> None:
+    from affiches.city.suggest import suggest
+
+    suggest("paris")
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
@@ -27,8 +35,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
     from waitress.server import create_server
 
     count = default_workers() if workers is None else workers
-    pool = RenderPool(count, queue=count, time_limit=10.0)
+    pool = RenderPool(count, queue=QUEUE_PER_WORKER * count, time_limit=10.0)
     app = create_app(pool)
+    threading.Thread(target=_warm_suggestions, daemon=True).start()
     server = create_server(
         app, host=host, port=port, threads=pool.capacity + 4, ident="affiches",
         max_request_body_size=MAX_BODY, max_request_header_size=16 * 1024,

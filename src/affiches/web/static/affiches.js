@@ -55,9 +55,22 @@
     return Math.min(1400, Math.max(150, px));
   }
 
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /* A 503 means the server is full: say so, wait a little, try again (a few times). */
+  async function fetchPatiently(url, mine) {
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(url);
+      if (response.status !== 503 || attempt === 4 || mine !== sequence) return response;
+      setState(BUSY, true);
+      await pause(600 * attempt);
+      if (mine !== sequence) return response;
+    }
+  }
+
   async function loadPreview(key, url, mine) {
     const img = document.getElementById("apercu-" + key);
-    const response = await fetch(url + "&largeur=" + previewWidth(img));
+    const response = await fetchPatiently(url + "&largeur=" + previewWidth(img), mine);
     if (mine !== sequence) return true;
     if (response.status === 503) {
       setState(BUSY, true);
@@ -97,9 +110,9 @@
     setState("Mise à jour des aperçus…");
     let response;
     try {
-      response = await fetch("/api/verifier?" + query());
+      response = await fetchPatiently("/api/verifier?" + query(), mine);
     } catch (error) {
-      if (mine === sequence) setState("Le serveur ne répond pas ; réessayez dans quelques secondes.", true);
+      if (mine === sequence) setState("Le serveur ne répond pas ; réessayez dans quelques secondes.", true);
       return;
     }
     if (mine !== sequence) return;
@@ -119,7 +132,7 @@
     showErrors({});
     const v = data.ville;
     chosen.textContent = v.commune
-      ? "Commune retenue : " + v.nom + " (" + v.departement + ")." + (v.notes.length ? " " + v.notes.join(" ") : "")
+      ? "Commune retenue : " + v.nom + " (" + v.departement + ")." + (v.notes.length ? " " + v.notes.join(" ") : "")
       : v.notes.join(" ");
     altText.value = data.texte_alternatif;
     renderFiles(data);
