@@ -47,6 +47,14 @@ PREVIEWS = ("affiche", "tract-recto", "tract-verso", "visuel")
 MIN_WIDTH, MAX_WIDTH = 120, 1400
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _OPTION_PREFIX = re.compile(r"^--[\w-]+ : ")
+_WHERE = re.compile(r"^gabarit (?P<layout>\S+), bloc « (?P<block>[^»]+) »")
+# template variable -> the field that fills it (a text that does not fit is shown there)
+VARIABLE_FIELDS = {
+    "collectif": "collectif", "signature": "collectif", "contact": "contact", "url": "url",
+    "url_courte": "url", "evenement": "lieu", "lieu": "lieu", "date": "date", "heure": "heure",
+    "ville": "ville", "a_ville": "ville", "de_ville": "ville", "ville_maj": "ville",
+    "a_ville_maj": "ville", "de_ville_maj": "ville", "ville_officiel": "ville",
+}
 
 
 class FormError(AffichesError):
@@ -105,6 +113,23 @@ def layout_choices() -> dict[str, tuple[tuple[str, str], ...]]:
     for material, default in MATERIAL_LAYOUTS.items():  # the default layout first
         choices[material].sort(key=lambda item, d=default: (item[0] != d, item[0]))  # type: ignore[misc]
     return {m: tuple(items) for m, items in choices.items()}
+
+
+def _field_of(error: AffichesError, planned_layouts: Mapping[str, str], form: Mapping[str, str]) -> str:
+    """The form field whose text a composition error is about ("formulaire" if unknown)."""
+    from affiches.gabarits.layout import QRBlock, TextBlock, load_layout, template_fields
+
+    where = _WHERE.match(str(error))
+    if not where or where["layout"] not in planned_layouts.values():
+        return "formulaire"
+    for block in load_layout(where["layout"]).blocks:
+        if block.name != where["block"]:
+            continue
+        template = block.template if isinstance(block, TextBlock) else block.data if isinstance(block, QRBlock) else ""
+        fields = [VARIABLE_FIELDS[v] for v in template_fields(template) if v in VARIABLE_FIELDS]
+        filled = [f for f in fields if _value(form, f).strip()]
+        return (filled or fields or ["formulaire"])[0]
+    return "formulaire"
 
 
 def _value(form: Mapping[str, str], key: str) -> str:
@@ -181,7 +206,7 @@ def _plan(items: tuple[tuple[str, str], ...]) -> tuple[CityResolution, tuple[tup
     try:
         planned = [(p, options.printing) for p in plan_kit(resolution, KIT, options)]
     except AffichesError as exc:
-        raise FormError({"formulaire": field_message(exc)}) from None
+        raise FormError({_field_of(exc, options.layouts, form): field_message(exc)}) from None
     for variant in variants:
         printing = _print_options(variant)
         try:

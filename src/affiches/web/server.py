@@ -38,11 +38,15 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
     pool = RenderPool(count, queue=QUEUE_PER_WORKER * count, time_limit=10.0)
     app = create_app(pool)
     threading.Thread(target=_warm_suggestions, daemon=True).start()
-    server = create_server(
-        app, host=host, port=port, threads=pool.capacity + 4, ident="affiches",
-        max_request_body_size=MAX_BODY, max_request_header_size=16 * 1024,
-        channel_timeout=30, connection_limit=200, clear_untrusted_proxy_headers=True,
-    )
+    try:
+        server = create_server(
+            app, host=host, port=port, threads=pool.capacity + 4, ident="affiches",
+            max_request_body_size=MAX_BODY, max_request_header_size=16 * 1024,
+            channel_timeout=30, connection_limit=200, clear_untrusted_proxy_headers=True,
+        )
+    except BaseException:
+        pool.close()
+        raise
     url = address(host, server.effective_port)  # type: ignore[union-attr]
     announce(url)
     if open_browser:
