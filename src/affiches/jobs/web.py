@@ -31,6 +31,7 @@ from pathlib import Path
 
 from affiches.city.communes import CityResolution, resolve_city
 from affiches.errors import AffichesError
+from affiches.gabarits.layout import Layout
 from affiches.jobs.kit import KIT, MATERIAL_LAYOUTS, KitOptions, Planned, check_text_option, check_url, plan_kit
 from affiches.printing.modes import PrintOptions
 from affiches.text.typography import french_typography
@@ -45,6 +46,7 @@ PRINT_VARIANTS: dict[str, tuple[str, ...]] = {
 }
 PREVIEWS = ("affiche", "tract-recto", "tract-verso", "visuel")
 MIN_WIDTH, MAX_WIDTH = 120, 1400
+PREVIEW_COLORS = 64
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _OPTION_PREFIX = re.compile(r"^--[\w-]+ : ")
 _WHERE = re.compile(r"^gabarit (?P<layout>\S+), bloc « (?P<block>[^»]+) »")
@@ -98,18 +100,26 @@ def field_message(error: AffichesError) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def layout_choices() -> dict[str, tuple[tuple[str, str], ...]]:
-    """For each kit material, the layouts that can be chosen: (name, description)."""
+def _layouts() -> dict[str, Layout]:
+    """Every layout that can be offered, loaded once per process (a server keeps them)."""
     from affiches.gabarits.layout import available_layouts, load_layout
 
-    choices: dict[str, list[tuple[str, str]]] = {m: [] for m in KIT}
+    loaded = {}
     for name in available_layouts():
         try:
             layout = load_layout(name)
         except AffichesError:
             continue  # a broken user layout is not offered
-        if layout.material in choices:
-            choices[layout.material].append((name, layout.description or name))
+        if layout.material in KIT:
+            loaded[name] = layout
+    return loaded
+
+
+def layout_choices() -> dict[str, tuple[tuple[str, str], ...]]:
+    """For each kit material, the layouts that can be chosen: (name, description)."""
+    choices: dict[str, list[tuple[str, str]]] = {m: [] for m in KIT}
+    for name, layout in _layouts().items():
+        choices[layout.material].append((name, layout.description or name))
     for material, default in MATERIAL_LAYOUTS.items():  # the default layout first
         choices[material].sort(key=lambda item, d=default: (item[0] != d, item[0]))  # type: ignore[misc]
     return {m: tuple(items) for m, items in choices.items()}
@@ -199,28 +209,33 @@ def _print_options(variant: str) -> PrintOptions:
     return build_print_options(**{variant: True})  # type: ignore[arg-type]
 
 
-@functools.lru_cache(maxsize=16)
-def _plan(items: tuple[tuple[str, str], ...]) -> tuple[CityResolution, tuple[tuple[Planned, PrintOptions], ...]]:
+@functools.lru_cache(maxsize=32)
+def _plan(items: tuple[tuple[str, str], ...],
+          materials: tuple[str, ...]) -> tuple[CityResolution, tuple[tuple[Planned, PrintOptions], ...]]:
     form = dict(items)
     resolution, options, variants = _validate(form)
+    layouts = {m: _layouts()[name] for m, name in options.layouts.items()}
     try:
-        planned = [(p, options.printing) for p in plan_kit(resolution, KIT, options)]
+        planned = [(p, options.printing) for p in plan_kit(resolution, materials, options, layouts)]
     except AffichesError as exc:
         raise FormError({_field_of(exc, options.layouts, form): field_message(exc)}) from None
-    for variant in variants:
+    for variant in variants if materials == KIT else ():
         printing = _print_options(variant)
         try:
-            extra = plan_kit(resolution, PRINT_VARIANTS[variant], dataclasses.replace(options, printing=printing))
+            extra = plan_kit(resolution, PRINT_VARIANTS[variant], dataclasses.replace(options, printing=printing),
+                             layouts)
         except AffichesError as exc:
             raise FormError({"impression": field_message(exc)}) from None
         planned.extend((p, printing) for p in extra)
     return resolution, tuple(planned)
 
 
-def plan(form: Mapping[str, str]) -> tuple[CityResolution, tuple[tuple[Planned, PrintOptions], ...]]:
-    """Validate the form and plan every file (cached: previews ask for the same form)."""
+def plan(form: Mapping[str, str],
+         materials: tuple[str, ...] = KIT) -> tuple[CityResolution, tuple[tuple[Planned, PrintOptions], ...]]:
+    """Validate the form and plan every file of ``materials`` (the print variants too for
+    the whole kit). Cached per process: a page asks for the same form several times."""
     keys = (*TEXT_FIELDS, "ville", "url", "date", "heure", *(f"gabarit_{m}" for m in KIT), *PRINT_VARIANTS)
-    return _plan(tuple((k, _value(form, k)) for k in keys))
+    return _plan(tuple((k, _value(form, k)) for k in keys), materials)
 
 
 def _label(item: Planned, printing: PrintOptions) -> str:
@@ -272,8 +287,8 @@ def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
         raise FormError({"apercu": french_typography(
             f"aperçu « {key[:40]} » inconnu ; choisissez parmi {', '.join(PREVIEWS)}")})
     width = max(MIN_WIDTH, min(MAX_WIDTH, width))
-    _, planned = plan(form)
     material, _, side = key.partition("-")
+    _, planned = plan(form, (material,))
     item = next(p for p, printing in planned if p.material == material and not printing.any)
     page = 2 if side == "verso" else 1
     scene = item.scene
@@ -285,8 +300,8 @@ def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
         if image.width > width:
             image = image.resize((width, max(1, round(image.height * width / image.width))),
                                  Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=1)
+    buffer = io.BytesIO()  # a palette is 2x quicker to encode and 2x smaller than RGB
+    image.quantize(PREVIEW_COLORS, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
