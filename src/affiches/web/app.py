@@ -21,6 +21,7 @@ Contract:
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -82,6 +83,8 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
         count = default_workers() if workers is None else workers
         pool = RenderPool(count, queue if queue is not None else 4 * max(1, count), time_limit)
     app.extensions["affiches_pool"] = pool
+    if pool.workers > 0:  # a real server: build the suggestions index now, not on the first visitor
+        threading.Thread(target=_warm_suggestions, daemon=True).start()
 
     def run(func: Callable[..., Any], *args: Any) -> Any:
         return pool.run(func, *args)
@@ -194,6 +197,12 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
         return response
 
     return app
+
+
+def _warm_suggestions() -> None:
+    from affiches.city.suggest import suggest
+
+    suggest("paris")
 
 
 def _query(form: Mapping[str, str]) -> str:

@@ -24,12 +24,6 @@ def address(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def _warm_suggestions() -> None:
-    from affiches.city.suggest import suggest
-
-    suggest("paris")
-
-
 def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
           announce: Callable[[str], None] = print, workers: int | None = None) -> None:
     from waitress.server import create_server
@@ -37,7 +31,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
     count = default_workers() if workers is None else workers
     pool = RenderPool(count, queue=QUEUE_PER_WORKER * count, time_limit=10.0)
     app = create_app(pool)
-    threading.Thread(target=_warm_suggestions, daemon=True).start()
     try:
         server = create_server(
             app, host=host, port=port, threads=pool.capacity + 4, ident="affiches",
