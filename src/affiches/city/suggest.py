@@ -6,9 +6,9 @@ apostrophes and ``St``/``Ste`` like ``resolve_city`` (same ``normalize_key``):
 
 1. communes whose name, or name without its article, starts with the typed text,
    the most populous first;
-2. then, to forgive typos, communes whose name's beginning is close to the typed
-   text (rapidfuzz's normalized Indel similarity, at least ``MIN_SCORE``), closest
-   first, then most populous.
+2. then, to forgive typos, communes (same first letter) whose name's beginning is close to the typed
+   text (rapidfuzz's normalized Indel similarity, at least ``MIN_SCORE``), ranked by
+   that similarity plus ``POPULATION_WEIGHT`` points per factor of 10 in population.
 
 Each suggestion carries the official spelling (typographic apostrophe), the
 département and the population; ``value`` is what to put back in the field: the name
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 from dataclasses import dataclass
 
 from affiches.city.communes import Commune, iter_communes, normalize_key, validate_city_input
@@ -29,6 +30,7 @@ from affiches.errors import AffichesError
 
 MIN_CHARS = 2
 MIN_SCORE = 75.0
+POPULATION_WEIGHT = 4.0  # score points per factor of 10 in population
 APOSTROPHE = "\u2019"
 
 
@@ -84,15 +86,28 @@ def _prefix_matches(index: _Index, key: str) -> list[int]:
 
 
 def _close_matches(index: _Index, key: str, wanted: int) -> list[int]:
+    """Communes whose name's beginning is close to ``key``: the beginning is taken one
+    letter shorter, as long and one letter longer than ``key`` (a letter typed twice or
+    forgotten), and a large town wins a near tie over a hamlet. Only names with the same
+    first letter are tried (a typo there is rare; it keeps each keystroke cheap)."""
     from rapidfuzz import fuzz, process
 
-    heads = [k[: len(key)] for k in index.keys]
-    found = process.extract(key, heads, scorer=fuzz.ratio, score_cutoff=MIN_SCORE, limit=wanted * 8)
+    start = bisect.bisect_left(index.keys, key[0])
+    end = bisect.bisect_left(index.keys, chr(ord(key[0]) + 1))
+    keys = index.keys[start:end]
     best: dict[int, float] = {}
-    for _, score, position in found:
-        owner = index.owners[position]
-        best[owner] = max(best.get(owner, 0.0), score)
-    return sorted(best, key=lambda o: (-round(best[o]), -index.communes[o].population))
+    for length in (len(key) - 1, len(key), len(key) + 1):
+        heads = [k[:length] for k in keys]
+        found = process.extract(key, heads, scorer=fuzz.ratio, score_cutoff=MIN_SCORE, limit=wanted * 8)
+        for _, score, position in found:
+            owner = index.owners[start + position]
+            best[owner] = max(best.get(owner, 0.0), score)
+
+    def rank(owner: int) -> tuple[float, str]:
+        commune = index.communes[owner]
+        return (-(best[owner] + POPULATION_WEIGHT * math.log10(commune.population + 1)), commune.code_insee)
+
+    return sorted(best, key=rank)
 
 
 def suggest(typed: str, limit: int = 8) -> list[Suggestion]:
