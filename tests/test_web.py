@@ -231,6 +231,7 @@ def test_previews_change_with_the_options(client):
 
     plain = get()
     assert get() == plain  # deterministic
+    assert Image.open(io.BytesIO(plain)).convert("RGB").getpixel((150, 190)) == (255, 212, 0)  # exact yellow
     assert get(collectif="Technopolice Lyon") != plain
     assert get(gabarit_affiche="affiche-a3-sombre") != plain
     dark = Image.open(io.BytesIO(get(gabarit_affiche="affiche-a3-sombre"))).convert("RGB")

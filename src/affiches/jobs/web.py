@@ -281,7 +281,7 @@ def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
     """A PNG of one preview (``PREVIEWS``), ``width`` pixels wide (bounded)."""
     from PIL import Image
 
-    from affiches.render.png import PngOptions, render_image
+    from affiches.render.png import PngOptions, render_image, scene_colors, to_palette
 
     if key not in PREVIEWS:
         raise FormError({"apercu": french_typography(
@@ -300,8 +300,8 @@ def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
         if image.width > width:
             image = image.resize((width, max(1, round(image.height * width / image.width))),
                                  Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()  # a palette is 2x quicker to encode and 2x smaller than RGB
-    image.quantize(PREVIEW_COLORS, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG", compress_level=1)
+    buffer = io.BytesIO()  # a palette is 2x quicker to encode and 2x smaller than RGB; flat colours exact
+    to_palette(image, PREVIEW_COLORS, scene_colors(scene, page)).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
