@@ -1,0 +1,179 @@
+"""Reading a font file's metrics: measured with fontTools, or from a checked cache.
+
+Contract: ``metrics_record(path)`` returns every metric ``FontMetrics`` needs as plain
+data (units per em, vertical extents, cap height, cmap, advances, GPOS pair kerning
+flattened, each glyph's top and bottom). Bundled fonts ship a precomputed record
+beside them (``NAME.metrics``: zlib-compressed marshal data written at build time
+by ``write_metrics_cache``, ``tools/build_fonts.py``), keyed by the SHA-256 of the
+font file: it is used only when that digest matches the font read now; otherwise
+(a user's font, an edited font) the record is computed with fontTools, exactly as
+the cache was. Either way the answers are identical. ``font_digest(path)`` is the
+SHA-256 of a font file (cached per process): the font's "version" as batch manifests
+record it. Only TrueType outlines (``glyf``) are accepted, because the PDF writer
+embeds fonts with reportlab, which cannot embed CFF: a CFF font is a ``LayoutError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import zlib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from affiches.errors import LayoutError, os_reason
+
+METRICS_SUFFIX = ".metrics"
+METRICS_FORMAT = 1
+
+
+@lru_cache(maxsize=64)
+def font_digest(path: Path | str) -> str:
+    """SHA-256 (hex) of a font file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def metrics_cache_path(font_path: Path | str) -> Path:
+    return Path(font_path).with_suffix(METRICS_SUFFIX)
+
+
+def metrics_record(path: str) -> dict:  # type: ignore[type-arg]
+    """The metrics of the font at ``path`` (resolved), from its cache when valid."""
+    try:
+        digest = font_digest(path)
+    except OSError as exc:
+        raise LayoutError(f"police illisible : {path} ({os_reason(exc)})") from None
+    record = _read_cache(metrics_cache_path(path), digest)
+    if record is None:
+        record = compute_metrics_record(path)
+    return record
+
+
+def _read_cache(cache: Path, digest: str) -> dict | None:  # type: ignore[type-arg]
+    try:
+        data = cache.read_bytes()
+    except OSError:
+        return None
+    try:
+        record = marshal.loads(zlib.decompress(data))
+    except (EOFError, ValueError, TypeError, zlib.error):
+        return None
+    if (
+        not isinstance(record, dict)
+        or record.get("format") != METRICS_FORMAT
+        or record.get("sha256") != digest
+    ):
+        return None
+    return record
+
+
+def write_metrics_cache(font_path: Path | str) -> Path:
+    """Write ``NAME.metrics`` beside a font (build time); returns its path. Deterministic."""
+    path = str(Path(font_path).resolve())
+    record = compute_metrics_record(path)
+    # Sorted keys: the same font always gives the same bytes.
+    ordered = {
+        key: (dict(sorted(value.items())) if isinstance(value, dict) else value)
+        for key, value in sorted(record.items())
+    }
+    target = metrics_cache_path(path)
+    target.write_bytes(zlib.compress(marshal.dumps(ordered, 4), 9))
+    return target
+
+
+def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
+    """Every metric FontMetrics needs, measured with fontTools, as plain data."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(path, lazy=True)
+    except (OSError, TTLibError) as exc:
+        raise LayoutError(f"police illisible : {path} ({exc})") from None
+    if "glyf" not in font:
+        raise LayoutError(
+            f"police {Path(path).name} : contours CFF (.otf) non pris en charge ; "
+            "convertissez-la en TrueType (fontTools otf2ttf)"
+        )
+    head = font["head"]
+    os2 = font.get("OS/2", None)
+    cap_height = getattr(os2, "sCapHeight", 0) or int(head.yMax * 0.7)
+    hmtx = font["hmtx"].metrics
+    advances = {glyph: adv for glyph, (adv, _lsb) in hmtx.items()}
+    cmap = dict(font.getBestCmap() or {})
+    kerning = _gpos_pair_kerning(font) if "GPOS" in font else {}
+    glyf = font["glyf"]
+    tops: dict[str, int] = {}
+    bottoms: dict[str, int] = {}
+    for glyph_name in sorted(set(cmap.values())):
+        glyph = glyf[glyph_name]
+        if glyph.numberOfContours == 0:
+            continue
+        if glyph.isComposite():
+            glyph.recalcBounds(glyf)
+        tops[glyph_name] = glyph.yMax
+        bottoms[glyph_name] = glyph.yMin
+    return {
+        "format": METRICS_FORMAT,
+        "sha256": font_digest(path),
+        "units_per_em": head.unitsPerEm,
+        "ascent": head.yMax,
+        "descent": head.yMin,
+        "cap_height": cap_height,
+        "cmap": cmap,
+        "advances": advances,
+        "kerning": kerning,
+        "glyph_tops": tops,
+        "glyph_bottoms": bottoms,
+    }
+
+
+def _gpos_pair_kerning(font) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
+    """Flatten the horizontal pair adjustments of the font's ``kern`` feature."""
+    gpos = font["GPOS"].table
+    if not gpos.FeatureList or not gpos.LookupList:
+        return {}
+    lookup_indices: set[int] = set()
+    for record in gpos.FeatureList.FeatureRecord:
+        if record.FeatureTag == "kern":
+            lookup_indices.update(record.Feature.LookupListIndex)
+    pairs: dict[tuple[str, str], int] = {}
+    for index in sorted(lookup_indices):
+        lookup = gpos.LookupList.Lookup[index]
+        in_lookup: dict[tuple[str, str], int] = {}
+        for subtable in lookup.SubTable:
+            if lookup.LookupType == 9:
+                if subtable.ExtensionLookupType != 2:
+                    continue
+                subtable = subtable.ExtSubTable
+            elif lookup.LookupType != 2:
+                continue
+            for pair, value in _pair_values(subtable):
+                in_lookup.setdefault(pair, value)
+        for pair, value in in_lookup.items():  # lookups apply one after the other: they add up
+            pairs[pair] = pairs.get(pair, 0) + value
+    return {pair: value for pair, value in pairs.items() if value}
+
+
+def _pair_values(subtable) -> Iterable[tuple[tuple[str, str], int]]:  # type: ignore[no-untyped-def]
+    coverage = subtable.Coverage.glyphs
+    if subtable.Format == 1:
+        for left, pair_set in zip(coverage, subtable.PairSet, strict=False):
+            for record in pair_set.PairValueRecord:
+                value = getattr(record.Value1, "XAdvance", 0) if record.Value1 else 0
+                yield (left, record.SecondGlyph), value
+    elif subtable.Format == 2:
+        class1 = subtable.ClassDef1.classDefs if subtable.ClassDef1 else {}
+        class2 = subtable.ClassDef2.classDefs if subtable.ClassDef2 else {}
+        by_class2: dict[int, list[str]] = {}
+        for glyph, cls in class2.items():
+            by_class2.setdefault(cls, []).append(glyph)
+        for left in coverage:
+            row = subtable.Class1Record[class1.get(left, 0)]
+            for cls2, record in enumerate(row.Class2Record):
+                if cls2 == 0:
+                    continue  # class 0 is "everything else": no kerning worth flattening
+                value = getattr(record.Value1, "XAdvance", 0) if record.Value1 else 0
+                if value:
+                    for right in by_class2.get(cls2, ()):
+                        yield (left, right), value
