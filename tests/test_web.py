@@ -434,3 +434,16 @@ def test_serveur_refuses_a_port_in_use(runner):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Erreur : impossible d’écouter sur 127.0.0.1:{port} : ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_zip_holds_the_same_bytes_as_the_command_line(client, runner, in_tmp):
+    form = {"ville": "Saint-Étienne", "collectif": "Technopolice Loire", "date": "2026-05-16", "imprimeur": "1"}
+    files = read_zip(client.post("/kit.zip", data=form).data)
+    for args in ([], ["--imprimeur", "-q", "affiche,tract"]):
+        result = runner.invoke(cli, ["kit", "Saint-Étienne", "--collectif", "Technopolice Loire",
+                                     "--date", "2026-05-16", "-o", "sortie", *args])
+        assert result.exit_code == 0, result.output
+    written = sorted((in_tmp / "sortie").rglob("*.*"))
+    assert sorted(files) == [p.relative_to(in_tmp / "sortie").as_posix() for p in written]
+    for path in written:
+        assert files[path.relative_to(in_tmp / "sortie").as_posix()] == path.read_bytes(), path.name

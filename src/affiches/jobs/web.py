@@ -31,7 +31,7 @@ from pathlib import Path
 
 from affiches.city.communes import CityResolution, resolve_city
 from affiches.errors import AffichesError
-from affiches.gabarits.layout import Layout
+from affiches.gabarits import Layout
 from affiches.jobs.kit import KIT, MATERIAL_LAYOUTS, KitOptions, Planned, check_text_option, check_url, plan_kit
 from affiches.printing.modes import PrintOptions
 from affiches.text.typography import french_typography
@@ -102,7 +102,7 @@ def field_message(error: AffichesError) -> str:
 @functools.lru_cache(maxsize=1)
 def _layouts() -> dict[str, Layout]:
     """Every layout that can be offered, loaded once per process (a server keeps them)."""
-    from affiches.gabarits.layout import available_layouts, load_layout
+    from affiches.gabarits import available_layouts, load_layout
 
     loaded = {}
     for name in available_layouts():
@@ -127,7 +127,7 @@ def layout_choices() -> dict[str, tuple[tuple[str, str], ...]]:
 
 def _field_of(error: AffichesError, planned_layouts: Mapping[str, str], form: Mapping[str, str]) -> str:
     """The form field whose text a composition error is about ("formulaire" if unknown)."""
-    from affiches.gabarits.layout import QRBlock, TextBlock, load_layout, template_fields
+    from affiches.gabarits import QRBlock, TextBlock, load_layout, template_fields
 
     where = _WHERE.match(str(error))
     if not where or where["layout"] not in planned_layouts.values():
@@ -268,12 +268,7 @@ def _render(item: Planned, printing: PrintOptions) -> bytes:
     from affiches.render import writer_for
 
     buffer = io.BytesIO()
-    writer = writer_for(item.layout.output_format)
-    if item.layout.output_format == "pdf" and printing.any:
-        from affiches.printing.modes import print_writer
-
-        writer = print_writer(item.print_mode, printing)
-    writer(item.scene, buffer)
+    writer_for(item.layout.output_format, item.print_mode, printing if printing.any else None)(item.scene, buffer)
     return buffer.getvalue()
 
 
