@@ -447,3 +447,79 @@ def test_the_zip_holds_the_same_bytes_as_the_command_line(client, runner, in_tmp
     assert sorted(files) == [p.relative_to(in_tmp / "sortie").as_posix() for p in written]
     for path in written:
         assert files[path.relative_to(in_tmp / "sortie").as_posix()] == path.read_bytes(), path.name
+
+
+def test_affiches_serveur_serves_the_page_and_opens_the_browser(tmp_path):
+    """The real command: waitress on a free loopback port, address printed, --ouvrir."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    opened = tmp_path / "ouvert.txt"
+    browser = f"{sys.executable} -c \"import sys; open(r'{opened}', 'w').write(sys.argv[1])\" %s"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "affiches", "serveur", "--port", str(port), "--processus", "1", "--ouvrir"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "BROWSER": browser})
+    try:
+        assert process.stdout is not None
+        address = f"http://127.0.0.1:{port}/"
+        assert process.stdout.readline() == f"Page ouverte sur {address} (Ctrl-C pour arrêter)\n"
+        with urllib.request.urlopen(address + "sante", timeout=10) as response:
+            assert response.status == 200 and response.headers["Server"] == "affiches"
+        with urllib.request.urlopen(address, timeout=10) as response:
+            assert "Votre ville" in response.read().decode("utf-8")
+        for _ in range(50):
+            if opened.exists() and opened.read_text():
+                break
+            time.sleep(0.1)
+        assert opened.read_text() == address
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert process.stderr is not None
+    # read() returns only once every process holding the pipe (the render workers too) ended
+    assert process.stderr.read() == ""  # nothing logged: no address, no form value
+
+
+def test_render_workers_end_when_their_server_is_killed():
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    process = subprocess.Popen([sys.executable, "-m", "affiches", "serveur", "--port", "0", "--processus", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None and process.stdout.readline().startswith("Page ouverte")
+        children: list[int] = []
+        for _ in range(50):
+            children = [int(c) for task in Path(f"/proc/{process.pid}/task").iterdir()
+                        for c in (task / "children").read_text().split()]
+            if len(children) == 2:
+                break
+            time.sleep(0.1)
+        assert len(children) == 2
+    finally:
+        process.send_signal(signal.SIGKILL)  # no chance to clean up
+        process.wait(10)
+    def running(pid: int) -> bool:
+        try:
+            return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return False
+
+    for _ in range(60):
+        alive = [pid for pid in children if running(pid)]
+        if not alive:
+            break
+        time.sleep(0.1)
+    else:
+        for pid in alive:
+            os.kill(pid, signal.SIGKILL)
+        pytest.fail(f"processus de calcul orphelins : {alive}")

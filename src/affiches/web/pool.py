@@ -9,7 +9,7 @@ Contract:
 - Each job has ``time_limit`` seconds: in a worker process a timer interrupts the job
   itself (``RenderTimeout``), and the caller stops waiting shortly after in any case;
   a worker that dies is replaced (``BrokenProcessPool`` → a new pool, the job reported
-  as ``RenderTimeout``-like ``PoolFailure``).
+  as ``PoolFailure``). A worker whose server has gone ends itself within a second.
 - ``load()`` gives (jobs admitted, capacity) for the health route. Thread-safe.
 """
 
@@ -19,6 +19,7 @@ import concurrent.futures
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -63,8 +64,17 @@ def _timed(limit: float, func: Callable[..., T], *args: Any) -> T:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _warm() -> None:
-    """Import the heavy modules and load the layouts once per worker."""
+def _watch_parent(parent: int) -> None:
+    """End this worker when the server that started it is gone (never an orphan)."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def _warm(parent: int) -> None:
+    """In each worker: watch the parent, import the heavy modules, load the layouts."""
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     import affiches.render.pdf  # noqa: F401
     import affiches.render.png  # noqa: F401
     from affiches.jobs.web import layout_choices
@@ -89,7 +99,8 @@ class RenderPool:
             self._executor = self._new_executor()
 
     def _new_executor(self) -> concurrent.futures.ProcessPoolExecutor:
-        executor = concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, initializer=_warm)
+        executor = concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, initializer=_warm,
+                                                          initargs=(os.getpid(),))
         for _ in range(self.workers):  # start every worker now, not on the first requests
             executor.submit(_nothing)
         return executor

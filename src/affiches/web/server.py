@@ -2,13 +2,15 @@
 
 Contract: ``serve(host, port, open_browser, announce)`` builds the application and its
 render pool, calls ``announce`` with the page's address once the socket listens,
-opens the browser if asked, and serves until interrupted. Waitress gets more threads
+opens the browser if asked, and serves until interrupted (Ctrl-C or SIGTERM: the
+render processes are stopped too). Waitress gets more threads
 than the pool has slots, so the health route and the 503 answers never wait for a
 render; it keeps no access log (no IP address in the logs).
 """
 
 from __future__ import annotations
 
+import signal
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -22,6 +24,11 @@ QUEUE_PER_WORKER = 4  # a page asks for 5 renders at once (check + 4 previews)
 def address(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (systemd, a container, a test) stops the server like Ctrl-C: cleanly."""
+    raise SystemExit(0)
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
@@ -44,7 +51,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
     announce(url)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         server.run()
     finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.close()
         pool.close()
