@@ -40,10 +40,13 @@ def _fit_cached(
     max_lines: int,
     line_height: float,
     balance: bool,
+    align: str = "left",
 ) -> FittedText | None:
     """``fit_text`` remembered per (text, font, box): fixed texts are fitted once per
     process, not once per city (bounded, so a long batch stays flat in memory)."""
-    return fit_text(text, metrics, width, height, size_min, size_max, max_lines, line_height, balance)
+    return fit_text(
+        text, metrics, width, height, size_min, size_max, max_lines, line_height, balance, align
+    )
 
 
 def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
@@ -59,14 +62,16 @@ def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
         block.max_lines,
         block.line_height,
         block.balance,
+        block.align,
     )
     if fitted is None:
         unit = "px" if layout.unit == "px" else "pt"
-        raise FitError(
-            f"gabarit {layout.name}, bloc « {block.name} » : le texte « {short(text)} » ne tient pas "
+        raise FitError.in_block(
+            layout.name, block.name,
+            f"le texte « {short(text)} » ne tient pas "
             f"dans sa boîte ({block.box.width:g} × {block.box.height:g} {layout.unit}), même en "
             f"{block.size_min:g} {unit} sur {block.max_lines} ligne(s) ; raccourcissez le texte "
-            "ou agrandissez la boîte"
+            "ou agrandissez la boîte", value=text,
         )
     return fitted
 
