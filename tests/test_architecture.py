@@ -64,7 +64,8 @@ ALLOWED: dict[str, set[str]] = {
     "jobs": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", ""},
     "designer": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "jobs",
                  "color"},
-    "cli": {"errors", "city", "jobs", "designer", "gabarits", "resources", "", "text"},
+    "web": {"errors", "city", "jobs", "resources"},  # the web page: a front end like cli
+    "cli": {"errors", "city", "jobs", "designer", "gabarits", "resources", "", "text", "web"},
     "__main__": {"cli"},
     "": {"errors"},
 }

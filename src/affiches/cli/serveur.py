@@ -1,13 +1,12 @@
 """``affiches serveur``: the web page on this machine (thin: options in, address out).
 
 Contract: starts the waitress server of ``affiches.web.server`` on 127.0.0.1:8000 by
-default, prints the page's address on stdout, and stops on Ctrl-C. A port already in
-use or a host that cannot be listened on is a one-line French error, exit status 1.
+default, prints the page's address on stdout, and stops on Ctrl-C or SIGTERM. A port
+already in use or a host that cannot be listened on is an ``OptionError`` (shown by
+the group as one French line, exit status 1).
 """
 
 from __future__ import annotations
-
-import sys
 
 import click
 
@@ -37,10 +36,9 @@ def serveur(port: int, hote: str, ouvrir: bool, processus: int | None) -> None:
     try:
         serve(hote, port, ouvrir, announce, processus)
     except OSError as exc:
-        from affiches.errors import os_reason
+        from affiches.errors import OptionError, os_reason
 
-        click.echo(f"Erreur : impossible d’écouter sur {hote}:{port} : {os_reason(exc)} ; "
-                   "choisissez un autre --port ou --hote", err=True)
-        sys.exit(1)
+        raise OptionError(f"impossible d’écouter sur {hote}:{port} : {os_reason(exc)} ; "
+                          "choisissez un autre --port ou --hote", key="port", value=str(port)) from None
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("Serveur arrêté.", err=True)

@@ -1,4 +1,4 @@
-"""A web request is a job like the kit and the batch: same pipeline, results in memory.
+"""A web request is a job like the kit and the batch: the same pipeline, results in memory.
 
 Contract:
 - A form is a flat ``Mapping[str, str]`` (the page's field names: ``ville``,
@@ -6,16 +6,20 @@ Contract:
   ``gabarit_tract``, ``gabarit_visuel`` and the print check boxes ``imprimeur``,
   ``tuiles``, ``imposer``, ``a4``); unknown keys are ignored, a missing key is empty.
 - ``check(form)``, ``preview(form, key, width)``, ``download(form, filename)`` and
-  ``kit_zip(form)`` validate every field, resolve the city, plan the kit (compose
-  everything, as ``plan_kit`` does for the command line) and return plain picklable
-  data, so they can run in a worker process. Nothing is ever written to disk.
+  ``kit_zip(form)`` validate every field, resolve the city and compose through
+  ``affiches.jobs.pipeline`` (``resolve``, ``compose_city``, ``render``: the very bytes
+  the command line writes) and return plain picklable data, so they can run in a
+  worker process. Nothing is ever written to disk.
 - Every problem is a ``FormError`` whose ``errors`` maps a field name (or
   ``"formulaire"`` for a problem of the whole kit, ``"impression"`` for the print
   options) to the one-line French message the command line gives, without its
-  leading ``--option :`` (it is shown next to the field).
+  leading ``--option :`` (it is shown next to the field), in French typography. A text
+  that does not fit its box is shown at the field that fills that box (the error's
+  ``layout`` and ``block`` fields).
 - The print check boxes each add their own variant files (print shop, A4 tiles,
   imposed flyers, reduced to A4) next to the plain kit, so they never conflict.
-- Deterministic: the same form gives the same bytes (ZIP entries sorted, fixed time).
+- Layouts are loaded once per process; the last plans are cached (a page asks for the
+  same form several times). Same form, same bytes (ZIP entries sorted, fixed time).
 """
 
 from __future__ import annotations
@@ -23,22 +27,21 @@ from __future__ import annotations
 import dataclasses
 import functools
 import io
-import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
 
-from affiches.city.communes import CityResolution, resolve_city
-from affiches.errors import AffichesError
+from affiches.city.model import City
+from affiches.errors import AffichesError, FormError
 from affiches.gabarits import Layout
-from affiches.jobs.kit import KIT, MATERIAL_LAYOUTS, KitOptions, Planned, check_text_option, check_url, plan_kit
+from affiches.jobs import pipeline
+from affiches.jobs.options import KIT, MATERIAL_LAYOUTS, KitOptions, check_text_option, check_url
 from affiches.printing.modes import PrintOptions
 from affiches.text.typography import french_typography
 
 TEXT_FIELDS = ("collectif", "contact", "lieu")
-PRINT_VARIANTS: dict[str, tuple[str, ...]] = {
-    # check box -> materials it applies to
+PRINT_VARIANTS: dict[str, tuple[str, ...]] = {  # check box -> materials it applies to
     "imprimeur": ("affiche", "tract"),
     "tuiles": ("affiche",),
     "imposer": ("tract",),
@@ -48,8 +51,6 @@ PREVIEWS = ("affiche", "tract-recto", "tract-verso", "visuel")
 MIN_WIDTH, MAX_WIDTH = 120, 1400
 PREVIEW_COLORS = 64
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-_OPTION_PREFIX = re.compile(r"^--[\w-]+ : ")
-_WHERE = re.compile(r"^gabarit (?P<layout>\S+), bloc « (?P<block>[^»]+) »")
 # template variable -> the field that fills it (a text that does not fit is shown there)
 VARIABLE_FIELDS = {
     "collectif": "collectif", "signature": "collectif", "contact": "contact", "url": "url",
@@ -57,17 +58,9 @@ VARIABLE_FIELDS = {
     "ville": "ville", "a_ville": "ville", "de_ville": "ville", "ville_maj": "ville",
     "a_ville_maj": "ville", "de_ville_maj": "ville", "ville_officiel": "ville",
 }
+FORM_KEYS = (*TEXT_FIELDS, "ville", "url", "date", "heure", *(f"gabarit_{m}" for m in KIT), *PRINT_VARIANTS)
 
-
-class FormError(AffichesError):
-    """One or more fields cannot be used; ``errors`` maps field -> message."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__(" ".join(self.errors.values()))
-
-    def __reduce__(self) -> tuple[type[FormError], tuple[dict[str, str]]]:
-        return (FormError, (self.errors,))
+Plan = tuple[City, tuple[tuple[pipeline.Composed, PrintOptions], ...]]
 
 
 @dataclass(frozen=True)
@@ -82,7 +75,7 @@ class CityInfo:
 class CheckResult:
     city: CityInfo
     alt_text: str
-    files: tuple[tuple[str, str], ...]  # (file name in the ZIP, short French label)
+    files: tuple[tuple[str, str], ...]  # (file name, short French label)
     zip_name: str
 
 
@@ -96,7 +89,11 @@ class FileResult:
 def field_message(error: AffichesError) -> str:
     """The command line's message, without its ``--option :`` prefix, in French typography
     (the terminal gets ordinary spaces, a web page no-break ones)."""
-    return french_typography(_OPTION_PREFIX.sub("", str(error), count=1))
+    message = str(error)
+    prefix = f"--{error.key} : "
+    if error.key and message.startswith(prefix):
+        message = message[len(prefix):]
+    return french_typography(message)
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,6 +112,15 @@ def _layouts() -> dict[str, Layout]:
     return loaded
 
 
+def warm() -> None:
+    """Import the writers and load the layouts now (a render process, before its first job)."""
+    from affiches.render import writer_for
+
+    writer_for("pdf")
+    writer_for("png")
+    _layouts()
+
+
 def layout_choices() -> dict[str, tuple[tuple[str, str], ...]]:
     """For each kit material, the layouts that can be chosen: (name, description)."""
     choices: dict[str, list[tuple[str, str]]] = {m: [] for m in KIT}
@@ -125,20 +131,18 @@ def layout_choices() -> dict[str, tuple[tuple[str, str], ...]]:
     return {m: tuple(items) for m, items in choices.items()}
 
 
-def _field_of(error: AffichesError, planned_layouts: Mapping[str, str], form: Mapping[str, str]) -> str:
+def _field_of(error: AffichesError, form: Mapping[str, str]) -> str:
     """The form field whose text a composition error is about ("formulaire" if unknown)."""
-    from affiches.gabarits import QRBlock, TextBlock, load_layout, template_fields
+    from affiches.gabarits import QRBlock, TextBlock, template_fields
 
-    where = _WHERE.match(str(error))
-    if not where or where["layout"] not in planned_layouts.values():
-        return "formulaire"
-    for block in load_layout(where["layout"]).blocks:
-        if block.name != where["block"]:
-            continue
-        template = block.template if isinstance(block, TextBlock) else block.data if isinstance(block, QRBlock) else ""
-        fields = [VARIABLE_FIELDS[v] for v in template_fields(template) if v in VARIABLE_FIELDS]
-        filled = [f for f in fields if _value(form, f).strip()]
-        return (filled or fields or ["formulaire"])[0]
+    layout = _layouts().get(error.layout or "")
+    for block in layout.blocks if layout else ():
+        if block.name == error.block:
+            template = block.template if isinstance(block, TextBlock) else (
+                block.data if isinstance(block, QRBlock) else "")
+            fields = [VARIABLE_FIELDS[v] for v in template_fields(template) if v in VARIABLE_FIELDS]
+            filled = [f for f in fields if _value(form, f).strip()]
+            return (filled or fields or ["formulaire"])[0]
     return "formulaire"
 
 
@@ -151,13 +155,13 @@ def _checked(form: Mapping[str, str], key: str) -> bool:
     return _value(form, key) not in ("", "0", "non")
 
 
-def _validate(form: Mapping[str, str]) -> tuple[CityResolution, KitOptions, tuple[str, ...]]:
-    from affiches.city.events import format_time, parse_date
+def _validate(form: Mapping[str, str]) -> tuple[City, KitOptions, tuple[str, ...]]:
+    from affiches.city.events import event_variables, format_time, parse_date
 
     errors: dict[str, str] = {}
-    resolution = None
+    city = None
     try:
-        resolution = resolve_city(_value(form, "ville"))
+        city = pipeline.resolve(_value(form, "ville"))
     except AffichesError as exc:
         errors["ville"] = field_message(exc)
     texts = {}
@@ -186,94 +190,77 @@ def _validate(form: Mapping[str, str]) -> tuple[CityResolution, KitOptions, tupl
             errors[f"gabarit_{material}"] = french_typography(
                 f"gabarit « {chosen[:60]} » inconnu ; choisissez parmi {', '.join(names)}")
         layouts[material] = chosen
-    if errors or resolution is None:
+    if errors or city is None:
         raise FormError(errors)
-    from affiches.city.events import event_variables
-
-    options = KitOptions(
-        output_dir=Path("."),
-        layouts=layouts,
-        collectif=texts["collectif"],
-        contact=texts["contact"],
-        extra=event_variables(_value(form, "date"), _value(form, "heure"), texts["lieu"]),
-    )
+    options = KitOptions(layouts=layouts, collectif=texts["collectif"], contact=texts["contact"],
+                         extra=event_variables(_value(form, "date"), _value(form, "heure"), texts["lieu"]))
     if url:
         options = dataclasses.replace(options, url=url)
-    variants = tuple(v for v in PRINT_VARIANTS if _checked(form, v))
-    return resolution, options, variants
+    return city, options, tuple(v for v in PRINT_VARIANTS if _checked(form, v))
 
 
 def _print_options(variant: str) -> PrintOptions:
-    from affiches.jobs.service import build_print_options
+    from affiches.jobs.options import build_print_options
 
     return build_print_options(**{variant: True})  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=32)
-def _plan(items: tuple[tuple[str, str], ...],
-          materials: tuple[str, ...]) -> tuple[CityResolution, tuple[tuple[Planned, PrintOptions], ...]]:
+def _plan(items: tuple[tuple[str, str], ...], materials: tuple[str, ...]) -> Plan:
     form = dict(items)
-    resolution, options, variants = _validate(form)
+    city, options, variants = _validate(form)
     layouts = {m: _layouts()[name] for m, name in options.layouts.items()}
     try:
-        planned = [(p, options.printing) for p in plan_kit(resolution, materials, options, layouts)]
+        planned = [(c, options.printing) for c in pipeline.compose_city(city, materials, options, layouts)]
     except AffichesError as exc:
-        raise FormError({_field_of(exc, options.layouts, form): field_message(exc)}) from None
+        raise FormError({_field_of(exc, form): field_message(exc)}) from None
     for variant in variants if materials == KIT else ():
         printing = _print_options(variant)
         try:
-            extra = plan_kit(resolution, PRINT_VARIANTS[variant], dataclasses.replace(options, printing=printing),
-                             layouts)
+            extra = pipeline.compose_city(city, PRINT_VARIANTS[variant],
+                                          dataclasses.replace(options, printing=printing), layouts)
         except AffichesError as exc:
             raise FormError({"impression": field_message(exc)}) from None
-        planned.extend((p, printing) for p in extra)
-    return resolution, tuple(planned)
+        planned.extend((c, printing) for c in extra)
+    return city, tuple(planned)
 
 
-def plan(form: Mapping[str, str],
-         materials: tuple[str, ...] = KIT) -> tuple[CityResolution, tuple[tuple[Planned, PrintOptions], ...]]:
-    """Validate the form and plan every file of ``materials`` (the print variants too for
-    the whole kit). Cached per process: a page asks for the same form several times."""
-    keys = (*TEXT_FIELDS, "ville", "url", "date", "heure", *(f"gabarit_{m}" for m in KIT), *PRINT_VARIANTS)
-    return _plan(tuple((k, _value(form, k)) for k in keys), materials)
+def plan(form: Mapping[str, str], materials: tuple[str, ...] = KIT) -> Plan:
+    """Validate the form and compose every file of ``materials`` (the print variants too
+    for the whole kit)."""
+    return _plan(tuple((k, _value(form, k)) for k in FORM_KEYS), materials)
 
 
-def _label(item: Planned, printing: PrintOptions) -> str:
+def _basename(name: str) -> str:
+    return PurePosixPath(name).name
+
+
+def _label(item: pipeline.Composed, printing: PrintOptions) -> str:
     what = {"affiche": "Affiche", "tract": "Tract", "visuel": "Visuel"}[item.material]
     how = {"tuiles": "en tuiles A4 à assembler", "imposer": "imposé, deux par feuille A4",
            "a4": "réduit sur une A4"}.get(item.print_mode, "")
     if not how and printing.for_print_shop:
         how = "pour l’imprimerie"
     fmt = item.layout.output_format.upper()
-    return f"{what} {how} ({fmt})".replace("  ", " ") if how else f"{what} ({fmt})"
+    return f"{what} {how} ({fmt})" if how else f"{what} ({fmt})"
 
 
 def check(form: Mapping[str, str]) -> CheckResult:
-    resolution, planned = plan(form)
-    commune = resolution.commune
+    city, planned = plan(form)
     files: list[tuple[str, str]] = []
     alt = ""
     for item, printing in planned:
-        files.append((item.path.name, _label(item, printing)))
-        if item.alt_text_path:
-            files.append((item.alt_text_path.name, "Texte alternatif du visuel (TXT)"))
+        files.append((_basename(item.name), _label(item, printing)))
+        if item.alt_text_name:
+            files.append((_basename(item.alt_text_name), "Texte alternatif du visuel (TXT)"))
             alt = alt or item.scene.alt_text
-    notes = tuple(french_typography(note) for note in resolution.notes)
-    city = CityInfo(resolution.name, commune.departement if commune else "", notes, commune is not None)
-    zip_name = f"{planned[0][0].path.parent.name}.zip"
-    return CheckResult(city, alt, tuple(files), zip_name)
-
-
-def _render(item: Planned, printing: PrintOptions) -> bytes:
-    from affiches.render import writer_for
-
-    buffer = io.BytesIO()
-    writer_for(item.layout.output_format, item.print_mode, printing if printing.any else None)(item.scene, buffer)
-    return buffer.getvalue()
+    notes = tuple(french_typography(note) for note in city.notes)
+    info = CityInfo(city.name, city.departement, notes, city.commune is not None)
+    return CheckResult(info, alt, tuple(files), f"{city.folder}.zip")
 
 
 def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
-    """A PNG of one preview (``PREVIEWS``), ``width`` pixels wide (bounded)."""
+    """A PNG of one preview (``PREVIEWS``), ``width`` pixels wide (bounded), palette."""
     from PIL import Image
 
     from affiches.render.png import PngOptions, render_image, scene_colors, to_palette
@@ -284,10 +271,8 @@ def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
     width = max(MIN_WIDTH, min(MAX_WIDTH, width))
     material, _, side = key.partition("-")
     _, planned = plan(form, (material,))
-    item = next(p for p, printing in planned if p.material == material and not printing.any)
-    page = 2 if side == "verso" else 1
-    scene = item.scene
-    page = min(page, len(scene.pages))
+    scene = planned[0][0].scene
+    page = min(2 if side == "verso" else 1, len(scene.pages))
     if scene.pixel_size is None:
         image = render_image(scene, PngOptions(page=page, dpi=72 * width / scene.width))
     else:
@@ -301,33 +286,26 @@ def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
 
 
 def _mimetype(name: str) -> str:
-    return {".pdf": "application/pdf", ".png": "image/png", ".txt": "text/plain; charset=utf-8"}[Path(name).suffix]
-
-
-def _file(item: Planned, printing: PrintOptions, name: str) -> bytes:
-    if item.alt_text_path and name == item.alt_text_path.name:
-        return (item.scene.alt_text + "\n").encode("utf-8")
-    return _render(item, printing)
+    suffix = PurePosixPath(name).suffix
+    return {".pdf": "application/pdf", ".png": "image/png", ".txt": "text/plain; charset=utf-8"}[suffix]
 
 
 def download(form: Mapping[str, str], filename: str) -> FileResult:
     _, planned = plan(form)
     for item, printing in planned:
-        names = [item.path.name] + ([item.alt_text_path.name] if item.alt_text_path else [])
-        if filename in names:
-            return FileResult(filename, _mimetype(filename), _file(item, printing, filename))
+        if filename in (_basename(item.name), _basename(item.alt_text_name or "")):
+            for output in pipeline.render_one(item, printing):
+                if _basename(output.name) == filename:
+                    return FileResult(filename, _mimetype(filename), output.data)
     raise FormError({"fichier": french_typography(
         f"fichier « {filename[:80]} » inconnu pour ce kit ; rechargez la page")})
 
 
 def kit_zip(form: Mapping[str, str]) -> FileResult:
     """Every file of the kit (and the print variants asked for) in one ZIP, in memory."""
-    _, planned = plan(form)
-    entries: dict[str, bytes] = {}
-    for item, printing in planned:
-        entries[item.path.as_posix()] = _render(item, printing)
-        if item.alt_text_path:
-            entries[item.alt_text_path.as_posix()] = (item.scene.alt_text + "\n").encode("utf-8")
+    city, planned = plan(form)
+    entries = {output.name: output.data for item, printing in planned
+               for output in pipeline.render_one(item, printing)}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(entries):
@@ -336,5 +314,4 @@ def kit_zip(form: Mapping[str, str]) -> FileResult:
             info.create_system = 3
             info.compress_type = zipfile.ZIP_DEFLATED if name.endswith(".txt") else zipfile.ZIP_STORED
             archive.writestr(info, entries[name])
-    folder = planned[0][0].path.parent.name
-    return FileResult(f"{folder}.zip", "application/zip", buffer.getvalue())
+    return FileResult(f"{city.folder}.zip", "application/zip", buffer.getvalue())

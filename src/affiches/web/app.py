@@ -28,6 +28,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
+from affiches.errors import FormError
 from affiches.jobs import web as job
 from affiches.web.pool import Busy, PoolFailure, RenderPool, RenderTimeout, default_workers
 
@@ -120,8 +121,8 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
         log.warning("calcul interrompu (délai dépassé ou processus perdu)")
         return _error(503, TOO_LONG)
 
-    @app.errorhandler(job.FormError)
-    def form_error(exc: job.FormError) -> Response:
+    @app.errorhandler(FormError)
+    def form_error(exc: FormError) -> Response:
         if _wants_json():
             return _json({"ok": False, "erreurs": exc.errors}, 422)
         return _page(_form(), exc.errors, 422)

@@ -75,11 +75,9 @@ def _watch_parent(parent: int) -> None:
 def _warm(parent: int) -> None:
     """In each worker: watch the parent, import the heavy modules, load the layouts."""
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    import affiches.render.pdf  # noqa: F401
-    import affiches.render.png  # noqa: F401
-    from affiches.jobs.web import layout_choices
+    from affiches.jobs.web import warm
 
-    layout_choices()
+    warm()
 
 
 def _nothing() -> None:
