@@ -59,13 +59,17 @@ ALLOWED: dict[str, set[str]] = {
     "text": {"errors", "resources"},
     "gabarits": {"errors", "resources", "campaign", "color", "scene", "text"},
     "compose": {"errors", "campaign", "color", "scene", "text", "gabarits"},
+    # Letters (issue 11): their layouts and composition, at the level of gabarits + compose;
+    # they read the postal and date helpers of city/ (pure), never jobs/ or render/.
+    "letters": {"errors", "resources", "city", "color", "scene", "text"},
     "render": {"errors", "campaign", "color", "scene", "text", "printing"},
     "printing": {"errors", "scene"},  # plans only: tiles, reduction, imposition
-    "jobs": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", ""},
+    "jobs": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", "",
+             "letters"},
     "designer": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "jobs",
                  "color"},
     "web": {"errors", "city", "jobs", "resources"},  # the web page: a front end like cli
-    "cli": {"errors", "city", "jobs", "designer", "gabarits", "resources", "", "text", "web"},
+    "cli": {"errors", "city", "jobs", "designer", "gabarits", "resources", "", "text", "letters", "web"},
     "__main__": {"cli"},
     "": {"errors"},
 }
