@@ -144,7 +144,7 @@ def test_check_gives_the_official_city_files_and_alt_text(client):
         "visuel-carre-chateauroux.txt"]
     assert data["zip"] == "chateauroux.zip"
     assert set(data["apercus"]) == {"affiche", "tract-recto", "tract-verso", "visuel"}
-    assert all(url.startswith(f"/apercu/{k}.png?") for k, url in data["apercus"].items())
+    assert data["apercus"] == {k: f"/apercu/{k}.png" for k in ("affiche", "tract-recto", "tract-verso", "visuel")}
 
 
 def test_a_name_that_is_not_a_commune_is_used_as_typed_with_a_note(client):
@@ -258,7 +258,8 @@ def test_each_file_can_be_downloaded(client):
     form = {"ville": "Saint-Étienne", "collectif": "Technopolice Saint-Étienne"}
     files = client.get("/api/verifier", query_string=form).json["fichiers"]
     for entry in files:
-        response = client.get(entry["url"])
+        assert entry["url"] == f"/telecharger/{entry['nom']}"  # the form is posted, not put in the URL
+        response = client.post(entry["url"], data=form)
         assert response.status_code == 200, entry
         assert response.headers["Content-Disposition"] == f'attachment; filename="{entry["nom"]}"'
         if entry["nom"].endswith(".pdf"):
@@ -523,3 +524,62 @@ def test_render_workers_end_when_their_server_is_killed():
         for pid in alive:
             os.kill(pid, signal.SIGKILL)
         pytest.fail(f"processus de calcul orphelins : {alive}")
+
+
+# ------------------------------------------------------------------ letters
+
+
+LETTER_FORM = {"ville": "Saint-Étienne", "lettre": "1", "cada": "1", "expediteur": "Camille Martin",
+               "adresse": "12 rue Neuve, 42000 Saint-Étienne", "contact": "camille@exemple.org",
+               "collectif": "Technopolice Saint-Étienne"}
+
+
+def test_letters_join_the_kit_with_notes_and_a_mailto_to_the_town_hall(client):
+    response = client.post("/api/verifier", data=LETTER_FORM)
+    assert response.status_code == 200
+    data = response.json
+    names = [f["nom"] for f in data["fichiers"]]
+    for stem in ("lettre-maire-saint-etienne", "demande-cada-saint-etienne"):
+        assert [f"{stem}.{ext}" in names for ext in ("pdf", "odt", "eml", "txt")] == [True] * 4
+    assert "courriel-technopolice-saint-etienne.eml" in names
+    mails = data["lettres"]["courriels"]
+    assert [m["libelle"] for m in mails] == ["Lettre au maire", "Demande de documents (CADA)"]
+    assert all(m["mailto"].startswith("mailto:courriermairie@saint-etienne.fr?subject=") for m in mails)
+    assert "Camille%20Martin" in mails[0]["mailto"]
+    # no sender data in any URL the page will load
+    for url in [*data["apercus"].values(), *(f["url"] for f in data["fichiers"])]:
+        assert "Camille" not in url and "Neuve" not in url and "camille" not in url
+
+
+def test_letters_are_the_bytes_the_lettre_command_writes(client, runner, in_tmp):
+    files = read_zip(client.post("/kit.zip", data=LETTER_FORM).data)
+    result = runner.invoke(cli, ["lettre", "Saint-Étienne", "--expediteur", "Camille Martin", "--adresse",
+                                 "12 rue Neuve, 42000 Saint-Étienne", "--contact", "camille@exemple.org",
+                                 "--collectif", "Technopolice Saint-Étienne", "-o", "sortie"])
+    assert result.exit_code == 0, result.output
+    written = sorted((in_tmp / "sortie").rglob("*.*"))
+    assert len(written) == 4
+    for path in written:
+        name = path.relative_to(in_tmp / "sortie").as_posix()
+        if not name.endswith(".pdf"):  # the PDF's creation date is the day's: compared as text below
+            assert files[name] == path.read_bytes(), name
+    download = client.post("/telecharger/lettre-maire-saint-etienne.odt", data=LETTER_FORM)
+    assert download.mimetype == "application/vnd.oasis.opendocument.text"
+    assert download.data == files["saint-etienne/lettre-maire-saint-etienne.odt"]
+
+
+@pytest.mark.parametrize(("field", "value", "cli_args"), [
+    ("contact", "pas un courriel", ["--contact", "pas un courriel"]),
+    ("courriel_mairie", "x@", ["--courriel-mairie", "x@"]),
+    ("expediteur", "a" * 201, ["--expediteur", "a" * 201]),
+])
+def test_letter_field_errors_are_the_lettre_command_messages(client, in_tmp, field, value, cli_args):
+    form = {**LETTER_FORM, field: value}
+    response = client.post("/api/verifier", data=form)
+    assert response.status_code == 422
+    assert response.json["erreurs"] == {field: cli_error(["lettre", "Saint-Étienne", *cli_args])}
+
+
+def test_without_a_letter_the_sender_fields_are_not_required(client):
+    data = client.post("/api/verifier", data={"ville": "Lyon", "contact": "06 00 00 00 00"}).json
+    assert data["ok"] and data["lettres"] == {"notes": [], "courriels": []}

@@ -161,7 +161,7 @@ def test_the_zip_and_each_file_download(page, tmp_path):
         "saint-etienne/tract-a5-saint-etienne.pdf", "saint-etienne/visuel-carre-saint-etienne.png",
         "saint-etienne/visuel-carre-saint-etienne.txt"]
     with page.expect_download() as info:
-        page.get_by_role("link", name="Tract (PDF)").click()
+        page.get_by_role("button", name="Tract (PDF)").click()
     target = tmp_path / "tract.pdf"
     info.value.save_as(target)
     assert info.value.suggested_filename == "tract-a5-saint-etienne.pdf"
@@ -263,3 +263,24 @@ def test_axe_finds_no_violation(page):
     # and the checker does see a fault: an image without a text alternative
     page.locator("#apercu-visuel").evaluate("img => img.removeAttribute('alt')")
     assert [v.split(":")[0] for v in axe_violations(page)] == ["image-alt"]
+
+
+def test_letters_with_a_mailto_to_the_town_hall(page, tmp_path):
+    page.fill("#ville", "Saint-Étienne")
+    page.check("#lettre")
+    page.fill("#expediteur", "Camille Martin")
+    page.fill("#adresse", "12 rue Neuve, 42000 Saint-Étienne")
+    page.fill("#contact", "pas un courriel")
+    expect(page.locator("#contact-erreur")).to_have_text(re.compile("n’est pas une adresse électronique"),
+                                                        timeout=15000)
+    page.fill("#contact", "camille@exemple.org")
+    previews_up_to_date(page, "Saint-Étienne")
+    link = page.get_by_role("link", name=re.compile("^Lettre au maire"))
+    expect(link).to_have_attribute("href", re.compile("^mailto:courriermairie@saint-etienne.fr\\?subject="))
+    assert axe_violations(page) == []
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Lettre au maire (à modifier, ODT)").click()
+    assert info.value.suggested_filename == "lettre-maire-saint-etienne.odt"
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Télécharger tout le kit (ZIP)").click()
+    assert "saint-etienne/lettre-maire-saint-etienne.pdf" in zip_names(info.value, tmp_path)

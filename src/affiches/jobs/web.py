@@ -37,6 +37,7 @@ from affiches.errors import AffichesError, FormError
 from affiches.gabarits import Layout
 from affiches.jobs import pipeline
 from affiches.jobs.options import KIT, MATERIAL_LAYOUTS, KitOptions, check_text_option, check_url
+from affiches.jobs.web_letters import LETTER_BOXES, SENDER_FIELDS, LetterResult, letters
 from affiches.printing.modes import PrintOptions
 from affiches.text.typography import french_typography
 
@@ -58,9 +59,15 @@ VARIABLE_FIELDS = {
     "ville": "ville", "a_ville": "ville", "de_ville": "ville", "ville_maj": "ville",
     "a_ville_maj": "ville", "de_ville_maj": "ville", "ville_officiel": "ville",
 }
-FORM_KEYS = (*TEXT_FIELDS, "ville", "url", "date", "heure", *(f"gabarit_{m}" for m in KIT), *PRINT_VARIANTS)
+KIT_KEYS = (*TEXT_FIELDS, "ville", "url", "date", "heure", *(f"gabarit_{m}" for m in KIT), *PRINT_VARIANTS)
+FORM_KEYS = (*KIT_KEYS, *LETTER_BOXES, *SENDER_FIELDS)  # the letters' fields never go in a preview's URL
 
-Plan = tuple[City, tuple[tuple[pipeline.Composed, PrintOptions], ...]]
+
+@dataclass(frozen=True)
+class Plan:
+    city: City
+    items: tuple[tuple[pipeline.Composed, PrintOptions], ...]
+    letters: LetterResult | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,8 @@ class CheckResult:
     alt_text: str
     files: tuple[tuple[str, str], ...]  # (file name, short French label)
     zip_name: str
+    letter_notes: tuple[str, ...] = ()  # what to complete by hand before sending
+    mailto: tuple[tuple[str, str], ...] = ()  # (letter, mailto: address) when the e-mail is known
 
 
 @dataclass(frozen=True)
@@ -155,7 +164,7 @@ def _checked(form: Mapping[str, str], key: str) -> bool:
     return _value(form, key) not in ("", "0", "non")
 
 
-def _validate(form: Mapping[str, str]) -> tuple[City, KitOptions, tuple[str, ...]]:
+def _validate(form: Mapping[str, str]) -> tuple[City, KitOptions, tuple[str, ...], dict[str, str]]:
     from affiches.city.events import event_variables, format_time, parse_date
 
     errors: dict[str, str] = {}
@@ -190,13 +199,20 @@ def _validate(form: Mapping[str, str]) -> tuple[City, KitOptions, tuple[str, ...
             errors[f"gabarit_{material}"] = french_typography(
                 f"gabarit « {chosen[:60]} » inconnu ; choisissez parmi {', '.join(names)}")
         layouts[material] = chosen
+    from affiches.jobs import web_letters
+
+    senders = web_letters.validate(form, _letter_kinds(form), errors)
     if errors or city is None:
         raise FormError(errors)
     options = KitOptions(layouts=layouts, collectif=texts["collectif"], contact=texts["contact"],
                          extra=event_variables(_value(form, "date"), _value(form, "heure"), texts["lieu"]))
     if url:
         options = dataclasses.replace(options, url=url)
-    return city, options, tuple(v for v in PRINT_VARIANTS if _checked(form, v))
+    return city, options, tuple(v for v in PRINT_VARIANTS if _checked(form, v)), senders
+
+
+def _letter_kinds(form: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(kind for kind in LETTER_BOXES if _checked(form, kind))
 
 
 def _print_options(variant: str) -> PrintOptions:
@@ -208,7 +224,7 @@ def _print_options(variant: str) -> PrintOptions:
 @functools.lru_cache(maxsize=32)
 def _plan(items: tuple[tuple[str, str], ...], materials: tuple[str, ...]) -> Plan:
     form = dict(items)
-    city, options, variants = _validate(form)
+    city, options, variants, senders = _validate(form)
     layouts = {m: _layouts()[name] for m, name in options.layouts.items()}
     try:
         planned = [(c, options.printing) for c in pipeline.compose_city(city, materials, options, layouts)]
@@ -222,13 +238,20 @@ def _plan(items: tuple[tuple[str, str], ...], materials: tuple[str, ...]) -> Pla
         except AffichesError as exc:
             raise FormError({"impression": field_message(exc)}) from None
         planned.extend((c, printing) for c in extra)
-    return city, tuple(planned)
+    written = None
+    if materials == KIT and _letter_kinds(form):
+        try:
+            written = letters(city, senders, _letter_kinds(form), options.collectif, options.contact)
+        except AffichesError as exc:
+            raise FormError({"lettres": field_message(exc)}) from None
+    return Plan(city, tuple(planned), written)
 
 
 def plan(form: Mapping[str, str], materials: tuple[str, ...] = KIT) -> Plan:
     """Validate the form and compose every file of ``materials`` (the print variants too
     for the whole kit)."""
-    return _plan(tuple((k, _value(form, k)) for k in FORM_KEYS), materials)
+    keys = FORM_KEYS if materials == KIT else KIT_KEYS  # a preview does not depend on the letters
+    return _plan(tuple((k, _value(form, k)) for k in keys), materials)
 
 
 def _basename(name: str) -> str:
@@ -246,7 +269,8 @@ def _label(item: pipeline.Composed, printing: PrintOptions) -> str:
 
 
 def check(form: Mapping[str, str]) -> CheckResult:
-    city, planned = plan(form)
+    result = plan(form)
+    city, planned = result.city, result.items
     files: list[tuple[str, str]] = []
     alt = ""
     for item, printing in planned:
@@ -254,9 +278,16 @@ def check(form: Mapping[str, str]) -> CheckResult:
         if item.alt_text_name:
             files.append((_basename(item.alt_text_name), "Texte alternatif du visuel (TXT)"))
             alt = alt or item.scene.alt_text
+    letter_notes: tuple[str, ...] = ()
+    mailto: tuple[tuple[str, str], ...] = ()
+    if result.letters:
+        files.extend((_basename(f.name), label) for f, label in zip(result.letters.files, result.letters.labels,
+                                                                    strict=True))
+        letter_notes = tuple(french_typography(note) for note in result.letters.notes)
+        mailto = result.letters.mailto
     notes = tuple(french_typography(note) for note in city.notes)
     info = CityInfo(city.name, city.departement, notes, city.commune is not None)
-    return CheckResult(info, alt, tuple(files), f"{city.folder}.zip")
+    return CheckResult(info, alt, tuple(files), f"{city.folder}.zip", letter_notes, mailto)
 
 
 def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
@@ -270,8 +301,7 @@ def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
             f"aperçu « {key[:40]} » inconnu ; choisissez parmi {', '.join(PREVIEWS)}")})
     width = max(MIN_WIDTH, min(MAX_WIDTH, width))
     material, _, side = key.partition("-")
-    _, planned = plan(form, (material,))
-    scene = planned[0][0].scene
+    scene = plan(form, (material,)).items[0][0].scene
     page = min(2 if side == "verso" else 1, len(scene.pages))
     if scene.pixel_size is None:
         image = render_image(scene, PngOptions(page=page, dpi=72 * width / scene.width))
@@ -287,12 +317,16 @@ def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
 
 def _mimetype(name: str) -> str:
     suffix = PurePosixPath(name).suffix
-    return {".pdf": "application/pdf", ".png": "image/png", ".txt": "text/plain; charset=utf-8"}[suffix]
+    return {".pdf": "application/pdf", ".png": "image/png", ".txt": "text/plain; charset=utf-8",
+            ".odt": "application/vnd.oasis.opendocument.text", ".eml": "message/rfc822"}[suffix]
 
 
 def download(form: Mapping[str, str], filename: str) -> FileResult:
-    _, planned = plan(form)
-    for item, printing in planned:
+    result = plan(form)
+    for output in result.letters.files if result.letters else ():
+        if _basename(output.name) == filename:
+            return FileResult(filename, _mimetype(filename), output.data)
+    for item, printing in result.items:
         if filename in (_basename(item.name), _basename(item.alt_text_name or "")):
             for output in pipeline.render_one(item, printing):
                 if _basename(output.name) == filename:
@@ -303,9 +337,10 @@ def download(form: Mapping[str, str], filename: str) -> FileResult:
 
 def kit_zip(form: Mapping[str, str]) -> FileResult:
     """Every file of the kit (and the print variants asked for) in one ZIP, in memory."""
-    city, planned = plan(form)
-    entries = {output.name: output.data for item, printing in planned
+    result = plan(form)
+    entries = {output.name: output.data for item, printing in result.items
                for output in pipeline.render_one(item, printing)}
+    entries.update((output.name, output.data) for output in (result.letters.files if result.letters else ()))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(entries):
@@ -314,4 +349,4 @@ def kit_zip(form: Mapping[str, str]) -> FileResult:
             info.create_system = 3
             info.compress_type = zipfile.ZIP_DEFLATED if name.endswith(".txt") else zipfile.ZIP_STORED
             archive.writestr(info, entries[name])
-    return FileResult(f"{city.folder}.zip", "application/zip", buffer.getvalue())
+    return FileResult(f"{result.city.folder}.zip", "application/zip", buffer.getvalue())

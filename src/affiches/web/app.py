@@ -4,9 +4,11 @@ Contract:
 - Routes (all French-facing): ``GET /`` the page; ``POST /kit.zip`` the whole kit as
   one ZIP (works without JavaScript; a problem re-renders the page with each message
   next to its field, status 422); ``GET /api/communes?q=`` suggestions (JSON);
-  ``GET /api/verifier?…`` the form checked (JSON: city, notes, alt text, files, or
-  the field errors, 422); ``GET /apercu/<clé>.png?…&largeur=N`` a preview PNG;
-  ``GET /telecharger/<fichier>?…`` one file of the kit; ``GET /sante`` health (JSON,
+  ``POST /api/verifier`` (or GET) the form checked (JSON: city, notes, alt text, files,
+  letters' notes and ``mailto:`` links, or the field errors, 422);
+  ``POST /apercu/<clé>.png`` (or GET, ``largeur=N``) a preview PNG;
+  ``POST /telecharger/<fichier>`` (or GET) one file. The page posts the form to all of
+  them: nothing typed ends up in a URL (nor in a proxy's access log). ``GET /sante`` health (JSON,
   never waits for the render pool); ``GET /polices/<fichier>`` the page's fonts.
 - The work is done by ``affiches.jobs.web`` in a ``RenderPool``: when it is full the
   answer is 503 at once with ``Retry-After`` and "trop de demandes, réessayez dans
@@ -150,23 +152,24 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
             {"nom": s.name, "departement": s.departement, "population": s.population,
              "valeur": s.value} for s in found]}, 200)
 
-    @app.get("/api/verifier")
+    @app.route("/api/verifier", methods=["GET", "POST"])
     def verifier() -> Response:
         form = _form()
         result: job.CheckResult = run(job.check, form)
-        query = _query(form)
         return _json({
             "ok": True,
             "ville": {"nom": result.city.name, "departement": result.city.departement,
                       "commune": result.city.known, "notes": list(result.city.notes)},
             "texte_alternatif": result.alt_text,
-            "apercus": {key: f"/apercu/{key}.png?{query}" for key in job.PREVIEWS},
-            "fichiers": [{"nom": name, "libelle": label, "url": f"/telecharger/{name}?{query}"}
+            "apercus": {key: f"/apercu/{key}.png" for key in job.PREVIEWS},  # posted to: nothing typed in a URL
+            "fichiers": [{"nom": name, "libelle": label, "url": f"/telecharger/{name}"}
                          for name, label in result.files],
             "zip": result.zip_name,
+            "lettres": {"notes": list(result.letter_notes),
+                        "courriels": [{"libelle": what, "mailto": address} for what, address in result.mailto]},
         }, 200)
 
-    @app.get("/apercu/<key>.png")
+    @app.route("/apercu/<key>.png", methods=["GET", "POST"])
     def apercu(key: str) -> Response:
         try:
             width = int(request.args.get("largeur", "600"))
@@ -174,10 +177,10 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
             width = 600
         data = run(job.preview, _form(), key, width)
         response = Response(data, mimetype="image/png")
-        response.headers["Cache-Control"] = "private, max-age=600"
+        response.headers["Cache-Control"] = "no-store"
         return response
 
-    @app.get("/telecharger/<filename>")
+    @app.route("/telecharger/<filename>", methods=["GET", "POST"])
     def telecharger(filename: str) -> Response:
         return _attachment(run(job.download, _form(), filename))
 
@@ -204,12 +207,6 @@ def _warm_suggestions() -> None:
     from affiches.city.suggest import suggest
 
     suggest("paris")
-
-
-def _query(form: Mapping[str, str]) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode({key: value for key, value in form.items() if value and key != "largeur"})
 
 
 def _json(data: object, status: int) -> Response:

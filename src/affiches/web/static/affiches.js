@@ -58,9 +58,9 @@
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   /* A 503 means the server is full: say so, wait a little, try again (a few times). */
-  async function fetchPatiently(url, mine) {
+  async function fetchPatiently(url, mine, body) {
     for (let attempt = 1; ; attempt++) {
-      const response = await fetch(url);
+      const response = await (body ? fetch(url, { method: "POST", body: body }) : fetch(url));
       if (response.status !== 503 || attempt === 4 || mine !== sequence) return response;
       setState(BUSY, true);
       await pause(600 * attempt);
@@ -70,7 +70,9 @@
 
   async function loadPreview(key, url, mine) {
     const img = document.getElementById("apercu-" + key);
-    const response = await fetchPatiently(url + "&largeur=" + previewWidth(img), mine);
+    const body = new URLSearchParams(query());
+    body.set("largeur", String(previewWidth(img)));
+    const response = await fetchPatiently(url, mine, body);
     if (mine !== sequence) return true;
     if (response.status === 503) {
       setState(BUSY, true);
@@ -82,22 +84,44 @@
     const old = img.dataset.blob;
     img.src = URL.createObjectURL(blob);
     img.dataset.blob = img.src;
-    img.dataset.source = url;
     if (old) URL.revokeObjectURL(old);
     return true;
   }
 
+  /* Each file is a button that posts the whole form: nothing typed goes in a URL. */
   function renderFiles(data) {
     files.replaceChildren();
     for (const file of data.fichiers) {
       const item = document.createElement("li");
-      const link = document.createElement("a");
-      link.href = file.url;
-      link.textContent = file.libelle;
-      link.setAttribute("download", file.nom);
-      item.append(link, " — " + file.nom);
+      const button = document.createElement("button");
+      button.type = "submit";
+      button.className = "lien";
+      button.setAttribute("formaction", file.url);
+      button.setAttribute("formmethod", "post");
+      button.textContent = file.libelle;
+      item.append(button, " — " + file.nom);
       files.append(item);
     }
+    const letters = data.lettres || { notes: [], courriels: [] };
+    const box = document.getElementById("lettres-resultat");
+    const notes = document.getElementById("lettres-notes");
+    const mails = document.getElementById("lettres-courriels");
+    notes.replaceChildren();
+    mails.replaceChildren();
+    for (const note of letters.notes) {
+      const item = document.createElement("li");
+      item.textContent = note;
+      notes.append(item);
+    }
+    for (const mail of letters.courriels) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = mail.mailto;
+      link.textContent = mail.libelle + " : l’écrire à la mairie dans votre messagerie";
+      item.append(link);
+      mails.append(item);
+    }
+    box.hidden = letters.notes.length === 0 && letters.courriels.length === 0;
   }
 
   async function update() {
@@ -110,7 +134,7 @@
     setState("Mise à jour des aperçus…");
     let response;
     try {
-      response = await fetchPatiently("/api/verifier?" + query(), mine);
+      response = await fetchPatiently("/api/verifier", mine, new URLSearchParams(query()));
     } catch (error) {
       if (mine === sequence) setState("Le serveur ne répond pas ; réessayez dans quelques secondes.", true);
       return;
