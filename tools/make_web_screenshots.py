@@ -3,7 +3,7 @@
 Contract: ``python tools/make_web_screenshots.py`` starts ``affiches serveur`` on a free
 loopback port, uses the page in Debian's Chromium (Playwright, ``executable_path``)
 as a new user would — a city typed with a typo, a suggestion picked, a signature and an
-event filled in — and saves a desktop-sized (1366 × 900, whole page) and a phone-sized
+event filled in, on the desktop the letter to the mayor too — and saves a desktop-sized (1366 × 900, whole page) and a phone-sized
 (390 × 844, the first screens) screenshot, plus one with the suggestions open.
 """
 
@@ -49,6 +49,11 @@ def main() -> None:
                 page.fill("#date", "16 mai 2026")
                 page.fill("#heure", "13h")
                 page.fill("#lieu", "place Jean-Jaurès")
+                if name == "bureau":
+                    page.fill("#contact", "technopolice42@exemple.org")
+                    page.check("#lettre")
+                    page.fill("#expediteur", "Camille Martin")
+                    page.fill("#adresse", "12 rue Neuve, 42000 Saint-Étienne")
                 expect(page.locator("#etat")).to_have_text(re.compile("^Aperçus à jour"), timeout=20000)
                 if name == "telephone":
                     page.locator("#resultats").scroll_into_view_if_needed()
