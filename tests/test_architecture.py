@@ -69,7 +69,8 @@ ALLOWED: dict[str, set[str]] = {
              "letters", "images"},
     "designer": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "jobs",
                  "color"},
-    "cli": {"errors", "city", "jobs", "designer", "gabarits", "resources", "", "text", "letters"},
+    "web": {"errors", "city", "jobs", "resources"},  # the web page: a front end like cli
+    "cli": {"errors", "city", "jobs", "designer", "gabarits", "resources", "", "text", "letters", "web"},
     "__main__": {"cli"},
     "": {"errors"},
 }

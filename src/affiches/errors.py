@@ -124,6 +124,18 @@ class OutputError(AffichesError):
     """An output path is unsafe or cannot be written."""
 
 
+class FormError(AffichesError):
+    """Fields of the web page's form cannot be used: ``errors`` maps each field to its
+    one-line message (several at once). Picklable: it crosses the render processes."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(" ".join(self.errors.values()), key=next(iter(self.errors), None))
+
+    def __reduce__(self) -> tuple[type[FormError], tuple[dict[str, str]]]:
+        return (FormError, (self.errors,))
+
+
 _OS_REASONS = {
     errno.ENOENT: "dossier ou fichier inexistant",
     errno.EACCES: "permission refusée",

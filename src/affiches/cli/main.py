@@ -24,6 +24,7 @@ from affiches.cli.fr import install_french_messages
 from affiches.cli.gabarits import gabarits
 from affiches.cli.lettres import cada, lettre
 from affiches.cli.lot import lot
+from affiches.cli.serveur import serveur
 
 install_french_messages()
 
@@ -133,3 +134,4 @@ cli.add_command(lot)
 cli.add_command(gabarits)
 cli.add_command(lettre)
 cli.add_command(cada)
+cli.add_command(serveur)
