@@ -201,13 +201,15 @@ def test_unknown_layout_is_refused(client):
     data = client.get("/api/verifier", query_string={"ville": "Paris", "gabarit_affiche": "../../etc/passwd"}).json
     assert data["erreurs"] == {"gabarit_affiche": (
         f"gabarit «{NNBSP}../../etc/passwd{NNBSP}» inconnu{NNBSP}; choisissez parmi affiche-a3, affiche-a2, "
-        "affiche-a3-sombre")}
+        "affiche-a3-photo, affiche-a3-sombre")}
 
 
 def test_layout_choices_offer_the_colour_variants_and_formats():
     choices = {m: [name for name, _ in items] for m, items in job.layout_choices().items()}
-    assert choices == {"affiche": ["affiche-a3", "affiche-a2", "affiche-a3-sombre"],
-                       "tract": ["tract-a5", "tract-a6"], "visuel": ["visuel-carre", "visuel-carre-clair"]}
+    assert choices == {"affiche": ["affiche-a3", "affiche-a2", "affiche-a3-photo", "affiche-a3-sombre"],
+                       "tract": ["tract-a5", "tract-a6"],
+                       "visuel": ["visuel-carre", "visuel-carre-clair", "visuel-paysage", "visuel-portrait",
+                                  "visuel-story"]}
 
 
 # ------------------------------------------------------------------ previews
