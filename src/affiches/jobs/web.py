@@ -135,8 +135,9 @@ def layout_choices() -> dict[str, tuple[tuple[str, str], ...]]:
     choices: dict[str, list[tuple[str, str]]] = {m: [] for m in KIT}
     for name, layout in _layouts().items():
         choices[layout.material].append((name, layout.description or name))
-    for material in KIT:  # the default layout first (the social formats are not offered here)
-        default = MATERIAL_LAYOUTS[material]
+    for material, default in MATERIAL_LAYOUTS.items():  # the default layout first
+        if material not in choices:
+            continue  # social formats (story…) are layouts of the visual
         choices[material].sort(key=lambda item, d=default: (item[0] != d, item[0]))  # type: ignore[misc]
     return {m: tuple(items) for m, items in choices.items()}
 
