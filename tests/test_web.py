@@ -204,10 +204,27 @@ def test_unknown_layout_is_refused(client):
         "affiche-a3-sombre")}
 
 
+def test_own_words_replace_the_campaign_texts(client, runner, in_tmp):
+    form = {"ville": "Lyon", "accroche": "Lyon sans VSA", "message": "Nous voulons une ville sans caméras qui jugent."}
+    files = read_zip(client.post("/kit.zip", data=form).data)
+    poster = PdfReader(io.BytesIO(files["lyon/affiche-a3-lyon.pdf"]))
+    text = " ".join("".join(page.extract_text() for page in poster.pages).split())
+    assert "Nous voulons une ville sans caméras qui jugent." in text
+    result = runner.invoke(cli, ["affiche", "Lyon", "--accroche", "Lyon sans VSA", "--message",
+                                 "Nous voulons une ville sans caméras qui jugent.", "-o", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert (in_tmp / "sortie/lyon/affiche-a3-lyon.pdf").read_bytes() == files["lyon/affiche-a3-lyon.pdf"]
+    too_long = client.post("/api/verifier", data={"ville": "Lyon", "message": "x" * 401}).json
+    assert too_long["erreurs"] == {
+        "message": f"texte trop long (401 caractères, 400 au plus){NNBSP}; raccourcissez-le"}
+
+
 def test_layout_choices_offer_the_colour_variants_and_formats():
     choices = {m: [name for name, _ in items] for m, items in job.layout_choices().items()}
     assert choices == {"affiche": ["affiche-a3", "affiche-a2", "affiche-a3-sombre"],
-                       "tract": ["tract-a5", "tract-a6"], "visuel": ["visuel-carre", "visuel-carre-clair"]}
+                       "tract": ["tract-a5", "tract-a6"],
+                       "visuel": ["visuel-carre", "visuel-carre-clair", "visuel-paysage", "visuel-portrait",
+                                  "visuel-story"]}
 
 
 # ------------------------------------------------------------------ previews

@@ -36,12 +36,13 @@ from affiches.city.model import City
 from affiches.errors import AffichesError, FormError
 from affiches.gabarits import Layout
 from affiches.jobs import pipeline
-from affiches.jobs.options import KIT, MATERIAL_LAYOUTS, KitOptions, check_text_option, check_url
+from affiches.jobs.options import KIT, MATERIAL_LAYOUTS, MAX_OWN_WORDS, KitOptions, check_text_option, check_url
 from affiches.jobs.web_letters import LETTER_BOXES, SENDER_FIELDS, LetterResult, letters
 from affiches.printing.modes import PrintOptions
 from affiches.text.typography import french_typography
 
 TEXT_FIELDS = ("collectif", "contact", "lieu")
+OWN_WORDS = ("accroche", "message")  # the collective's own headline and sentence (--accroche, --message)
 PRINT_VARIANTS: dict[str, tuple[str, ...]] = {  # check box -> materials it applies to
     "imprimeur": ("affiche", "tract"),
     "tuiles": ("affiche",),
@@ -55,11 +56,12 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # template variable -> the field that fills it (a text that does not fit is shown there)
 VARIABLE_FIELDS = {
     "collectif": "collectif", "signature": "collectif", "contact": "contact", "url": "url",
-    "url_courte": "url", "evenement": "lieu", "lieu": "lieu", "date": "date", "heure": "heure",
+    "url_courte": "url", "accroche": "accroche", "message": "message",
+    "evenement": "lieu", "lieu": "lieu", "date": "date", "heure": "heure",
     "ville": "ville", "a_ville": "ville", "de_ville": "ville", "ville_maj": "ville",
     "a_ville_maj": "ville", "de_ville_maj": "ville", "ville_officiel": "ville",
 }
-KIT_KEYS = (*TEXT_FIELDS, "ville", "url", "date", "heure", *(f"gabarit_{m}" for m in KIT), *PRINT_VARIANTS)
+KIT_KEYS = (*TEXT_FIELDS, *OWN_WORDS, "ville", "url", "date", "heure", *(f"gabarit_{m}" for m in KIT), *PRINT_VARIANTS)
 FORM_KEYS = (*KIT_KEYS, *LETTER_BOXES, *SENDER_FIELDS)  # the letters' fields never go in a preview's URL
 
 
@@ -116,7 +118,7 @@ def _layouts() -> dict[str, Layout]:
             layout = load_layout(name)
         except AffichesError:
             continue  # a broken user layout is not offered
-        if layout.material in KIT:
+        if layout.material in KIT and not name.endswith("-photo"):  # no photo upload on the page yet
             loaded[name] = layout
     return loaded
 
@@ -135,7 +137,8 @@ def layout_choices() -> dict[str, tuple[tuple[str, str], ...]]:
     choices: dict[str, list[tuple[str, str]]] = {m: [] for m in KIT}
     for name, layout in _layouts().items():
         choices[layout.material].append((name, layout.description or name))
-    for material, default in MATERIAL_LAYOUTS.items():  # the default layout first
+    for material in KIT:  # the default layout first
+        default = MATERIAL_LAYOUTS[material]
         choices[material].sort(key=lambda item, d=default: (item[0] != d, item[0]))  # type: ignore[misc]
     return {m: tuple(items) for m, items in choices.items()}
 
@@ -179,6 +182,11 @@ def _validate(form: Mapping[str, str]) -> tuple[City, KitOptions, tuple[str, ...
             texts[name] = check_text_option(name, _value(form, name))
         except AffichesError as exc:
             errors[name] = field_message(exc)
+    for name in OWN_WORDS:
+        try:
+            texts[name] = check_text_option(name, _value(form, name), MAX_OWN_WORDS)
+        except AffichesError as exc:
+            errors[name] = field_message(exc)
     url = _value(form, "url").strip()
     try:
         url = check_url(url) if url else ""
@@ -205,7 +213,8 @@ def _validate(form: Mapping[str, str]) -> tuple[City, KitOptions, tuple[str, ...
     if errors or city is None:
         raise FormError(errors)
     options = KitOptions(layouts=layouts, collectif=texts["collectif"], contact=texts["contact"],
-                         extra=event_variables(_value(form, "date"), _value(form, "heure"), texts["lieu"]))
+                         extra=event_variables(_value(form, "date"), _value(form, "heure"), texts["lieu"]),
+                         own_words={name: texts[name] for name in OWN_WORDS})
     if url:
         options = dataclasses.replace(options, url=url)
     return city, options, tuple(v for v in PRINT_VARIANTS if _checked(form, v)), senders
