@@ -4,8 +4,8 @@ Contract: ``python tools/make_web_screenshots.py`` starts ``affiches serveur`` o
 loopback port, uses the page in Debian's Chromium (Playwright, ``executable_path``)
 as a new user would — a city typed with a typo, a suggestion picked, a signature and an
 event filled in, on the desktop the letter to the mayor too — and saves a desktop-sized
-(1366 × 900, whole page) and a phone-sized (390 × 844, the first screens) screenshot, plus
-one with the suggestions open.
+(1366 × 900, whole page) and a phone-sized (390 × 844, the first screens) screenshot,
+plus one with the suggestions open.
 """
 
 from __future__ import annotations
