@@ -16,7 +16,7 @@ pixel is at most ``MAX_RAMP_ERROR`` levels per channel from the general path's R
 drawing, before its palette). Rendered lines and QR tiles are kept in bounded caches,
 so what does not change from one city to the next (the slogan, the hashtag, the QR
 code) is drawn once per process. Output is deterministic: palette entries are
-allocated in drawing order.
+allocated in drawing order. ``forget_caches()`` drops what is cached (a font changed).
 """
 
 from __future__ import annotations
@@ -77,6 +77,13 @@ class _LineCache:
 
 
 LINES = _LineCache(LINE_CACHE_PIXELS)
+
+
+def forget_caches() -> None:
+    """Drop the fonts, rendered lines and QR tiles kept by this process (a font file changed)."""
+    pil_font.cache_clear()
+    LINES.clear()
+    _qr_tile.cache_clear()
 
 
 def _map(image: PILImage.Image, table: list[int]) -> PILImage.Image:
