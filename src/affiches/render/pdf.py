@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab import rl_config
@@ -35,6 +36,7 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 from affiches.campaign import LABEL_FONT_REGULAR
 from affiches.color import Color
@@ -48,6 +50,7 @@ rl_config.useA85 = 0
 MARK_LENGTH = 5 * MM
 MARK_MIN_OFFSET = 3 * MM
 MARK_WIDTH = 0.25  # points
+SUBSET_CACHE = 64  # font programs kept per font (each a few kilobytes)
 _registered: dict[Path, str] = {}
 
 
@@ -83,6 +86,25 @@ class _TaggedTTFont(TTFont):
     different subsets of a file to carry different tags (preflight tools check it). The
     tag is derived from the font's name, so it is the same in every document and process.
     """
+
+    def __init__(self, name: str, filename: str, **options: object) -> None:
+        super().__init__(name, filename, **options)
+        # A subset's font program depends only on the font file and the characters it
+        # holds, in order: documents of one batch mostly need the same subsets, so the
+        # bytes are made once per process (bounded).
+        make_subset = self.face.makeSubset
+        made: dict[tuple[int, ...], bytes] = {}
+
+        def cached_subset(subset: list[int]) -> bytes:
+            key = tuple(subset)
+            data = made.get(key)
+            if data is None:
+                if len(made) >= SUBSET_CACHE:
+                    made.clear()
+                data = made[key] = make_subset(subset)
+            return data
+
+        self.face.makeSubset = cached_subset
 
     def addObjects(self, doc):  # type: ignore[no-untyped-def]
         original = ttfonts.SUBSETN
@@ -235,28 +257,40 @@ class PdfPainter(Painter):
         self.canvas.drawText(text)
 
     def _kerned_show(self, name: str, item: TextLine) -> str:
-        """One ``TJ`` array per font subset: glyphs with the measured kerning between chunks."""
+        """One ``TJ`` array per font subset: glyphs with the measured kerning between chunks.
+
+        The kerning numbers of a line are computed once per process (``_tj_plan``); the
+        line's characters go through the document's subsets in one ``splitString`` call,
+        cut back into chunks here (one byte per character)."""
         font = pdfmetrics.getFont(name)
         doc = self.canvas._doc
         escape = self.canvas._escape
-        size = item.size
+        plan = _tj_plan(name, item.size, item.chunks)
+        pieces = font.splitString("".join(chunk for _dx, chunk in item.chunks), doc)
         ops: list[str] = []
         array: list[str] = []
         current_subset = None
-        pen = 0.0  # where the viewer's pen stands after the glyphs shown so far
-        for dx, chunk in item.chunks:
-            gap = dx - pen
-            if abs(gap) > 1e-6:
-                array.append(fp_str(-gap * 1000 / size))
-            for subset, data in font.splitString(chunk, doc):
+        piece = 0
+        subset, data = pieces[0] if pieces else (None, b"")
+        offset = 0
+        for gap, length in plan:
+            if gap is not None:
+                array.append(gap)
+            while length:
+                if offset == len(data):
+                    piece += 1
+                    subset, data = pieces[piece]
+                    offset = 0
+                take = min(length, len(data) - offset)
                 if subset != current_subset:
                     if array and current_subset is not None:
                         ops.append(f"[{' '.join(array)}] TJ")
                         array = []
-                    ops.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf")
+                    ops.append(f"{font.getSubsetInternalName(subset, doc)} {plan_size(item.size)} Tf")
                     current_subset = subset
-                array.append(f"({escape(data)})")
-            pen = dx + font.stringWidth(chunk, size)
+                array.append(f"({escape(data[offset:offset + take])})")
+                offset += take
+                length -= take
         if array:
             ops.append(f"[{' '.join(array)}] TJ")
         return " ".join(ops)
@@ -286,19 +320,41 @@ class PdfPainter(Painter):
         self.canvas.rect(self.x(item.x), self.y(item.y + item.size), item.size, item.size,
                          stroke=0, fill=1)
         self.fill(item.dark)
-        module = item.module
-        origin_x = item.x + item.quiet_zone * module
-        origin_y = item.y + item.quiet_zone * module
-        path = self.canvas.beginPath()
-        for row_index, start, end in item.dark_runs():
-            top = origin_y + row_index * module
-            path.rect(
-                self.x(origin_x + start * module),
-                self.y(top + module),
-                (end - start) * module,
-                module,
-            )
-        self.canvas.drawPath(path, stroke=0, fill=1)
+        self.canvas.drawPath(_qr_path(item, self.pad, self.height), stroke=0, fill=1)
+
+
+@lru_cache(maxsize=16)
+def _qr_path(item: QRCode, pad: float, height: float) -> PDFPathObject:
+    """The dark modules of a QR code as one path (one rectangle per run of modules),
+    built once per code and position: a batch with one URL computes it once."""
+    module = item.module
+    origin_x = item.x + item.quiet_zone * module + pad
+    origin_y = item.y + item.quiet_zone * module
+    path = PDFPathObject()
+    for row_index, start, end in item.dark_runs():
+        top = origin_y + row_index * module
+        path.rect(origin_x + start * module, height + pad - (top + module), (end - start) * module, module)
+    return path
+
+
+@lru_cache(maxsize=4096)
+def _tj_plan(name: str, size: float,
+             chunks: tuple[tuple[float, str], ...]) -> tuple[tuple[str | None, int], ...]:
+    """For each chunk of a line: the ``TJ`` number moving the pen to it (None: no gap)
+    and its length in characters."""
+    font = pdfmetrics.getFont(name)
+    plan = []
+    pen = 0.0  # where the viewer's pen stands after the glyphs shown so far
+    for dx, chunk in chunks:
+        gap = dx - pen
+        plan.append((fp_str(-gap * 1000 / size) if abs(gap) > 1e-6 else None, len(chunk)))
+        pen = dx + font.stringWidth(chunk, size)
+    return tuple(plan)
+
+
+@lru_cache(maxsize=256)
+def plan_size(size: float) -> str:
+    return str(fp_str(size))
 
 
 def crop_marks(canvas: Canvas, x0: float, y0: float, x1: float, y1: float, *, offset: float,
