@@ -27,9 +27,11 @@ def fill_template(template: str, variables: Mapping[str, str], where: str) -> st
     try:
         return template.format_map(_Variables(variables))
     except KeyError as exc:
-        raise LayoutError(f"{where} : variable inconnue {{{exc.args[0]}}}") from None
+        detail = f"variable inconnue {{{exc.args[0]}}}"
+        raise LayoutError(f"{where} : {detail}", detail=detail, key=str(exc.args[0])) from None
     except (ValueError, IndexError):
-        raise LayoutError(f"{where} : modèle de texte invalide « {template} »") from None
+        detail = f"modèle de texte invalide « {template} »"
+        raise LayoutError(f"{where} : {detail}", detail=detail, value=template) from None
 
 
 def condition_met(condition: str, variables: Mapping[str, str]) -> bool:

@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from affiches.errors import AffichesError, os_reason
+from affiches.errors import CsvError, os_reason
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -53,12 +53,7 @@ for _field, _names in {
     for _name in _names:
         ALIASES[_name] = _field
 
-KNOWN_FIELDS = ("ville", "departement", "collectif", "contact", "url", "date", "heure", "lieu")
 _SURROGATES = re.compile("[\udc80-\udcff]")
-
-
-class CsvError(AffichesError):
-    """The CSV file as a whole cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +124,7 @@ def read_city_table(path: Path, encoding: str | None = None) -> CityTable:
         data = path.read_bytes()
     except OSError as exc:
         reason = f"{path} : lecture impossible ({os_reason(exc)}) ; vérifiez le chemin"
-        raise CsvError(reason) from None
+        raise CsvError(reason, path=str(path), detail=f"lecture impossible ({os_reason(exc)})") from None
     if encoding:
         codec = _check_encoding(encoding)
         if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
