@@ -247,3 +247,18 @@ def test_fit_is_deterministic() -> None:
 @pytest.mark.parametrize("text", ["", " "])
 def test_blank_texts_do_not_crash(text: str) -> None:
     fit_text(text, FONTS["Manrope-Regular"], 100, 100, 8, 12, max_lines=2)
+
+
+@given(st.lists(st.sampled_from(["Saint-", "Étienne", "VAL", "d’Arles", "AV", "To", "", "Ÿ", "l’Haÿ-", "les", "Roses"]),
+                min_size=1, max_size=9),
+       st.lists(st.sampled_from([" ", ""]), min_size=9, max_size=9))
+def test_line_widths_by_prefix_sums_equal_measuring_the_joined_line(words: list[str], seps: list[str]) -> None:
+    """The balanced breaker's O(1) widths are exactly width_units of join_line (issue 14)."""
+    from affiches.text.textfit import Piece, _line_widths, join_line
+
+    for name, metrics in FONTS.items():
+        items = [Piece(w, seps[k] if k < len(words) - 1 else "$") for k, w in enumerate(words)]
+        width = _line_widths(tuple(items), metrics)
+        for i in range(len(items)):
+            for j in range(i + 1, len(items) + 1):
+                assert width(i, j) == metrics.width_units(join_line(items[i:j])), (name, items[i:j])

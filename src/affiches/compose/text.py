@@ -72,10 +72,29 @@ def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
     return fitted
 
 
+_COMPOSED: dict[tuple[int, int, str], tuple[TextBlock, Layout, tuple[Primitive, ...]]] = {}
+_COMPOSED_MAX = 1024
+
+
 def compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
     text = block_text(block, variables, layout.name)
     if not text:
         return []
+    # The lines depend only on the block, the layout and the text: a block whose text
+    # does not change from city to city is composed once per process (bounded). The
+    # block and layout are kept with the lines, so their ids cannot be reused.
+    key = (id(block), id(layout), text)
+    found = _COMPOSED.get(key)
+    if found is not None:
+        return list(found[2])
+    items = _compose_lines(block, layout, text)
+    if len(_COMPOSED) >= _COMPOSED_MAX:
+        _COMPOSED.clear()
+    _COMPOSED[key] = (block, layout, tuple(items))
+    return items
+
+
+def _compose_lines(block: TextBlock, layout: Layout, text: str) -> list[Primitive]:
     metrics = block.metrics
     metrics.check_coverage(text, where(layout.name, block.name))
     fitted = fit_block(block, text, layout)

@@ -18,8 +18,9 @@ Contract:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from affiches.text.fonts import FontMetrics
 
@@ -126,6 +127,39 @@ def greedy_lines(pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: flo
     return lines
 
 
+@lru_cache(maxsize=256)  # fit_text tries several sizes with the same pieces
+def _line_widths(items: tuple[Piece, ...], metrics: FontMetrics) -> Callable[[int, int], int]:
+    """``width(i, j)`` = ``metrics.width_units(join_line(items[i:j]))`` in O(1).
+
+    Widths are sums of advances and pair kernings (``FontMetrics.width_units``), so the
+    width of any slice of the joined paragraph is a difference of prefix sums, less the
+    kerning pair the slice cuts at its start."""
+    text = join_line(items)
+    starts, ends = [], []
+    position = 0
+    for index, piece in enumerate(items):
+        starts.append(position)
+        position += len(piece.text)
+        ends.append(position)
+        if index < len(items) - 1 and piece.after == " ":
+            position += 1
+    prefix = [0]
+    total = 0
+    previous = ""
+    for ch in text:
+        total += metrics.char_width(ch) + (metrics.kern(previous, ch) if previous else 0)
+        prefix.append(total)
+        previous = ch
+    cut = [metrics.kern(text[a - 1], text[a]) if 0 < a < len(text) else 0 for a in starts]
+
+    def width(i: int, j: int) -> int:
+        if j <= i or ends[j - 1] <= starts[i]:  # nothing, or only empty pieces
+            return 0
+        return prefix[ends[j - 1]] - prefix[starts[i]] - cut[i]
+
+    return width
+
+
 def balanced_lines(
     pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, count: int
 ) -> list[str] | None:
@@ -135,10 +169,7 @@ def balanced_lines(
         return None
     items = paragraphs[0]
     n = len(items)
-
-    @cache
-    def width(i: int, j: int) -> int:
-        return metrics.width_units(join_line(items[i:j]))
+    width = _line_widths(tuple(items), metrics)
 
     @cache
     def best(i: int, lines_left: int) -> tuple[float, float, tuple[int, ...]] | None:
