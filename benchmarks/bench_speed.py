@@ -24,7 +24,6 @@ all communes < 10 min; cold kit ≤ 2× the imports; PDFs < 30 KB, PNG < 80 KB.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import shutil
@@ -136,9 +135,10 @@ def bench_cold(runs: int, work: Path) -> dict[str, float]:
         import typst  # noqa: F401
     except ImportError:
         return result
+    from typst_scene import source
+
     from affiches.jobs.options import KitOptions
     from affiches.jobs.pipeline import compose_city, load_layouts, resolve
-    from typst_scene import source
 
     options = KitOptions()
     folder = work / "typst"
