@@ -2,12 +2,13 @@
 
 Contract: ``font_name(path, name)`` registers a TrueType file with reportlab once per
 process (subsets hold only the glyphs used, each subset with its own stable tag) and
-returns the name to use; ``kerned_show(canvas, name, line)`` gives the PDF operators
+returns the name to use; ``prime_subsets(canvas, lines)`` numbers each font's
+characters in a fixed order before drawing; ``kerned_show(canvas, name, line)`` gives the PDF operators
 showing a ``TextLine`` with its measured kerning (one ``TJ`` array per subset).
 
 What does not depend on the document is computed once per process: the kerning
-numbers of a line (``_tj_plan``), and the font program of a subset (the same
-characters give the same bytes; bounded by ``SUBSET_CACHE`` per font). What does
+numbers of a line (``_tj_plan``), and the font program of a subset and its compressed
+stream (the same characters give the same bytes; bounded by ``SUBSET_CACHE`` per font). What does
 (subset assignment, object numbers) is left to reportlab, so output is byte for byte
 what reportlab alone writes.
 """
@@ -64,6 +65,51 @@ class _TaggedTTFont(TTFont):
             super().addObjects(doc)
         finally:
             ttfonts.SUBSETN = original
+        # The font programs and ToUnicode maps just added are compressed once per content.
+        prefixes = (f"fontFile:{self.face.filename}(", "toUnicodeCMap:")
+        for name, obj in doc.idToObject.items():
+            if name.startswith(prefixes) and getattr(obj, "filters", None):
+                obj.filters = [REMEMBERED_FLATE]
+
+
+class _RememberedFlate:
+    """reportlab's FlateDecode filter, remembering its output for the same input (bounded):
+    the same subset in many documents is compressed once."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self) -> None:
+        self.made: dict[bytes, bytes] = {}
+
+    def encode(self, data: bytes | str) -> bytes:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        found = self.made.get(data)
+        if found is None:
+            if len(self.made) >= 4 * SUBSET_CACHE:
+                self.made.clear()
+            found = self.made[data] = zlib.compress(data)
+        return found
+
+    def decode(self, encoded: bytes) -> bytes:
+        return zlib.decompress(encoded)
+
+
+REMEMBERED_FLATE = _RememberedFlate()
+
+
+def prime_subsets(canvas: Canvas, texts: list[TextLine]) -> None:
+    """Give each font's characters their subset codes in code-point order, before drawing.
+
+    reportlab numbers characters as it first meets them, so the subsets of two flyers
+    would differ as soon as the city names differ; in a fixed order, the same set of
+    characters gives the same subset, whose font program is then made once (above)."""
+    chars: dict[str, set[str]] = {}
+    for line in texts:
+        chars.setdefault(font_name(line.font_path, line.font_name), set()).update(line.text)
+    doc = canvas._doc
+    for name, found in chars.items():
+        pdfmetrics.getFont(name).splitString("".join(sorted(found)), doc)
 
 
 def font_name(path: Path, name: str) -> str:
