@@ -14,8 +14,8 @@ measures on this machine and prints one line per target (and JSON with ``--out``
   dependencies (``bench_batch.bench_cold``), and Typst's whole kit in a new process.
 - ``lot``: ``affiches lot villes.csv -j 2`` over 1,000 communes (``bench_batch``).
 - ``full``: every commune of France with ``-j 2`` (``bench_batch.bench_full``; long).
-- ``callgrind``: instructions (valgrind) of 20 warm kits, per stage: a figure that does
-  not move with the machine's load.
+- ``callgrind``: instructions (valgrind) per warm kit (20 kits after 10): a figure that
+  does not move with the machine's load.
 
 Targets (issue 14): warm kit ≤ 30 ms and ≤ 0.8× Typst's; 1,000 kits with ``-j 2`` < 20 s;
 all communes < 10 min; cold kit ≤ 2× the imports; PDFs < 30 KB, PNG < 80 KB.
@@ -153,7 +153,7 @@ def bench_cold(runs: int, work: Path) -> dict[str, float]:
 
 
 CALLGRIND = """
-import io, sys
+import sys
 sys.path.insert(0, {here!r})
 import bench_batch
 from affiches.jobs.options import KitOptions
@@ -161,34 +161,34 @@ from affiches.jobs.pipeline import compose_city, load_layouts, render_one, resol
 KIT = ("affiche", "tract", "visuel")
 options = KitOptions()
 layouts = load_layouts(KIT, options)
-names = [l.split(";") for l in bench_batch.communes_sample(40)]
-def kit(name, dep):
+names = [l.split(";") for l in bench_batch.communes_sample(60)]
+for name, dep in names[:10 + int(sys.argv[1])]:
     for item in compose_city(resolve(name, dep), KIT, options, layouts):
         render_one(item, options.printing)
-for name, dep in names[:20]:
-    kit(name, dep)
-def measured():
-    for name, dep in names[20:]:
-        kit(name, dep)
-measured()
 """
 
 
-def bench_callgrind(work: Path) -> dict[str, object]:
-    """Instructions per warm kit (valgrind --tool=callgrind, the measured() function only)."""
+def _instructions(script: Path, kits: int, out: Path) -> int:
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", PYTHON, str(script),
+                    str(kits)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for line in out.read_text().splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise RuntimeError("no instruction count in callgrind output")
+
+
+def bench_callgrind(work: Path, kits: int = 20) -> dict[str, object]:
+    """Instructions per warm kit: (run with 10 + ``kits`` kits) − (run with 10 kits), / ``kits``.
+
+    valgrind counts instructions, not time: the figure does not move with the load of
+    the machine, so two versions of the code compare exactly."""
     if shutil.which("valgrind") is None:
         return {"skipped": "valgrind not installed"}
     script = work / "cg.py"
     script.write_text(CALLGRIND.format(here=str(HERE)), encoding="utf-8")
-    out = work / "callgrind.out"
-    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-                    "--toggle-collect=*measured*", PYTHON, str(script)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    total = 0
-    for line in out.read_text().splitlines():
-        if line.startswith("summary:") or line.startswith("totals:"):
-            total = int(line.split()[1])
-    return {"instructions_per_kit": total // 20}
+    base = _instructions(script, 0, work / "cg0.out")
+    more = _instructions(script, kits, work / "cg1.out")
+    return {"kits": kits, "instructions_per_kit": (more - base) // kits}
 
 
 def main() -> None:

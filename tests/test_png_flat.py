@@ -85,6 +85,21 @@ def test_flat_path_stays_close_to_exact_drawing_and_files_do_not_grow(layout: st
         assert scene.background.rgb255() in colours
 
 
+def test_flat_png_file_decodes_to_the_flat_image() -> None:
+    """Our PNG encoder (no Pillow plugins): Pillow reads back the same pixels, 72 dpi, palette."""
+    scene = scene_for("visuel-carre", "Saint-Étienne")
+    flat = render_flat(scene, 0, raster_size(scene, PngOptions()))
+    assert flat is not None
+    stream = io.BytesIO()
+    write_png(scene, stream)
+    with PILImage.open(io.BytesIO(stream.getvalue())) as made:
+        made.load()
+        assert made.format == "PNG" and made.mode == "P" and made.size == (1080, 1080)
+        assert made.info["dpi"] == pytest.approx((72, 72), abs=0.01)
+        assert made.tobytes() == flat.tobytes()
+        assert ImageChops.difference(made.convert("RGB"), flat.convert("RGB")).getbbox() is None
+
+
 def test_the_tolerance_is_tight_enough_to_see_an_error() -> None:
     """The general path's palette (octree) is off by more than the bound: the bound means something."""
     scene = scene_for("visuel-carre", "Saint-Étienne")

@@ -328,3 +328,13 @@ def test_pdf_bytes_do_not_depend_on_what_was_cached_before() -> None:
         pdf_bytes(scene_for("tract-a5", city))
     pdf_bytes(scene_for("tract-a5", "Saint-Étienne", url="https://example.org/autre"))
     assert pdf_bytes(scene_for("tract-a5", "Saint-Étienne")) == first
+
+
+def test_precomputed_qr_matrix_is_qrcodes() -> None:
+    """The campaign address's matrix ships precomputed (cold start): it is qrcode's."""
+    from affiches.campaign import DEFAULT_URL
+    from affiches.text.qr import PRECOMPUTED, compute_matrix, qr_matrix
+
+    assert list(PRECOMPUTED) == [DEFAULT_URL]
+    assert qr_matrix(DEFAULT_URL) == compute_matrix(DEFAULT_URL)
+    assert qr_matrix("https://example.org/x") == compute_matrix("https://example.org/x")

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from affiches.printing.modes import PrintOptions
 from affiches.render.painter import Painter, Target, Writer
-from affiches.render.png_flat import line_mask, render_flat
+from affiches.render.png_flat import encode_palette_png, line_mask, render_flat
 from affiches.scene import Image, Line, QRCode, Rect, Scene, TextLine
 
 SNAP = 6  # palette entries this close to a frequent exact colour become that colour
@@ -199,13 +200,18 @@ class PngWriter(Writer):
 
     def write(self, scene: Scene, target: Target) -> None:
         options = self.options
-        image = None
-        if options.palette_colors:  # flat pages: palette indices drawn directly
-            image = render_flat(scene, options.page - 1, raster_size(scene, options))
-        if image is None:
-            image = self.general(scene)
-        dpi = (72 * image.width / scene.width,) * 2 if scene.pixel_size is None else (72, 72)
-        image.save(target, format="PNG", compress_level=options.compress_level, dpi=dpi)
+        size = raster_size(scene, options)
+        dpi = 72 * size[0] / scene.width if scene.pixel_size is None else 72
+        flat = render_flat(scene, options.page - 1, size) if options.palette_colors else None
+        if flat is not None:  # flat pages: palette indices drawn directly
+            data = encode_palette_png(flat, dpi, options.compress_level)
+            if isinstance(target, (str, Path)):
+                Path(target).write_bytes(data)
+            else:
+                target.write(data)
+            return
+        image = self.general(scene)
+        image.save(target, format="PNG", compress_level=options.compress_level, dpi=(dpi, dpi))
 
     def general(self, scene: Scene) -> PILImage.Image:
         """Any page (pictures, many colours): RGB drawing, then an adaptive palette."""

@@ -16,12 +16,15 @@ pixel is at most ``MAX_RAMP_ERROR`` levels per channel from the general path's R
 drawing, before its palette). Rendered lines and QR tiles are kept in bounded caches,
 so what does not change from one city to the next (the slogan, the hashtag, the QR
 code) is drawn once per process. Output is deterministic: palette entries are
-allocated in drawing order. ``forget_caches()`` drops what is cached (a font changed).
+allocated in drawing order. ``encode_palette_png(image, dpi, level)`` writes such an image
+as PNG bytes without Pillow's plugins. ``forget_caches()`` drops what is cached (a font changed).
 """
 
 from __future__ import annotations
 
 import math
+import struct
+import zlib
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -286,6 +289,32 @@ class FlatPainter:
             raise NotFlat("text over several colours")
         fg = self.color(lines[0].color.rgb255())
         self.canvas.paste(_map(block, self.ramp(fg, backgrounds[0])), box, ink)
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def encode_palette_png(image: PILImage.Image, dpi: float, level: int) -> bytes:
+    """A palette image as PNG bytes: IHDR, PLTE (only the entries used), pHYs, one IDAT.
+
+    Written here rather than through ``Image.save``, which imports Pillow's image
+    plugins (and logging) on first use: the default kit then loads none of them."""
+    width, height = image.size
+    palette = image.getpalette() or []
+    _low, high = image.getextrema()
+    used = (int(high) + 1) * 3  # type: ignore[arg-type]  # P images: one band, ints
+    raw = image.tobytes()
+    rows = b"".join(b"\x00" + raw[y * width:(y + 1) * width] for y in range(height))
+    per_metre = int(dpi / 0.0254 + 0.5)
+    return b"".join((
+        b"\x89PNG\r\n\x1a\n",
+        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
+        _chunk(b"PLTE", bytes(palette[:used])),
+        _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        _chunk(b"IDAT", zlib.compress(rows, level)),
+        _chunk(b"IEND", b""),
+    ))
 
 
 def render_flat(scene: Scene, page: int, size: tuple[int, int]) -> PILImage.Image | None:
