@@ -181,6 +181,7 @@ def _fit_report(
     paths: Sequence[Path], dossiers: Sequence[Path], examples: int, workers: int | None
 ) -> int:
     from affiches.designer.fitreport import describe, fit_report, with_examples
+    from affiches.designer.linequality import describe_defects, describe_quality
     from affiches.gabarits import Problem, block_location, load_layout
 
     layouts = [load_layout(p, dossiers) for p in paths]
@@ -211,6 +212,10 @@ def _fit_report(
                 f"{layout.name} : et {hidden} autre(s) texte(s) (--exemples pour en voir plus).",
                 err=True,
             )
+    defects = sum(report.defect_totals().values())
+    for path, layout in zip(paths, layouts, strict=True):
+        for block, message in describe_defects(report, layout.name, examples):
+            click.echo(str(Problem(*block_location(path, dossiers, block, "texte"), message)))
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     click.echo(
         f"{report.communes} communes × {len(layouts)} gabarit(s), {len(report.blocks)} bloc(s), "
@@ -218,7 +223,8 @@ def _fit_report(
         f"{failures} texte(s) qui ne tiennent pas.",
         err=True,
     )
-    return failures
+    click.echo(describe_quality(report), err=True)
+    return failures + defects
 
 
 def preview_target_options(where: str, file_help: str) -> Callable[[F], F]:

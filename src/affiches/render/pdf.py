@@ -39,7 +39,8 @@ from affiches.campaign import LABEL_FONT_REGULAR
 from affiches.color import Color
 from affiches.printing.modes import PrintOptions
 from affiches.render.painter import Painter, Target, Writer
-from affiches.render.pdf_text import font_name, kerned_show, prime_subsets
+from affiches.render.pdf_fonts import font_name
+from affiches.render.pdf_text import kerned_show, prime_subsets
 from affiches.scene import MM, Image, Line, QRCode, Rect, Scene, TextLine
 
 # Binary (Flate only) streams: ASCII85 on top of Flate would add a quarter to every page.

@@ -2,7 +2,10 @@
 
 Contract: ``metrics_record(path)`` returns every metric ``FontMetrics`` needs as plain
 data (units per em, vertical extents, cap height, cmap, advances, GPOS pair kerning
-flattened, each glyph's top and bottom). Bundled fonts ship a precomputed record
+flattened, each glyph's top and bottom, and its ink profile: for each vertical slice
+``PROFILE_SLICE`` font units wide, the highest and lowest point of its outline there,
+measured on the outline's control polygon, which encloses TrueType's quadratic
+curves, so a profile never understates the ink). Bundled fonts ship a precomputed record
 beside them (``NAME.metrics``: zlib-compressed marshal data written at build time
 by ``write_metrics_cache``, ``tools/build_fonts.py``), keyed by the SHA-256 of the
 font file: it is used only when that digest matches the font read now; otherwise
@@ -25,7 +28,9 @@ from pathlib import Path
 from affiches.errors import LayoutError, os_reason
 
 METRICS_SUFFIX = ".metrics"
-METRICS_FORMAT = 1
+METRICS_FORMAT = 2
+_FAR = 1 << 30  # no ink in a slice: top -_FAR, bottom +_FAR
+PROFILE_SLICE = 32  # font units per slice of a glyph's ink profile (1/64 em at 2048 upm)
 
 
 @lru_cache(maxsize=64)
@@ -105,6 +110,7 @@ def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
     glyf = font["glyf"]
     tops: dict[str, int] = {}
     bottoms: dict[str, int] = {}
+    profiles: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
     for glyph_name in sorted(set(cmap.values())):
         glyph = glyf[glyph_name]
         if glyph.numberOfContours == 0:
@@ -113,6 +119,10 @@ def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
             glyph.recalcBounds(glyf)
         tops[glyph_name] = glyph.yMax
         bottoms[glyph_name] = glyph.yMin
+        coordinates, ends, _flags = glyph.getCoordinates(glyf)
+        profiles[glyph_name] = _ink_profile(
+            [(round(x), round(y)) for x, y in coordinates], list(ends)
+        )
     return {
         "format": METRICS_FORMAT,
         "sha256": font_digest(path),
@@ -125,7 +135,42 @@ def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
         "kerning": kerning,
         "glyph_tops": tops,
         "glyph_bottoms": bottoms,
+        "glyph_profiles": profiles,
     }
+
+
+def _ink_profile(
+    points: list[tuple[int, int]], ends: list[int]
+) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+    """(first slice, highest y, lowest y per slice) of a glyph's control polygon."""
+    segments: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    start = 0
+    for end in ends:
+        contour = points[start : end + 1]
+        start = end + 1
+        segments.extend(zip(contour, contour[1:] + contour[:1], strict=True))
+    if not segments:
+        return (0, (), ())
+    xs = [x for x, _y in points]
+    first = min(xs) // PROFILE_SLICE
+    last = max(xs) // PROFILE_SLICE
+    tops = [-_FAR] * (last - first + 1)
+    bottoms = [_FAR] * (last - first + 1)
+    for (x0, y0), (x1, y1) in segments:
+        if x1 < x0:
+            x0, y0, x1, y1 = x1, y1, x0, y0
+        for k in range(x0 // PROFILE_SLICE, x1 // PROFILE_SLICE + 1):
+            left = max(x0, k * PROFILE_SLICE)
+            right = min(x1, (k + 1) * PROFILE_SLICE)
+            ys = (
+                (y0, y1)
+                if x1 == x0
+                else tuple(y0 + (y1 - y0) * (x - x0) / (x1 - x0) for x in (left, right))
+            )
+            index = k - first
+            tops[index] = max(tops[index], round(max(ys)))
+            bottoms[index] = min(bottoms[index], round(min(ys)))
+    return (first, tuple(tops), tuple(bottoms))
 
 
 def _gpos_pair_kerning(font) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
