@@ -107,7 +107,7 @@ def write_csv(path: Path, lines: list[str]) -> Path:
 
 def bench_cold(runs: int, work: Path) -> dict[str, float]:
     base, kit = [], []
-    cmd_kit = [*AFFICHES, "kit", "Saint-Étienne", "-o", str(work / "cold"), "--force"]
+    cmd_kit = [*AFFICHES, "kit", "Saint-Étienne", "--sortie", str(work / "cold"), "--force"]
     wall(cmd_kit)  # warm the OS file cache, .pyc files
     wall([PYTHON, "-c", BASELINE_IMPORT])
     for _ in range(runs):

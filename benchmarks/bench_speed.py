@@ -14,7 +14,7 @@ measures on this machine and prints one line per target (and JSON with ``--out``
   dependencies (``bench_batch.bench_cold``), and Typst's whole kit in a new process.
 - ``lot``: ``affiches lot villes.csv -j 2`` over 1,000 communes (``bench_batch``).
 - ``full``: every commune of France with ``-j 2`` (``bench_batch.bench_full``; long).
-- ``callgrind``: instructions (valgrind) per warm kit (20 kits after 10): a figure that
+- ``callgrind``: instructions (valgrind) per warm kit (10 kits after 5): a figure that
   does not move with the machine's load.
 
 Targets (issue 14): warm kit ≤ 30 ms and ≤ 0.8× Typst's; 1,000 kits with ``-j 2`` < 20 s;
@@ -162,7 +162,7 @@ KIT = ("affiche", "tract", "visuel")
 options = KitOptions()
 layouts = load_layouts(KIT, options)
 names = [l.split(";") for l in bench_batch.communes_sample(60)]
-for name, dep in names[:10 + int(sys.argv[1])]:
+for name, dep in names[:5 + int(sys.argv[1])]:
     for item in compose_city(resolve(name, dep), KIT, options, layouts):
         render_one(item, options.printing)
 """
@@ -177,8 +177,8 @@ def _instructions(script: Path, kits: int, out: Path) -> int:
     raise RuntimeError("no instruction count in callgrind output")
 
 
-def bench_callgrind(work: Path, kits: int = 20) -> dict[str, object]:
-    """Instructions per warm kit: (run with 10 + ``kits`` kits) − (run with 10 kits), / ``kits``.
+def bench_callgrind(work: Path, kits: int = 10) -> dict[str, object]:
+    """Instructions per warm kit: (run with 5 + ``kits`` kits) − (run with 5 kits), / ``kits``.
 
     valgrind counts instructions, not time: the figure does not move with the load of
     the machine, so two versions of the code compare exactly."""

@@ -301,18 +301,18 @@ def encode_palette_png(image: PILImage.Image, dpi: float, level: int) -> bytes:
     Written here rather than through ``Image.save``, which imports Pillow's image
     plugins (and logging) on first use: the default kit then loads none of them."""
     width, height = image.size
-    palette = image.getpalette() or []
-    _low, high = image.getextrema()
-    used = (int(high) + 1) * 3  # type: ignore[arg-type]  # P images: one band, ints
-    raw = image.tobytes()
-    rows = b"".join(b"\x00" + raw[y * width:(y + 1) * width] for y in range(height))
+    palette = bytes(image.getpalette() or [])  # the entries the painter allocated
+    # Each PNG row starts with its filter byte (0, none): the image is pasted one pixel
+    # to the right of a column of zeros, and its bytes are the rows as PNG wants them.
+    rows = PILImage.new("P", (width + 1, height), 0)
+    rows.paste(image, (1, 0))
     per_metre = int(dpi / 0.0254 + 0.5)
     return b"".join((
         b"\x89PNG\r\n\x1a\n",
         _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
-        _chunk(b"PLTE", bytes(palette[:used])),
+        _chunk(b"PLTE", palette),
         _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        _chunk(b"IDAT", zlib.compress(rows, level)),
+        _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)),
         _chunk(b"IEND", b""),
     ))
 
