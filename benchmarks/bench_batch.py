@@ -75,6 +75,15 @@ def wall(cmd: list[str], cwd: Path | None = None) -> float:
     return time.perf_counter() - start
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process so far, their own
+    children included: what a command cost whatever the load of the machine."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def communes_sample(count: int) -> list[str]:
     """``count`` communes spread over France (every k-th by INSEE code), as CSV lines."""
     from affiches.city.communes import iter_communes
@@ -191,17 +200,23 @@ def bench_parallel(runs: int, work: Path, count: int = 1000) -> dict[str, float]
 
     csv_path = write_csv(work / "villes.csv", communes_sample(count))
     out = work / "parallel"
-    walls = []
+    walls, cpus = [], []
     for _ in range(runs):
+        cpu = children_cpu()
         walls.append(wall([*AFFICHES, "lot", str(csv_path), "-o", str(out), "-j", "2", "--force",
                            "--quiet"]))
+        cpus.append(children_cpu() - cpu)
     rerun = statistics.median(
         wall([*AFFICHES, "lot", str(csv_path), "-o", str(out), "-j", "2", "--quiet"])
         for _ in range(max(3, runs)))
     every = sum(1 for _ in iter_communes())
     w = statistics.median(walls)
+    c = statistics.median(cpus)
     return {"kits": count, "wall_s": w, "rerun_nothing_to_do_s": rerun, "communes": every,
-            "extrapolated_all_communes_s": w / count * every}
+            "extrapolated_all_communes_s": w / count * every,
+            # CPU of the command and its workers: on an idle 2-core machine the wall time
+            # cannot be less than half of it.
+            "cpu_s": c, "cpu_per_kit_ms": c / count * 1000, "wall_runs_s": [round(x, 1) for x in walls]}
 
 
 def _peak_worker_rss(csv_path: Path, out: Path) -> dict[str, float]:
@@ -251,14 +266,16 @@ def bench_full(work: Path) -> dict[str, float]:
         " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         "for f in summary.failures[:20]:\n    print(f.message())\n"
     )
+    cpu = children_cpu()
     done = subprocess.run([PYTHON, "-c", code], check=True, capture_output=True, text=True)
+    cpu = children_cpu() - cpu
     first, *failures = done.stdout.splitlines()
     kits, failed, seconds, rss = first.split()
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     shutil.rmtree(out, ignore_errors=True)
     return {"kits": int(kits), "failed": int(failed), "seconds": float(seconds),
             "worker_peak_mb": int(rss) / 1024, "output_gb": size / 1e9,
-            "failures": failures}
+            "cpu_s": cpu, "failures": failures}
 
 
 def bench_sizes(count: int = 200) -> dict[str, dict[str, float]]:
