@@ -130,11 +130,19 @@ def bench_cold(runs: int, work: Path) -> dict[str, float]:
     cmd_kit = [*AFFICHES, "kit", "Saint-Étienne", "--sortie", str(work / "cold"), "--force"]
     wall(cmd_kit)  # warm the OS file cache, .pyc files
     wall([PYTHON, "-c", BASELINE_IMPORT])
+    base_cpu, kit_cpu = [], []
     for _ in range(runs):
+        cpu = children_cpu()
         base.append(wall([PYTHON, "-c", BASELINE_IMPORT]))
+        base_cpu.append(children_cpu() - cpu)
+        cpu = children_cpu()
         kit.append(wall(cmd_kit))
+        kit_cpu.append(children_cpu() - cpu)
     b, k = statistics.median(base), statistics.median(kit)
-    return {"baseline_import_s": b, "kit_s": k, "ratio": k / b}
+    bc, kc = statistics.median(base_cpu), statistics.median(kit_cpu)
+    # CPU seconds of each new process: less sensitive to the other sessions than wall time.
+    return {"baseline_import_s": b, "kit_s": k, "ratio": k / b,
+            "baseline_import_cpu_s": bc, "kit_cpu_s": kc, "ratio_cpu": kc / bc}
 
 
 def bench_stages(count: int = 200) -> dict[str, float]:
