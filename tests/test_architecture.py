@@ -57,14 +57,20 @@ ALLOWED: dict[str, set[str]] = {
     "resources": {"errors"},
     "city": {"errors", "resources"},
     "text": {"errors", "resources"},
+    "images": {"errors"},  # users' logos and photos: checked loading, pure pixel work
     "gabarits": {"errors", "resources", "campaign", "color", "scene", "text"},
-    "compose": {"errors", "campaign", "color", "scene", "text", "gabarits"},
-    "render": {"errors", "campaign", "color", "scene", "text", "printing"},
+    "compose": {"errors", "campaign", "color", "scene", "text", "gabarits", "images"},
+    # Letters (issue 11): their layouts and composition, at the level of gabarits + compose;
+    # they read the postal and date helpers of city/ (pure), never jobs/ or render/.
+    "letters": {"errors", "resources", "city", "color", "scene", "text", "images"},
+    "render": {"errors", "campaign", "color", "scene", "text", "printing", "images"},
     "printing": {"errors", "scene"},  # plans only: tiles, reduction, imposition
-    "jobs": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", ""},
+    "jobs": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", "",
+             "letters", "images"},
     "designer": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "jobs",
                  "color"},
-    "cli": {"errors", "city", "jobs", "designer", "gabarits", "resources", "", "text"},
+    "web": {"errors", "city", "jobs", "resources"},  # the web page: a front end like cli
+    "cli": {"errors", "city", "jobs", "designer", "gabarits", "resources", "", "text", "letters", "web"},
     "__main__": {"cli"},
     "": {"errors"},
 }

@@ -72,6 +72,14 @@ class OptionError(AffichesError):
     """An option's value cannot be used."""
 
 
+class ImageError(AffichesError):
+    """A user's image (logo, photo) is unreadable, hostile or over a limit."""
+
+
+class FocusError(OptionError):
+    """The --cadrage value (the photo's focal point) cannot be read."""
+
+
 class CsvError(AffichesError):
     """The CSV file cannot be read or has no usable city column."""
 
@@ -104,8 +112,28 @@ class ImposeError(AffichesError):
     """Pages cannot be imposed on the sheet asked for."""
 
 
+class AddressError(AffichesError):
+    """A postal address cannot be read or cannot be set in 6 lines of 38 characters."""
+
+
+class LetterInputError(AffichesError):
+    """Something the sender typed cannot be used in a letter."""
+
+
 class OutputError(AffichesError):
     """An output path is unsafe or cannot be written."""
+
+
+class FormError(AffichesError):
+    """Fields of the web page's form cannot be used: ``errors`` maps each field to its
+    one-line message (several at once). Picklable: it crosses the render processes."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(" ".join(self.errors.values()), key=next(iter(self.errors), None))
+
+    def __reduce__(self) -> tuple[type[FormError], tuple[dict[str, str]]]:
+        return (FormError, (self.errors,))
 
 
 _OS_REASONS = {
@@ -146,7 +174,9 @@ __all__ = [
     "CsvError",
     "EventError",
     "FitError",
+    "FocusError",
     "GlyphError",
+    "ImageError",
     "ImposeError",
     "LayoutError",
     "OptionError",

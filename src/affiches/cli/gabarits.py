@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import click
 
 from affiches.cli.common import CONTEXT
+from affiches.cli.lettres import check_any_layout, find_any_layout, is_letter_layout, letter_paths
 from affiches.errors import AffichesError, LayoutError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -140,8 +141,8 @@ def verifier(
     Sans FICHIER, vérifie tous les gabarits disponibles. Code de sortie 1 s’il y a un
     problème, 0 sinon.
     """
-    from affiches.designer.previews import check_layout_file, sample_variables
-    from affiches.gabarits import available_layouts, find_layout
+    from affiches.designer.previews import sample_variables
+    from affiches.gabarits import available_layouts
 
     paths: list[Path] = []
     if fichiers:
@@ -150,18 +151,18 @@ def verifier(
             if candidate.suffix == ".toml" or "/" in item:
                 paths.append(candidate)
             else:
-                paths.append(find_layout(item, dossiers))
+                paths.append(find_any_layout(item, dossiers))
     else:
-        paths = list(available_layouts(dossiers).values())
+        paths = list(available_layouts(dossiers).values()) + letter_paths(dossiers)
     variables = sample_variables()
     total = 0
     valid: list[Path] = []
     for path in paths:
-        problems = check_layout_file(path, dossiers, variables)
+        problems = check_any_layout(path, dossiers, variables)
         for problem in problems:
             click.echo(str(problem))
         total += len(problems)
-        if not problems:
+        if not problems and not is_letter_layout(path):  # no fit report for letters
             valid.append(path)
     plural = "s" if len(paths) > 1 else ""
     if total:

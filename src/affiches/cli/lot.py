@@ -88,7 +88,11 @@ class Progress:
 @click.option("--population-min", type=click.IntRange(min=0), default=0, metavar="N",
               help="Avec --departement seul : communes d’au moins N habitants.")
 @click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True, metavar="LISTE",
-              help="Matériels à produire, séparés par des virgules.")
+              help="Matériels à produire, séparés par des virgules : affiche, tract, visuel, "
+                   "story, portrait, paysage (« reseaux » : les quatre visuels) ; lettre au maire, "
+                   "cada pour la demande de documents.")
+@click.option("--date-lettre", default="", metavar="DATE",
+              help="Date des lettres (lettre, cada) [défaut : aujourd’hui].")
 @production_options(batch=True)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processus en parallèle [défaut : processeurs disponibles].")
@@ -106,7 +110,7 @@ class Progress:
               help="Pas de barre de progression (les erreurs et le bilan restent affichés).")
 def lot(fichier: Path | None, departement: str | None, population_min: int, quoi: str,
         jobs: int | None, encodage: str | None, garder_inconnues: bool, zip_mode: str | None,
-        planche: bool, quiet: bool, **options: Any) -> None:
+        planche: bool, quiet: bool, date_lettre: str, **options: Any) -> None:
     """Les kits de toute une liste de villes (fichier CSV) ou d’un département.
 
     \b
@@ -116,15 +120,18 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
       affiches lot --departement 93 --population-min 20000 --quoi visuel
 
     Le fichier CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) a une colonne
-    Ville et, au choix : departement, collectif, contact, url, date, heure, lieu ;
+    Ville et, au choix : departement, collectif, contact, url, date, heure, lieu,
+    accroche, message, credit ;
     toute autre colonne est disponible dans les gabarits sous le nom {x_colonne}.
-    Une seconde exécution ne refait que ce qui a changé (voir manifest.csv).
+    Pour les lettres (--quoi lettre,cada) : expediteur, adresse, maire,
+    adresse mairie, courriel mairie. Une seconde exécution ne refait que ce qui a changé (voir manifest.csv).
     """
+    from affiches.city.events import parse_date
     from affiches.errors import AffichesError
     from affiches.jobs.batch import BatchSettings, available_cpus, rows_from_departement, run_batch
-    from affiches.jobs.options import build_options, parse_materials
+    from affiches.jobs.options import LETTERS, MATERIAL_LAYOUTS, build_options, parse_materials
 
-    materials = parse_materials(quoi)
+    materials = parse_materials(quoi, (*MATERIAL_LAYOUTS, *LETTERS))
     if fichier is None and not departement:
         raise click.UsageError("donnez un FICHIER CSV ou --departement CODE",
                                click.get_current_context())
@@ -133,6 +140,7 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
         materials=materials, kit=kit, date=options["date_"], heure=options["heure"],
         lieu=options["lieu"], departement=departement if fichier else None,
         keep_unknown=garder_inconnues, jobs=jobs or available_cpus(),
+        letter_date=parse_date(date_lettre) if date_lettre.strip() else None,
     )
     if fichier is not None:
         from affiches.jobs.batch import InputRow

@@ -3,7 +3,7 @@
 Contract: ``render_flat(scene, page, size)`` paints page ``page`` (0-based) of ``scene``
 at ``size`` pixels and returns a palette ("P") image, or ``None`` when the page is not
 flat and the caller must take the general path (``render.png``: RGB drawing, then a
-palette). A page is flat when it holds no picture (``scene.Image``), every text block
+palette). A page is flat when it holds no picture (``scene.Image``, ``scene.Picture``), every text block
 sits on one flat colour, and its colours and text ramps fit in 256 palette entries.
 
 How: shapes and QR codes are drawn with the palette index of their colour (Pillow
@@ -32,7 +32,7 @@ from pathlib import Path
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from affiches.scene import Image, Line, QRCode, Rect, Scene, TextLine
+from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 RAMP_LEVELS = 16  # colours from background (level 0) to text colour (last level)
 MAX_RAMP_ERROR = math.ceil(255 / (RAMP_LEVELS - 1) / 2)  # per channel, against exact blending
@@ -319,8 +319,8 @@ def encode_palette_png(image: PILImage.Image, dpi: float, level: int) -> bytes:
 
 def render_flat(scene: Scene, page: int, size: tuple[int, int]) -> PILImage.Image | None:
     """Page ``page`` of ``scene`` as a palette image, or None if it is not flat."""
-    if any(type(item) is Image for item in scene.pages[page].items):
-        return None
+    if any(type(item) in (Image, Picture) for item in scene.pages[page].items):
+        return None  # photos and logos: the general path
     try:
         return FlatPainter(scene, size).paint(scene, page)
     except NotFlat:
