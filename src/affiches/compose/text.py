@@ -105,11 +105,33 @@ def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
     return fitted
 
 
+_COMPOSED: dict[tuple[int, int, str, bool], tuple[TextBlock, Layout, tuple[Primitive, ...]]] = {}
+_COMPOSED_MAX = 1024
+
+
 def compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str],
                  pictures: UserPictures = NO_PICTURES) -> list[Primitive]:
     text = block_text(block, variables, layout.name)
     if not text:
         return []
+    over_photo = pictures.photo is not None and block.photo_color is not None
+    # The lines depend only on the block, the layout, the text and whether it is set over
+    # a photo: a block whose text does not change from city to city is composed once per
+    # process (bounded). The block and layout are kept with the lines, so their ids
+    # cannot be reused.
+    key = (id(block), id(layout), text, over_photo)
+    found = _COMPOSED.get(key)
+    if found is not None:
+        return list(found[2])
+    items = _compose_lines(block, layout, variables, text, over_photo)
+    if len(_COMPOSED) >= _COMPOSED_MAX:
+        _COMPOSED.clear()
+    _COMPOSED[key] = (block, layout, tuple(items))
+    return items
+
+
+def _compose_lines(block: TextBlock, layout: Layout, variables: Mapping[str, str], text: str,
+                   over_photo: bool) -> list[Primitive]:
     metrics = block.metrics
     metrics.check_coverage(text, where(layout.name, block.name))
     try:
@@ -120,7 +142,6 @@ def compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str],
         own = " ".join(variables[block.replaceable].split())
         raise own_words_error(block.replaceable, layout.name, block.name, own,
                               _own_words_fit(block, layout, variables)) from None
-    over_photo = pictures.photo is not None and block.photo_color is not None
     color = block.photo_color if over_photo and block.photo_color is not None else block.color
     box = block.box.scaled(layout.to_pt)
     if block.valign == "top":

@@ -21,7 +21,7 @@ import stat
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from affiches.errors import ImageError, os_reason
 from affiches.images.artwork import Artwork
@@ -153,6 +153,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         image = image.convert("L")
     profile = image.info.get("icc_profile")
     if profile and image.mode in ("RGB", "CMYK", "L"):
+        from PIL import ImageCms  # only for pictures with a colour profile (cold start)
+
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
             target = ImageCms.createProfile("sRGB")
@@ -175,6 +177,8 @@ def _load_raster(data: bytes, path: Path, what: str, working_side: int) -> Artwo
     try:
         with image:
             image.load()
+            from PIL import ImageOps  # only when a picture is loaded (cold start)
+
             upright = ImageOps.exif_transpose(image)
             pixels = _to_srgb(upright)
     except Image.DecompressionBombError:
