@@ -1,7 +1,8 @@
 """What every command module shares: Click context settings and error display.
 
 Contract: ``handle_errors`` turns a library ``AffichesError`` into one line
-``Erreur : …`` on stderr and exit status 1. Imports nothing from the other command
+``Erreur : …`` on stderr and exit status 1, control characters (terminal escape
+sequences a CSV cell may hold) shown escaped, never raw. Imports nothing from the other command
 modules (no circle).
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 import click
 
-from affiches.errors import AffichesError
+from affiches.errors import AffichesError, printable
 
 CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -25,7 +26,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except AffichesError as exc:
-            click.echo(f"Erreur : {exc}", err=True)
+            click.echo(f"Erreur : {printable(str(exc))}", err=True)
             sys.exit(1)
 
     return wrapper

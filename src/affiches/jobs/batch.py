@@ -38,9 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from affiches import __version__
-from affiches.errors import AffichesError, OutputError, os_reason
+from affiches.errors import AffichesError, OutputError, os_reason, printable
 from affiches.jobs.kit import KIT, MATERIAL_LAYOUTS, KitOptions, template_variables
 from affiches.jobs.manifest import Manifest, file_record, is_current, write_bytes_atomic
+from affiches.limits import available_cpus
 
 # Bumped when the way files are rendered changes without a layout or font changing.
 RENDER_VERSION = "1"
@@ -88,7 +89,7 @@ class RowFailure:
     reason: str
 
     def message(self) -> str:
-        return f"ligne {self.line} : « {self.value} » : {self.reason}"
+        return printable(f"ligne {self.line} : « {self.value} » : {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -129,16 +130,6 @@ def format_duration(seconds: float) -> str:
         return f"{minutes} min {secs:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
-
-
-def available_cpus() -> int:
-    count = getattr(os, "process_cpu_count", None)
-    if count is not None:
-        return max(1, count() or 1)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 # ------------------------------------------------------------------ fingerprints
