@@ -26,9 +26,12 @@ from affiches.gabarits.layout import (
     ShapeBlock,
     TextBlock,
 )
+from affiches.limits import MAX_BLOCK_TEXT_CHARS
 from affiches.scene import MM, Image, Line, Page, Primitive, QRCode, Rect, Scene, TextLine
 from affiches.text.fonts import FontMetrics, find_font
 from affiches.text.qr import qr_matrix
+from affiches.text.template import TemplateError
+from affiches.text.template import render as render_template
 from affiches.text.textfit import FittedText, fit_text
 from affiches.text.typography import french_typography
 
@@ -37,22 +40,20 @@ MIN_QR_MODULE_PRINT_PT = 0.5 * MM
 MIN_QR_MODULE_SCREEN_PX = 3
 
 
-class _Variables(dict):  # type: ignore[type-arg]
-    """Template variables; extra batch columns (``x_…``) default to empty."""
-
-    def __missing__(self, key: str) -> str:
-        if key.startswith("x_"):
-            return ""
-        raise KeyError(key)
-
-
 def fill_template(template: str, variables: Mapping[str, str], where: str) -> str:
+    """The template filled in by the restricted formatter (``affiches.text.template``)."""
     try:
-        return template.format_map(_Variables(variables))
+        text = render_template(template, variables)
     except KeyError as exc:
         raise LayoutError(f"{where} : variable inconnue {{{exc.args[0]}}}") from None
-    except (ValueError, IndexError):
-        raise LayoutError(f"{where} : modèle de texte invalide « {template} »") from None
+    except TemplateError as exc:
+        raise LayoutError(f"{where} : {exc}") from None
+    if len(text) > MAX_BLOCK_TEXT_CHARS:
+        raise LayoutError(
+            f"{where} : texte trop long ({len(text)} caractères, {MAX_BLOCK_TEXT_CHARS} au plus) ; "
+            "raccourcissez-le"
+        )
+    return text
 
 
 def condition_met(condition: str, variables: Mapping[str, str]) -> bool:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import string
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from affiches.color import Color, contrast_ratio
 from affiches.errors import LayoutError
 from affiches.resources import builtin_layouts_dir
 from affiches.scene import MM
+from affiches.text.template import field_names, literal
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -800,20 +800,13 @@ def _cmyk_to_rgb(c: float, m: float, y: float, k: float) -> tuple[float, float, 
 
 
 def template_fields(template: str) -> list[str]:
-    """Variable names a template uses; raises ValueError on unbalanced braces."""
-    names = []
-    for _literal, field_name, _spec, _conv in string.Formatter().parse(template):
-        if field_name is not None:
-            names.append(field_name)
-    return names
+    """Variable names a template uses; raises ValueError (a French ``TemplateError``)."""
+    return field_names(template)
 
 
 def template_literal(template: str) -> str:
     """The fixed text of a template (what does not come from variables)."""
-    try:
-        return "".join(literal for literal, *_ in string.Formatter().parse(template))
-    except ValueError:
-        return template
+    return literal(template)
 
 
 class _Block:
@@ -893,8 +886,8 @@ class _Block:
             return ""
         try:
             names = template_fields(value)
-        except ValueError:
-            self.add(key, "accolades déséquilibrées (écrivez {{ et }} pour une accolade)")
+        except ValueError as exc:  # a TemplateError: unbalanced braces, a field not allowed
+            self.add(key, str(exc))
             return value
         for name in names:
             if name not in TEMPLATE_VARIABLES and not name.startswith("x_"):
