@@ -11,11 +11,16 @@ Contract:
 - Only TrueType outlines (``glyf``) are accepted, because the PDF writer embeds fonts
   with reportlab, which cannot embed CFF; a CFF font is a clear ``LayoutError``.
 - Load time: the bundled fonts ship a precomputed metrics file beside them
-  (``NAME.metrics``: zlib-compressed marshal data written by ``tools/build_fonts.py``
-  with ``write_metrics_cache``), keyed by the SHA-256 of the font file. It is used
-  only when that digest matches the font read now; otherwise (a user's font, an
-  edited font) the metrics are computed with fontTools, exactly as the cache was.
-  Either way the answers are identical.
+  (``NAME.metrics``: zlib-compressed JSON written by ``tools/build_fonts.py`` with
+  ``write_metrics_cache``; plain data, never unpickled or unmarshalled: anyone may
+  write such a file beside a font). It records the SHA-256 of the font file it was
+  measured from; it is used only when that digest equals the digest of the font read
+  now, and when every field has the expected type and the data stays under
+  ``limits.MAX_METRICS_BYTES`` once decompressed; otherwise (a user's font, an edited
+  font, a damaged or hostile cache) it is ignored and the metrics are computed with
+  fontTools, exactly as the cache was. Either way the answers are identical.
+- A font file is read as a regular file of at most ``limits.MAX_FONT_BYTES``; a
+  truncated or corrupt font is a one-line ``LayoutError`` (``police illisible``).
 - ``font_digest(path)`` is the SHA-256 of a font file (cached per process): the
   font's "version" as batch manifests record it.
 - Text widths, ink extents, kerned chunks and positions are memoised per font
@@ -26,14 +31,17 @@ Contract:
 from __future__ import annotations
 
 import hashlib
-import marshal
+import io
+import json
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from affiches.errors import GlyphError, LayoutError, os_reason
+from affiches.errors import GlyphError, LayoutError, printable
+from affiches.limits import MAX_FONT_BYTES, MAX_METRICS_BYTES, read_regular_file
 from affiches.resources import assets_dir
 
 FONT_SUFFIXES = (".ttf", ".otf")
@@ -42,7 +50,7 @@ FONT_SUFFIXES = (".ttf", ".otf")
 _LAYOUT_CHARS = frozenset("\n")
 
 METRICS_SUFFIX = ".metrics"
-METRICS_FORMAT = 1
+METRICS_FORMAT = 2  # 1 was marshal data: no longer read
 # Memo tables per font are emptied when full: bounded memory in long batches.
 _WIDTH_CACHE_MAX = 4_096  # measured strings (substrings tried by line breaking)
 _LINE_CACHE_MAX = 1_024  # set lines (ink extents, kerned chunks, positions)
@@ -255,8 +263,9 @@ class FontMetrics:
 
 @lru_cache(maxsize=64)
 def font_digest(path: Path | str) -> str:
-    """SHA-256 (hex) of a font file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """SHA-256 (hex) of a font file's bytes (``LayoutError`` when it cannot be read)."""
+    return hashlib.sha256(read_regular_file(Path(path), MAX_FONT_BYTES, LayoutError, "fichier de police"))\
+        .hexdigest()
 
 
 def metrics_cache_path(font_path: Path | str) -> Path:
@@ -270,35 +279,69 @@ def _load_by_name(path: str) -> FontMetrics:
 
 @lru_cache(maxsize=64)
 def _load_metrics(path: str) -> FontMetrics:
-    try:
-        digest = font_digest(path)
-    except OSError as exc:
-        raise LayoutError(f"police illisible : {path} ({os_reason(exc)})") from None
+    digest = font_digest(path)
     record = _read_cache(metrics_cache_path(path), digest)
     if record is None:
         record = compute_metrics_record(path)
     return _from_record(path, record)
 
 
-def _read_cache(cache: Path, digest: str) -> dict | None:  # type: ignore[type-arg]
+def _read_cache(cache: Path, digest: str) -> dict[str, Any] | None:
+    """The cache's record if it is well-formed and measured from this very font, else None."""
     try:
-        data = cache.read_bytes()
-    except OSError:
+        compressed = read_regular_file(cache, MAX_METRICS_BYTES, LayoutError)
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(compressed, MAX_METRICS_BYTES)
+        if inflater.unconsumed_tail or not inflater.eof:
+            return None  # larger than allowed once decompressed, or truncated
+        record = json.loads(data.decode("utf-8"))
+    except (LayoutError, zlib.error, ValueError, RecursionError):
         return None
-    try:
-        record = marshal.loads(zlib.decompress(data))
-    except (EOFError, ValueError, TypeError, zlib.error):
+    if not isinstance(record, dict) or record.get("format") != METRICS_FORMAT:
         return None
-    if (
-        not isinstance(record, dict)
-        or record.get("format") != METRICS_FORMAT
-        or record.get("sha256") != digest
-    ):
+    if record.get("sha256") != digest:  # checked before any other field is looked at
         return None
-    return record
+    return _decoded(record)
 
 
-def _from_record(path: str, record: dict) -> FontMetrics:  # type: ignore[type-arg]
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and _is_int(v) for k, v in value.items())
+
+
+def _decoded(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON record back to FontMetrics' types, or None when any field is malformed."""
+    try:
+        scalars = [record[key] for key in ("units_per_em", "ascent", "descent", "cap_height")]
+        cmap_in, kerning_in = record["cmap"], record["kerning"]
+        advances, tops, bottoms = record["advances"], record["glyph_tops"], record["glyph_bottoms"]
+    except KeyError:
+        return None
+    if not all(map(_is_int, scalars)) or scalars[0] <= 0:
+        return None
+    if not (_int_map(advances) and _int_map(tops) and _int_map(bottoms)):
+        return None
+    if not isinstance(cmap_in, dict) or not all(
+            isinstance(k, str) and k.isdigit() and len(k) < 8 and isinstance(v, str) for k, v in cmap_in.items()):
+        return None
+    if not isinstance(kerning_in, list) or not all(
+            isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+            and isinstance(item[1], str) and _is_int(item[2]) for item in kerning_in):
+        return None
+    return {
+        "units_per_em": scalars[0], "ascent": scalars[1], "descent": scalars[2], "cap_height": scalars[3],
+        "cmap": {int(code): glyph for code, glyph in cmap_in.items()},
+        "advances": advances,
+        "kerning": {(left, right): value for left, right, value in kerning_in},
+        "glyph_tops": tops,
+        "glyph_bottoms": bottoms,
+    }
+
+
+def _from_record(path: str, record: dict[str, Any]) -> FontMetrics:
     return FontMetrics(
         path=Path(path),
         name=Path(path).stem,
@@ -314,33 +357,63 @@ def _from_record(path: str, record: dict) -> FontMetrics:  # type: ignore[type-a
     )
 
 
-def write_metrics_cache(font_path: Path | str) -> Path:
-    """Write ``NAME.metrics`` beside a font (build time); returns its path. Deterministic."""
+def metrics_cache_bytes(font_path: Path | str) -> bytes:
+    """The ``.metrics`` file of a font: JSON, sorted, zlib-compressed. Deterministic."""
     path = str(Path(font_path).resolve())
     record = compute_metrics_record(path)
-    # Sorted keys: the same font always gives the same bytes.
-    ordered = {
-        key: (dict(sorted(value.items())) if isinstance(value, dict) else value)
-        for key, value in sorted(record.items())
+    data = {
+        "format": METRICS_FORMAT,
+        "sha256": font_digest(path),
+        "units_per_em": record["units_per_em"],
+        "ascent": record["ascent"],
+        "descent": record["descent"],
+        "cap_height": record["cap_height"],
+        "cmap": {str(code): glyph for code, glyph in sorted(record["cmap"].items())},
+        "advances": dict(sorted(record["advances"].items())),
+        "kerning": sorted([left, right, value] for (left, right), value in record["kerning"].items()),
+        "glyph_tops": dict(sorted(record["glyph_tops"].items())),
+        "glyph_bottoms": dict(sorted(record["glyph_bottoms"].items())),
     }
-    target = metrics_cache_path(path)
-    target.write_bytes(zlib.compress(marshal.dumps(ordered, 4), 9))
+    text = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return zlib.compress(text.encode("ascii"), 9)
+
+
+def write_metrics_cache(font_path: Path | str) -> Path:
+    """Write ``NAME.metrics`` beside a font (build time); returns its path."""
+    target = metrics_cache_path(Path(font_path).resolve())
+    target.write_bytes(metrics_cache_bytes(font_path))
     return target
 
 
-def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
-    """Every metric FontMetrics needs, measured with fontTools, as plain data."""
-    from fontTools.ttLib import TTFont, TTLibError
+def compute_metrics_record(path: str) -> dict[str, Any]:
+    """Every metric FontMetrics needs, measured with fontTools, as plain data.
 
+    A font fontTools cannot read (truncated, corrupt, not a font) is a ``LayoutError``.
+    """
+    from fontTools.ttLib import TTFont
+
+    data = read_regular_file(Path(path), MAX_FONT_BYTES, LayoutError, "fichier de police")
     try:
-        font = TTFont(path, lazy=True)
-    except (OSError, TTLibError) as exc:
-        raise LayoutError(f"police illisible : {path} ({exc})") from None
-    if "glyf" not in font:
+        font = TTFont(io.BytesIO(data), lazy=True)
+        if "glyf" in font:
+            return _measure_font(font)
+        is_cff = "CFF " in font or "CFF2" in font
+        reason = "aucun contour"
+    except Exception as exc:  # noqa: BLE001 - fontTools raises anything on a damaged file
+        reason = printable(str(exc).splitlines()[0][:80]) if str(exc).strip() else type(exc).__name__
+        is_cff = False
+    if is_cff:
         raise LayoutError(
             f"police {Path(path).name} : contours CFF (.otf) non pris en charge ; "
             "convertissez-la en TrueType (fontTools otf2ttf)"
         )
+    raise LayoutError(
+        f"police illisible : {Path(path).name} ({reason}) ; fichier abîmé ou tronqué, "
+        "remplacez-le par la police d’origine"
+    )
+
+
+def _measure_font(font: Any) -> dict[str, Any]:
     head = font["head"]
     os2 = font.get("OS/2", None)
     cap_height = getattr(os2, "sCapHeight", 0) or int(head.yMax * 0.7)
@@ -360,8 +433,6 @@ def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
         tops[glyph_name] = glyph.yMax
         bottoms[glyph_name] = glyph.yMin
     return {
-        "format": METRICS_FORMAT,
-        "sha256": font_digest(path),
         "units_per_em": head.unitsPerEm,
         "ascent": head.yMax,
         "descent": head.yMin,
