@@ -4,7 +4,9 @@ Contract:
 - ``check_layout_file(path, dirs)`` returns every ``Problem`` of a layout file: the
   structural and design checks of ``layout.check_file`` and, when those pass, a trial
   composition of each block with sample variables (``sample_variables``: a real city,
-  a signature and an event, so conditional blocks are tried too): texts that cannot
+  a signature and an event) and again with each variable a ``si`` condition tests
+  emptied (``condition_variants``), so every block is tried in every case where it is
+  shown, ``si = "!evenement"`` included: texts that cannot
   fit, characters missing from the block's font (bundled or the designer's own), QR
   codes too small. Each problem points at the block's line.
 - ``preview_image(layout, variables, max_side)`` composes and rasterises every page side
@@ -95,14 +97,27 @@ def composition_problems(
                     (("blocs", block.index, "police"), _strip_where(str(exc), layout, block))
                 )
                 continue
-        try:
-            compose_block(block, layout, variables)
-        except AffichesError as exc:
-            key = "texte" if isinstance(block, TextBlock) else "boite"
-            if isinstance(block, ImageBlock):
-                key = "fichier"
-            found.append((("blocs", block.index, key), _strip_where(str(exc), layout, block)))
+        for variant in condition_variants(layout, block, variables):
+            try:
+                compose_block(block, layout, variant)
+            except AffichesError as exc:
+                key = "texte" if isinstance(block, TextBlock) else "boite"
+                if isinstance(block, ImageBlock):
+                    key = "fichier"
+                found.append((("blocs", block.index, key), _strip_where(str(exc), layout, block)))
+                break  # one problem per block: the first variant that fails
     return found
+
+
+def condition_variants(layout: Layout, block: Block, variables: Mapping[str, str]) -> list[dict[str, str]]:
+    """The variable sets under which ``block`` is shown: the sample as given, and the sample
+    with each variable the layout's conditions test emptied (``si = "!evenement"`` blocks are
+    shown only without an event), when the block's own condition holds in it."""
+    from affiches.compose.blocks import condition_met
+
+    tested = sorted({b.condition.lstrip("!") for b in layout.blocks if b.condition})
+    variants = [dict(variables)] + [{**variables, name: ""} for name in tested if variables.get(name)]
+    return [v for v in variants if condition_met(block.condition, v)]
 
 
 def _strip_where(message: str, layout: Layout, block: Block) -> str:
