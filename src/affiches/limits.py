@@ -137,14 +137,13 @@ def check_output_path(path: Path) -> Path:
     """Refuse an output folder whose name is longer than the system can hold."""
     encoded = os.fsencode(str(path))
     longest = max((len(part) for part in encoded.split(b"/")), default=0)
-    if longest > MAX_NAME_BYTES or len(encoded) > MAX_PATH_BYTES:
-        shown = str(path)[:40] + "…"
-        raise LimitError(
-            f"-o {shown} : chemin trop long ({len(encoded)} octets, dont un nom de "
-            f"{longest} ; au plus {MAX_NAME_BYTES} par nom et {MAX_PATH_BYTES} en tout) ; "
-            "choisissez un dossier plus court"
-        )
-    return path
+    if longest > MAX_NAME_BYTES:
+        reason = f"un nom de {longest} octets, {MAX_NAME_BYTES} au plus"
+    elif len(encoded) > MAX_PATH_BYTES:
+        reason = f"{len(encoded)} octets, {MAX_PATH_BYTES} au plus"
+    else:
+        return path
+    raise LimitError(f"-o {str(path)[:40]}… : chemin trop long ({reason}) ; choisissez un dossier plus court")
 
 
 def check_image_size(width: int, height: int, what: str) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from affiches.errors import AffichesError
 from affiches.jobs.kit import DEFAULT_URL, KIT, MATERIAL_LAYOUTS, KitOptions, OptionError, make_kit
+from affiches.limits import check_output_path
 from affiches.printing.modes import PRINT_SHOP_BLEED_MM, PrintOptions
 
 PRINT_OPTION_NAMES = (
@@ -98,7 +99,7 @@ def build_options(materials: Sequence[str], *, sortie: Path, gabarits: Sequence[
     })
 
     return KitOptions(
-        output_dir=sortie,
+        output_dir=check_output_path(sortie),
         layouts=parse_layout_choices(gabarits, materials),
         layout_dirs=tuple(dossiers_gabarits),
         url=url if url is not None else DEFAULT_URL,
