@@ -152,7 +152,10 @@ def test_windows_1252_french_text_is_detected_and_decoded_exactly(parts: list[tu
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
                max_size=60))
 def test_any_utf8_text_is_detected_as_utf8(text: str) -> None:
-    assert detect_encoding(text.encode("utf-8")) == "utf-8"
+    data = text.encode("utf-8")
+    codec = detect_encoding(data)
+    assert codec == ("utf-8-sig" if text.startswith("\ufeff") else "utf-8")
+    assert data.decode(codec) == text.removeprefix("\ufeff")
 
 
 # ------------------------------------------------ files that are not regular files
