@@ -16,7 +16,7 @@ import time
 
 from affiches.city.communes import iter_communes
 from affiches.designer.fitreport import fit_report
-from affiches.gabarits.layout import available_layouts, load_layout
+from affiches.gabarits import available_layouts, load_layout
 
 
 def main() -> None:

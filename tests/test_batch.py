@@ -269,8 +269,8 @@ def test_event_line_replaces_a_block_only_when_given(layout_name: str, event_blo
                                                      replaced_block: str) -> None:
     from affiches.city.communes import resolve_city
     from affiches.city.events import event_variables
-    from affiches.compose.blocks import compose
-    from affiches.gabarits.layout import load_layout
+    from affiches.compose import compose
+    from affiches.gabarits import load_layout
     from affiches.jobs.kit import template_variables
 
     layout = load_layout(layout_name)

@@ -114,7 +114,7 @@ def test_trailing_newline_is_refused(in_tmp: Path, runner: CliRunner) -> None:
     ],
 )
 def test_bad_options(in_tmp: Path, runner: CliRunner, args: list[str], stderr: str) -> None:
-    from affiches.gabarits.layout import available_layouts
+    from affiches.gabarits import available_layouts
 
     result = runner.invoke(cli, ["kit", "Lyon", *args, "-o", "sortie"])
     available = ", ".join(sorted(available_layouts()))

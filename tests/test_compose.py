@@ -1,4 +1,4 @@
-"""Composition (affiches.compose.blocks): golden scenes, geometry, errors.
+"""Composition (affiches.compose): golden scenes, geometry, errors.
 
 Golden files: ``tests/golden/<layout>-saint-etienne.txt`` hold ``dump_scene`` of the
 three built-in layouts for Saint-Étienne. After a deliberate change of a layout or of
@@ -8,19 +8,25 @@ tests/test_compose.py`` and read the diff before committing it.
 
 from __future__ import annotations
 
+import builtins
+import contextlib
+import io
 import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
 
 from affiches.city.communes import iter_communes, resolve_city
 from affiches.cli.main import cli
-from affiches.compose.blocks import compose
+from affiches.compose import COMPOSERS, compose
 from affiches.errors import FitError, GlyphError
-from affiches.gabarits.layout import TextBlock, load_layout
+from affiches.gabarits import BLOCK_TYPES, TextBlock, available_layouts, load_layout
 from affiches.jobs.kit import KitOptions, template_variables
-from affiches.scene import Line, QRCode, Rect, TextLine, dump_scene
+from affiches.render.dump import dump_scene
+from affiches.scene import Line, QRCode, Rect, TextLine
+from affiches.text import fonts
 
 BUILTIN = ("affiche-a3", "tract-a5", "visuel-carre")
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -131,6 +137,68 @@ def test_compose_is_deterministic() -> None:
     layout = load_layout("tract-a5")
     first = dump_scene(compose(layout, variables("Lyon")))
     assert dump_scene(compose(layout, variables("Lyon"))) == first
+
+
+def test_compose_reads_no_file() -> None:
+    """Fonts are resolved when a layout is loaded: compose itself opens and stats nothing."""
+    layouts = [load_layout(name) for name in available_layouts()]
+    for layout in layouts:  # warm-up: lazy imports of compose's libraries happen here
+        compose(layout, variables("Lyon"))
+    # Forget every font lookup and load: compose must not need them again.
+    fonts.forget_fonts()
+    # A city, an event and an address never composed before: no cached fit or QR code.
+    fresh = variables(
+        "Pont-Saint-Esprit",
+        collectif="Collectif Pont",
+        contact="pont@exemple.org",
+        url="https://exemple.org/une-adresse-jamais-vue",
+    )
+    fresh.update(evenement="Rassemblement samedi 16 mai, 13 h", date="16 mai", heure="13 h",
+                 lieu="place de la mairie")
+    calls: list[str] = []
+
+    def spy(module: object, name: str) -> object:
+        real = getattr(module, name)
+
+        def recorded(*args: object, **kwargs: object) -> object:
+            calls.append(f"{name}{args[:1]}")
+            return real(*args, **kwargs)
+
+        return mock.patch.object(module, name, recorded)
+
+    spied = [(builtins, "open"), (io, "open"), (os, "open"), (os, "stat"), (os, "lstat"),
+             (os, "listdir"), (os, "scandir")]
+    with contextlib.ExitStack() as stack:
+        for module, name in spied:
+            stack.enter_context(spy(module, name))  # type: ignore[arg-type]
+        Path(__file__).is_file()  # the spies do see pathlib's stats and reads
+        Path(__file__).read_bytes()
+        seen = list(calls)
+        calls.clear()
+        scenes = [compose(layout, fresh) for layout in layouts]
+    assert any(c.startswith("stat") for c in seen) and any("open" in c for c in seen)
+    assert calls == []
+    assert len(scenes) == len(layouts) >= 9
+    assert any("PONT-SAINT-ESPRIT" in t.text or "Pont-Saint-Esprit" in t.text
+               for scene in scenes for t in scene.texts())
+    assert any(isinstance(p, QRCode) and p.data == "https://exemple.org/une-adresse-jamais-vue"
+               for scene in scenes for page in scene.pages for p in page.items)
+
+
+def test_every_block_type_has_a_composer() -> None:
+    """A block type added to the parsers' table must be composed too (and nothing else is)."""
+    assert {block_type.model for block_type in BLOCK_TYPES.values()} == set(COMPOSERS)
+    for layout in (load_layout(name) for name in available_layouts()):
+        for block in layout.blocks:
+            assert type(block) is BLOCK_TYPES[block.kind].model
+
+
+def test_text_blocks_carry_their_resolved_font() -> None:
+    for name in available_layouts():
+        for block in load_layout(name).blocks:
+            if isinstance(block, TextBlock):
+                assert block.font_file.is_file() and block.font_file.stem == block.font
+                assert block.metrics.path == block.font_file
 
 
 def test_conditional_blocks() -> None:

@@ -15,7 +15,7 @@ from PIL import Image
 
 from affiches.city.communes import iter_communes
 from affiches.cli.main import cli
-from affiches.compose.blocks import block_metrics, compose
+from affiches.compose import compose
 from affiches.designer.fitreport import (
     SAMPLE_EXTRA,
     commune_variables,
@@ -26,7 +26,7 @@ from affiches.designer.fitreport import (
 )
 from affiches.designer.previews import watch
 from affiches.errors import FitError
-from affiches.gabarits.layout import TextBlock, load_layout
+from affiches.gabarits import TextBlock, load_layout
 from affiches.text.fonts import FontMetrics, find_font
 from affiches.text.textfit import greedy_lines, layout_at, split_pieces
 
@@ -111,7 +111,7 @@ def test_fit_report_agrees_with_compose(tmp_path: Path) -> None:
     assert refused and failing == refused
     block = layout.blocks[0]
     assert isinstance(block, TextBlock)
-    metrics = block_metrics(block, layout)
+    metrics = block.metrics
     for failure in report.failures:
         assert failure.needed is not None and failure.needed < block.size_min
         # the size reported does fit, a quarter point more does not

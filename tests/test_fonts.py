@@ -151,11 +151,9 @@ def _copy_font(tmp_path: Path, name: str = "Manrope-Bold") -> Path:
 
 
 def _fresh(font: Path) -> FontMetrics:
-    from affiches.text import fonts
+    from affiches.text.fonts import forget_fonts
 
-    fonts._load_by_name.cache_clear()
-    fonts._load_metrics.cache_clear()
-    fonts.font_digest.cache_clear()
+    forget_fonts()
     return FontMetrics.load(font)
 
 
@@ -163,7 +161,7 @@ def test_shipped_metrics_are_json_and_equal_to_the_fonts_measures() -> None:
     import json
     import zlib
 
-    from affiches.text.fonts import _read_cache, compute_metrics_record, font_digest, metrics_cache_path
+    from affiches.text.fontfile import _read_cache, compute_metrics_record, font_digest, metrics_cache_path
 
     for name in ("Manrope-Regular", "Manrope-Bold", "Manrope-ExtraBold",
                  "RobotoCondensed-Regular", "RobotoCondensed-Bold"):
@@ -178,7 +176,7 @@ def test_a_marshal_or_pickle_metrics_file_is_never_loaded(tmp_path: Path) -> Non
     import pickle
     import zlib
 
-    from affiches.text.fonts import font_digest, metrics_cache_path
+    from affiches.text.fontfile import font_digest, metrics_cache_path
 
     font = _copy_font(tmp_path)
     expected = _fresh(font).advances
@@ -197,7 +195,7 @@ def test_a_malformed_or_foreign_metrics_file_is_ignored(tmp_path: Path, poison: 
     import json
     import zlib
 
-    from affiches.text.fonts import metrics_cache_bytes, metrics_cache_path
+    from affiches.text.fontfile import metrics_cache_bytes, metrics_cache_path
 
     font = _copy_font(tmp_path)
     expected = _fresh(font)
@@ -213,7 +211,7 @@ def test_a_metrics_decompression_bomb_is_ignored(tmp_path: Path) -> None:
     import zlib
 
     from affiches.limits import MAX_METRICS_BYTES
-    from affiches.text.fonts import metrics_cache_path
+    from affiches.text.fontfile import metrics_cache_path
 
     font = _copy_font(tmp_path)
     metrics_cache_path(font).write_bytes(zlib.compress(b"[" * (MAX_METRICS_BYTES * 4), 9))

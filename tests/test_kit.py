@@ -12,7 +12,7 @@ import pytest
 import affiches
 from affiches.city.communes import iter_communes, resolve_city
 from affiches.errors import FitError
-from affiches.gabarits.layout import TEMPLATE_VARIABLES, load_layout
+from affiches.gabarits import TEMPLATE_VARIABLES, load_layout
 from affiches.jobs.kit import (
     DEFAULT_URL,
     HASHTAG,

@@ -1,4 +1,4 @@
-"""Layout files (affiches.gabarits.layout): built-ins, validation messages, inheritance.
+"""Layout files (affiches.gabarits): built-ins, validation messages, inheritance.
 
 Errors are checked both from ``load_layout`` and through the CLI (``--gabarit
 fichier.toml``): one French line naming the file, the key and the fix, exit 1, nothing
@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from affiches.cli.main import cli
-from affiches.compose.blocks import compose
+from affiches.compose import compose
 from affiches.errors import LayoutError
-from affiches.gabarits.layout import TextBlock, available_layouts, load_layout
+from affiches.gabarits import TextBlock, available_layouts, load_layout
 
 BASE = """\
 nom = "petit"

@@ -1,7 +1,7 @@
 """Layout validation for designers: every problem at once, each at its file and line.
 
 Line numbers expected here are found by searching the fixture text for the offending
-line, independently of the scanner in ``affiches.gabarits.layout``.
+line, independently of the scanner in ``affiches.gabarits.lines``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ import pytest
 from click.testing import CliRunner
 
 from affiches.cli.main import cli
+from affiches.color import Color, contrast_ratio
 from affiches.designer.previews import check_layout_file
-from affiches.gabarits.layout import (
+from affiches.errors import LayoutError
+from affiches.gabarits import (
     BLOCK_KEYS,
     TOP_KEYS,
-    Color,
+    TextBlock,
     available_layouts,
     check_file,
-    contrast_ratio,
     index_lines,
     layout_catalog,
     load_layout,
@@ -271,7 +272,23 @@ def test_fonts_from_the_layout_folder_and_user_fonts(
     (tmp_path / "fonts").mkdir()
     (tmp_path / "fonts" / "MaPolice.ttf").write_bytes(font.read_bytes())
     assert check_file(path) == []
-    assert load_layout(path).search_dirs()[0] == tmp_path.resolve()
+    (block,) = load_layout(path).blocks
+    assert isinstance(block, TextBlock)
+    assert block.font_file == (tmp_path / "fonts" / "MaPolice.ttf").resolve()
+
+
+def test_unreadable_font_is_found_when_the_layout_is_loaded(tmp_path: Path) -> None:
+    """Fonts are read with the layout: a broken font is a problem at its ``police`` line,
+    not a failure later while composing."""
+    (tmp_path / "Casse.ttf").write_bytes(b"not a font")
+    text = HEAD + text_block("a", "[10, 10, 80, 20]").replace("Manrope-Bold", "Casse")
+    path = write(tmp_path, "casse.toml", text)
+    (problem,) = check_file(path)
+    assert (problem.line, problem.key) == (line_of(text, 'police = "Casse"'), "blocs.a.police")
+    assert problem.message.startswith("police illisible : ")
+    with pytest.raises(LayoutError) as info:
+        load_layout(path)
+    assert str(info.value).startswith("casse.toml : blocs.a.police : police illisible : ")
 
 
 def test_line_scanner_handles_tables_and_multiline_strings() -> None:

@@ -19,20 +19,14 @@ from pypdf import PdfReader
 
 from affiches.city.communes import resolve_city
 from affiches.cli.main import cli
-from affiches.compose.blocks import compose
-from affiches.gabarits.layout import Color, load_layout
+from affiches.color import Color
+from affiches.compose import compose
+from affiches.gabarits import load_layout
 from affiches.jobs.kit import DEFAULT_URL, KitOptions, template_variables
-from affiches.printing.impose import (
-    Rectangle,
-    choose_nup,
-    plan_fit,
-    plan_tiles,
-    write_fitted,
-    write_nup,
-    write_tiles,
-)
+from affiches.printing.impose import Rectangle, choose_nup, plan_fit, plan_tiles
 from affiches.printing.modes import PrintError, PrintOptions, check_printable
 from affiches.render.pdf import PdfOptions, rgb_to_cmyk, write_pdf
+from affiches.render.pdf_sheets import write_fitted, write_nup, write_tiles
 
 MM = 72 / 25.4
 A3 = (297 * MM, 420 * MM)

@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from affiches.city.communes import resolve_city
 from affiches.cli.main import cli
-from affiches.compose.blocks import compose
-from affiches.gabarits.layout import load_layout
+from affiches.compose import compose
+from affiches.gabarits import load_layout
 from affiches.jobs.kit import DEFAULT_URL, KitOptions, template_variables
 from affiches.render import writer_for
 from affiches.render.pdf import write_pdf
@@ -258,12 +258,22 @@ def test_png_colours_are_the_layout_colours(saint_etienne_kit: dict[str, Path]) 
 
 
 def test_writer_registry() -> None:
-    assert writer_for("pdf") is write_pdf
-    assert writer_for("png") is write_png
+    """Each name gives the writer of its kind; the plain writers are write_pdf/write_png."""
+    poster, visual = scene_for("affiche-a3"), scene_for("visuel-carre")
+    for fmt, scene, plain in (("pdf", poster, pdf_bytes), ("png", visual, png_bytes)):
+        stream = io.BytesIO()
+        writer_for(fmt)(scene, stream)
+        assert stream.getvalue() == plain(scene)
     from affiches.errors import AffichesError
 
-    with pytest.raises(AffichesError, match="format de sortie inconnu : « svg »"):
+    with pytest.raises(AffichesError) as info:
         writer_for("svg")
+    assert str(info.value) == "format de sortie inconnu : « svg » ; formats disponibles : pdf, png"
+    with pytest.raises(AffichesError) as info:
+        writer_for("png", "tuiles")
+    assert str(info.value) == (
+        "mode d’impression inconnu pour le format png : « tuiles » ; modes disponibles : page"
+    )
 
 
 @pytest.mark.parametrize("city", ["Saint-Étienne", "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson"])

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from affiches.cli.main import cli
-from affiches.compose.blocks import fill_template
+from affiches.compose import fill_template
 from affiches.errors import LayoutError
 from affiches.limits import MAX_BLOCK_TEXT_CHARS, MAX_TEMPLATE_WIDTH
 from affiches.text.template import TemplateError, field_names, literal, parse, render

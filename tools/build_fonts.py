@@ -102,7 +102,7 @@ def ofl_text() -> str:
 
 def write_metrics() -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from affiches.text.fonts import write_metrics_cache
+    from affiches.text.fontfile import write_metrics_cache
 
     for name in SOURCES:
         print(write_metrics_cache(OUT / name))

@@ -7,6 +7,7 @@ about the campaign itself (defaults of options, PDF metadata, labels of tool she
 
 DEFAULT_URL = "https://laquadrature.net/pasdevsadansmaville"
 HASHTAG = "#pasdeVSAdansmaville"
+PDF_AUTHOR = "Technopolice"  # PDF author when no collective is given
 PDF_KEYWORDS = "VSA, vidéosurveillance algorithmique, Technopolice, #pasdeVSAdansmaville"
 
 # House fonts used outside layouts (contact sheets, tile labels, PDF initial font).

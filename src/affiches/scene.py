@@ -4,12 +4,14 @@ Contract: a ``Scene`` is immutable data, the only thing writers receive. Coordin
 are PostScript points (1/72 inch), origin at the top-left corner of the trimmed page,
 y growing downwards. Text comes as ``TextLine`` objects whose ``chunks`` carry the
 x offset of each run of glyphs after kerning, so every writer reproduces exactly the
-measured layout. ``dump_scene`` gives a stable text form used by golden tests.
+measured layout. ``affiches.render`` turns scenes into files (its painters walk the
+primitives; ``affiches.render.dump.dump_scene`` gives the stable text form of golden
+tests). This module imports nothing of the package but ``color``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from affiches.color import Color
@@ -124,56 +126,7 @@ class Scene:
     alt_text: str = ""
     pixel_size: tuple[int, int] | None = None  # exact raster size for screen layouts
     layout_name: str = ""
-    metadata: dict[str, str] = field(default_factory=dict, compare=False)
 
     def texts(self) -> list[TextLine]:
         return [item for page in self.pages for item in page.items if isinstance(item, TextLine)]
 
-
-def _num(value: float) -> str:
-    return f"{value:.2f}"
-
-
-def _color(color: Color | None) -> str:
-    if color is None:
-        return "none"
-    return color.hex + (f"/cmyk{tuple(round(c, 3) for c in color.cmyk)}" if color.cmyk else "")
-
-
-def dump_scene(scene: Scene) -> str:
-    """Stable, human-readable text form of a scene (for golden tests and debugging)."""
-    lines = [
-        f"scene {_num(scene.width)}x{_num(scene.height)}pt pages={len(scene.pages)} "
-        f"background={_color(scene.background)} pixels={scene.pixel_size}",
-        f"title={scene.title!r}",
-    ]
-    for number, page in enumerate(scene.pages, start=1):
-        lines.append(f"page {number}")
-        for item in page.items:
-            if isinstance(item, Rect):
-                kind = "ellipse" if item.ellipse else "rect"
-                lines.append(
-                    f"  {kind} {_num(item.x)} {_num(item.y)} {_num(item.width)} {_num(item.height)} "
-                    f"fill={_color(item.fill)} stroke={_color(item.stroke)}/{_num(item.stroke_width)}"
-                )
-            elif isinstance(item, Line):
-                lines.append(
-                    f"  line {_num(item.x1)} {_num(item.y1)} {_num(item.x2)} {_num(item.y2)} "
-                    f"{_color(item.color)}/{_num(item.width)}"
-                )
-            elif isinstance(item, TextLine):
-                lines.append(
-                    f"  text [{item.block}] {_num(item.x)} {_num(item.baseline)} {item.font_name} "
-                    f"{_num(item.size)} {_color(item.color)} w={_num(item.width)} {item.text!r}"
-                )
-            elif isinstance(item, QRCode):
-                lines.append(
-                    f"  qr {_num(item.x)} {_num(item.y)} {_num(item.size)} "
-                    f"modules={len(item.matrix)} quiet={item.quiet_zone} {item.data!r}"
-                )
-            elif isinstance(item, Image):
-                lines.append(
-                    f"  image {_num(item.x)} {_num(item.y)} {_num(item.width)} {_num(item.height)} "
-                    f"{item.path.name}"
-                )
-    return "\n".join(lines) + "\n"

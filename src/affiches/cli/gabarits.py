@@ -78,7 +78,7 @@ def gabarits() -> None:
 
 
 def _origin(path: Path) -> str:
-    from affiches.gabarits.layout import is_builtin
+    from affiches.gabarits import is_builtin
 
     return "intégré" if is_builtin(path) else f"utilisateur ({path})"
 
@@ -88,7 +88,7 @@ def _origin(path: Path) -> str:
 @handle_errors
 def liste(dossiers: tuple[Path, ...]) -> None:
     """Les gabarits disponibles : nom, matériel, format, origine, description."""
-    from affiches.gabarits.layout import layout_catalog, load_layout
+    from affiches.gabarits import layout_catalog, load_layout
 
     for name, files in layout_catalog(dossiers).items():
         path = files[0]
@@ -143,7 +143,7 @@ def verifier(
     problème, 0 sinon.
     """
     from affiches.designer.previews import check_layout_file, sample_variables
-    from affiches.gabarits.layout import available_layouts, find_layout
+    from affiches.gabarits import available_layouts, find_layout
 
     paths: list[Path] = []
     if fichiers:
@@ -183,7 +183,7 @@ def _fit_report(
     paths: Sequence[Path], dossiers: Sequence[Path], examples: int, workers: int | None
 ) -> int:
     from affiches.designer.fitreport import describe, fit_report, with_examples
-    from affiches.gabarits.layout import Problem, block_location, load_layout
+    from affiches.gabarits import Problem, block_location, load_layout
 
     layouts = [load_layout(p, dossiers) for p in paths]
     if not layouts:
@@ -279,7 +279,7 @@ def apercu(
     """Aperçu PNG d’un gabarit pour une ville, à taille d’écran."""
     from affiches.city.communes import slugify
     from affiches.designer.previews import render_once, sample_variables, watch
-    from affiches.gabarits.layout import find_layout
+    from affiches.gabarits import find_layout
 
     path = find_layout(fichier, dossiers)
     variables = sample_variables(ville, departement, with_extras=False)
@@ -328,7 +328,7 @@ def apercu(
 def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[Path, ...]) -> None:
     """Créer layouts/NOM.toml, une variante commentée d’un gabarit existant."""
     from affiches.designer.previews import new_layout_text
-    from affiches.gabarits.layout import SCHEMA_FILE, load_layout
+    from affiches.gabarits import SCHEMA_FILE, load_layout
     from affiches.jobs.kit import atomic_write
     from affiches.resources import builtin_layouts_dir
 
@@ -368,7 +368,7 @@ def planche(
     """Une page avec tous les gabarits rendus pour une ville, pour relire un ensemble."""
     from affiches.city.communes import slugify
     from affiches.designer.previews import contact_sheet, sample_variables
-    from affiches.gabarits.layout import available_layouts, find_layout, load_layout
+    from affiches.gabarits import available_layouts, find_layout, load_layout
     from affiches.jobs.kit import atomic_write
 
     variables = sample_variables(ville, departement, with_extras=False)

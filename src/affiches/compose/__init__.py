@@ -1,0 +1,77 @@
+"""Composition: a loaded layout and the variables of one city become a ``Scene``.
+
+Contract: ``compose(layout, variables)`` composes each block whose ``si`` condition
+holds, page by page in drawing order, through the function registered for its class
+in ``COMPOSERS``, and returns the scene: positioned primitives in points, the page's
+background, and the document's metadata (title and alternative text filled from the
+layout's templates, with French typography; author: the collective, or
+``campaign.PDF_AUTHOR``; keywords: ``campaign.PDF_KEYWORDS``). Pure: no file is read
+or written (fonts come resolved in the layout: ``TextBlock.metrics``), and the same
+inputs always give the same scene. Errors: ``FitError`` (a text that cannot fit),
+``GlyphError`` (a character missing from a font), ``LayoutError`` (unknown variable,
+QR code too small).
+
+Adding a block type (after its model dataclass and parser in ``affiches.gabarits``):
+a function ``compose_xyz(block, layout, variables) -> list[Primitive]`` in a module
+of this package, registered in ``COMPOSERS`` under the block's class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from affiches.campaign import PDF_AUTHOR, PDF_KEYWORDS
+from affiches.compose.qr import compose_qr
+from affiches.compose.shapes import compose_image, compose_shape
+from affiches.compose.templates import condition_met, fill_template
+from affiches.compose.text import block_text, compose_text
+from affiches.gabarits import Block, ImageBlock, Layout, QRBlock, ShapeBlock, TextBlock
+from affiches.scene import Page, Primitive, Scene
+from affiches.text.typography import french_typography
+
+__all__ = [
+    "COMPOSERS",
+    "block_text",
+    "compose",
+    "compose_block",
+    "condition_met",
+    "fill_template",
+]
+
+Composer = Callable[[Any, Layout, Mapping[str, str]], list[Primitive]]
+COMPOSERS: dict[type[Block], Composer] = {
+    TextBlock: compose_text,
+    QRBlock: compose_qr,
+    ShapeBlock: compose_shape,
+    ImageBlock: compose_image,
+}
+
+
+def compose_block(block: Block, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
+    if not condition_met(block.condition, variables):
+        return []
+    return COMPOSERS[type(block)](block, layout, variables)
+
+
+def compose(layout: Layout, variables: Mapping[str, str]) -> Scene:
+    pages: list[list[Primitive]] = [[] for _ in range(layout.pages)]
+    for block in layout.blocks:
+        pages[block.page - 1].extend(compose_block(block, layout, variables))
+    where = f"gabarit {layout.name}"
+    title = fill_template(layout.title, variables, where) if layout.title else layout.description
+    alt_text = fill_template(layout.alt_text, variables, where) if layout.alt_text else ""
+    pixel_size = (round(layout.width), round(layout.height)) if layout.unit == "px" else None
+    return Scene(
+        width=layout.width * layout.to_pt,
+        height=layout.height * layout.to_pt,
+        pages=tuple(Page(tuple(items)) for items in pages),
+        background=layout.background,
+        title=french_typography(title),
+        subject=french_typography(layout.description),
+        author=variables.get("collectif", "") or PDF_AUTHOR,
+        keywords=PDF_KEYWORDS,
+        alt_text=french_typography(" ".join(alt_text.split())),
+        pixel_size=pixel_size,
+        layout_name=layout.name,
+    )

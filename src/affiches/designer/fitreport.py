@@ -28,8 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from affiches.city.communes import Commune, city_forms, iter_communes
-from affiches.compose.blocks import block_metrics, block_text, condition_met
-from affiches.gabarits.layout import CITY_VARIABLES, Layout, TextBlock, template_fields
+from affiches.compose import block_text, condition_met
+from affiches.gabarits import CITY_VARIABLES, Layout, TextBlock, template_fields
 from affiches.text.fonts import FontMetrics
 from affiches.text.textfit import HYPHENS, MIN_INK_GAP, fit_text, layout_at
 
@@ -307,7 +307,7 @@ def fit_report(
     for layout in layouts:
         for block in layout.blocks:
             if isinstance(block, TextBlock) and depends_on_city(block):
-                metrics = block_metrics(block, layout)
+                metrics = block.metrics
                 geometry = _geometry(block, layout, metrics)
                 key = (block.template, block.uppercase, block.condition, geometry)
                 if key not in seen_specs:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from affiches.campaign import LABEL_FONT_BOLD, LABEL_FONT_REGULAR
 from affiches.errors import AffichesError, os_reason
-from affiches.gabarits.layout import (
+from affiches.gabarits import (
     Block,
     ImageBlock,
     Layout,
@@ -73,28 +73,21 @@ def composition_problems(
     layout: Layout, variables: Mapping[str, str]
 ) -> list[tuple[tuple[Any, ...], str]]:
     """Compose each block alone with ``variables``; what goes wrong, by block key."""
-    from affiches.compose.blocks import block_metrics, compose_block
+    from affiches.compose import compose_block
     from affiches.text.typography import french_typography
 
     found: list[tuple[tuple[Any, ...], str]] = []
     for block in layout.blocks:
         if isinstance(block, TextBlock):
-            try:
-                metrics = block_metrics(block, layout)
-                literal = french_typography(template_literal(block.template))
-                missing = metrics.missing_chars(literal.upper() if block.uppercase else literal)
-                if missing:
-                    chars = ", ".join(f"« {c} » (U+{ord(c):04X})" for c in missing)
-                    found.append(
-                        (
-                            ("blocs", block.index, "texte"),
-                            f"caractère(s) absent(s) de la police {metrics.name} : {chars}",
-                        )
-                    )
-                    continue
-            except AffichesError as exc:
+            literal = french_typography(template_literal(block.template))
+            missing = block.metrics.missing_chars(literal.upper() if block.uppercase else literal)
+            if missing:
+                chars = ", ".join(f"« {c} » (U+{ord(c):04X})" for c in missing)
                 found.append(
-                    (("blocs", block.index, "police"), _strip_where(str(exc), layout, block))
+                    (
+                        ("blocs", block.index, "texte"),
+                        f"caractère(s) absent(s) de la police {block.metrics.name} : {chars}",
+                    )
                 )
                 continue
         for variant in condition_variants(layout, block, variables):
@@ -113,7 +106,7 @@ def condition_variants(layout: Layout, block: Block, variables: Mapping[str, str
     """The variable sets under which ``block`` is shown: the sample as given, and the sample
     with each variable the layout's conditions test emptied (``si = "!evenement"`` blocks are
     shown only without an event), when the block's own condition holds in it."""
-    from affiches.compose.blocks import condition_met
+    from affiches.compose import condition_met
 
     tested = sorted({b.condition.lstrip("!") for b in layout.blocks if b.condition})
     variants = [dict(variables)] + [{**variables, name: ""} for name in tested if variables.get(name)]
@@ -146,7 +139,7 @@ def preview_image(
     """Every page of the layout, side by side, scaled to fit ``max_side`` pixels."""
     from PIL import Image as PILImageModule
 
-    from affiches.compose.blocks import compose
+    from affiches.compose import compose
     from affiches.render.png import PngOptions, render_image
 
     scene = compose(layout, variables)
@@ -195,18 +188,11 @@ def watched_files(path: Path, dirs: Sequence[Path | str] = ()) -> list[Path]:
     except AffichesError:
         return files
     files.extend(f for f in layout.files if f not in files)
-    from affiches.text.fonts import find_font
-
     for block in layout.blocks:
-        try:
-            if isinstance(block, TextBlock) and block.font:
-                font = find_font(block.font, layout.search_dirs())
-                if font not in files:
-                    files.append(font)
-            elif isinstance(block, ImageBlock) and block.path.is_file() and block.path not in files:
-                files.append(block.path)
-        except AffichesError:
-            continue
+        if isinstance(block, TextBlock) and block.font_file not in files:
+            files.append(block.font_file)
+        elif isinstance(block, ImageBlock) and block.path.is_file() and block.path not in files:
+            files.append(block.path)
     return files
 
 
@@ -223,12 +209,9 @@ def _stamp(paths: Sequence[Path]) -> dict[Path, int | None]:
 
 def forget_font_caches() -> None:
     """Drop per-process font caches so an edited font file is read again."""
-    from affiches.text import fonts
+    from affiches.text.fonts import forget_fonts
 
-    for name in ("_load_metrics", "font_digest", "_find_font"):
-        cached = getattr(fonts, name, None)
-        if cached is not None and hasattr(cached, "cache_clear"):
-            cached.cache_clear()
+    forget_fonts()
     try:
         from affiches.render import png
 

@@ -141,15 +141,15 @@ def _digest(data: bytes) -> str:
 
 def layout_fingerprints(layouts: Mapping[str, Any]) -> dict[str, str]:
     """material -> hash of the layout as parsed, its fonts and image files."""
-    from affiches.gabarits.layout import ImageBlock, TextBlock
-    from affiches.text.fonts import find_font, font_digest
+    from affiches.gabarits import ImageBlock, TextBlock
+    from affiches.text.fontfile import font_digest
 
     prints = {}
     for material, layout in layouts.items():
         parts = [repr(layout)]
         for block in layout.blocks:
             if isinstance(block, TextBlock):
-                parts.append(font_digest(find_font(block.font, layout.search_dirs())))
+                parts.append(font_digest(block.font_file))
             elif isinstance(block, ImageBlock):
                 parts.append(_digest(Path(block.path).read_bytes()))
         prints[material] = _digest("\n".join(parts).encode("utf-8", "surrogatepass"))
@@ -306,16 +306,11 @@ def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
         _die_with_parent()
-    from affiches.compose.blocks import block_metrics
-    from affiches.gabarits.layout import TextBlock
     from affiches.render import writer_for
     from affiches.text.qr import qr_matrix
 
     layouts = load_layouts(settings)
-    for layout in layouts.values():
-        for block in layout.blocks:
-            if isinstance(block, TextBlock):
-                block_metrics(block, layout)
+    for layout in layouts.values():  # fonts are loaded with the layouts
         writer_for(layout.output_format)
     with contextlib.suppress(AffichesError):
         qr_matrix(settings.kit.url)
@@ -345,7 +340,7 @@ def _die_with_parent() -> None:
 
 def make_task(task: Task) -> TaskResult:
     """Compose, render and write the task's files; errors become a failed result."""
-    from affiches.compose.blocks import compose
+    from affiches.compose import compose
     from affiches.render import writer_for
 
     layouts = _WORKER["layouts"]

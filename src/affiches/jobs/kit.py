@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 from affiches.campaign import DEFAULT_URL, HASHTAG
 from affiches.city.communes import CityResolution, city_forms, slugify
-from affiches.compose.blocks import compose
+from affiches.compose import compose
 from affiches.errors import AffichesError, OutputError, os_reason
-from affiches.gabarits.layout import Layout, load_layout
+from affiches.gabarits import Layout, load_layout
 from affiches.printing.modes import PrintOptions, check_materials, check_printable, file_suffix, mode_for
 from affiches.scene import Scene
 
@@ -211,11 +211,7 @@ def write_planned(planned: Sequence[Planned], options: KitOptions) -> list[Writt
         if item.path.exists() and not options.force:
             written.append(Written(item.path, "existant"))
         else:
-            writer = writer_for(item.layout.output_format)
-            if item.layout.output_format == "pdf" and options.printing.any:
-                from affiches.printing.modes import print_writer
-
-                writer = print_writer(item.print_mode, options.printing)
+            writer = writer_for(item.layout.output_format, item.print_mode, options.printing)
             try:
                 atomic_write(item.path, functools.partial(_write_scene, writer, item.scene))
             except OSError as exc:

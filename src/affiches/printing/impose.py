@@ -1,9 +1,8 @@
 """Home and office printing: a composed scene placed on standard sheets.
 
-Contract: the page geometry is planned by pure functions (no reportlab), so tests can
-check it mathematically; the ``write_*`` functions paint each scene page once as a PDF
-form XObject (``render.pdf.page_form``) and place it on the sheets with a transform
-and a clip. Composition happens once, upstream; nothing here measures or re-lays text.
+Contract: the page geometry is planned by pure functions (no reportlab, no drawing),
+so tests can check it mathematically; ``affiches.render.pdf_sheets`` draws the plans.
+Composition happens once, upstream; nothing here measures or re-lays text.
 All sizes are PostScript points, rectangles are (x, y, width, height) with the origin
 at the top-left corner and y growing downwards (like ``Scene``).
 
@@ -18,15 +17,13 @@ at the top-left corner and y growing downwards (like ``Scene``).
   that double-sided printing lines up for the chosen flip ("long" or "court" edge of
   the paper), checked by ``verso_transform``'s definition: the back of a flyer point
   lies exactly behind it once the sheet is turned over.
+- ``tile_label``: the number ("1/4") and assembly notes printed on a tile.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
 
-from affiches.campaign import LABEL_FONT_BOLD, LABEL_FONT_REGULAR
 from affiches.errors import AffichesError
 from affiches.scene import MM, Scene
 
@@ -307,38 +304,7 @@ def choose_nup(width: float, height: float, sheet: str = "a4", *, duplex: str = 
     )
 
 
-# --------------------------------------------------------------- drawing
-
-
-def _place(canvas, name: str, transform: Affine, sheet_h: float, scene: Scene,  # type: ignore[no-untyped-def]
-           form_bleed: float, clip: Rectangle) -> None:
-    """Draw form ``name`` (a page painted with ``form_bleed``) through ``transform``,
-    clipped to ``clip`` (sheet rectangle, top-left coordinates)."""
-    t = transform
-    b0, height = form_bleed, scene.height
-    canvas.saveState()
-    path = canvas.beginPath()
-    path.rect(clip.x, sheet_h - clip.bottom, clip.width, clip.height)
-    canvas.clipPath(path, stroke=0, fill=0)
-    canvas.transform(
-        t.a, -t.b, -t.c, t.d,
-        t.e - t.a * b0 + t.c * (height + b0),
-        sheet_h + t.b * b0 - t.d * (height + b0) - t.f,
-    )
-    canvas.doForm(name)
-    canvas.restoreState()
-
-
-def _segment(canvas, sheet_h: float, x1: float, y1: float, x2: float, y2: float) -> None:  # type: ignore[no-untyped-def]
-    canvas.line(x1, sheet_h - y1, x2, sheet_h - y2)
-
-
-def _label_fonts() -> tuple[str, str]:
-    from affiches.render.pdf import font_name
-    from affiches.text.fonts import find_font
-
-    return (font_name(find_font(LABEL_FONT_BOLD), LABEL_FONT_BOLD),
-            font_name(find_font(LABEL_FONT_REGULAR), LABEL_FONT_REGULAR))
+# --------------------------------------------------------------- labels
 
 
 def tile_label(tile: Tile, plan: TilePlan) -> tuple[str, list[str]]:
@@ -359,124 +325,7 @@ def tile_label(tile: Tile, plan: TilePlan) -> tuple[str, list[str]]:
     return f"{tile.number}/{total}", notes
 
 
-def write_tiles(scene: Scene, target: str | Path | BinaryIO, sheet: str = "a4", *,
-                cmyk: bool = False) -> TilePlan:
-    """Every page of ``scene`` cut into sheets at 100 % (see ``plan_tiles``)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    from affiches.render.pdf import (
-        MARK_WIDTH,
-        crop_marks,
-        new_canvas,
-        page_form,
-        set_black_fill,
-        set_black_stroke,
-    )
-
-    plan = plan_tiles(scene.width, scene.height, sheet)
-    canvas = new_canvas(target, scene, plan.tiles[0].sheet)
-    bold, regular = _label_fonts()
-    for index in range(len(scene.pages)):
-        form = page_form(canvas, scene, index, cmyk=cmyk)
-        for tile in plan.tiles:
-            sw, sh = tile.sheet
-            canvas.setPageSize((sw, sh))
-            _place(canvas, form, tile.transform, sh, scene, 0.0, tile.placed)
-            p = tile.placed
-            last_col, last_row = not tile.glue_right, not tile.glue_bottom
-            crop_marks(canvas, p.x, sh - p.bottom, p.right, sh - p.y, offset=TILE_MARK_OFFSET,
-                       length=TILE_MARK_LENGTH, cmyk=cmyk,
-                       edges=(True, last_row, last_col, True))
-            canvas.saveState()
-            set_black_fill(canvas, cmyk)
-            set_black_stroke(canvas, cmyk)
-            canvas.setLineWidth(MARK_WIDTH)
-            size = 2.2 * MM
-            if tile.glue_right:  # triangles pointing at the seam, above and below
-                seam = p.right - plan.overlap
-                o = TILE_MARK_OFFSET
-                for base, tip in ((p.y - o - size, p.y - o), (p.bottom + o + size, p.bottom + o)):
-                    path = canvas.beginPath()
-                    path.moveTo(seam, sh - tip)
-                    path.lineTo(seam + size / 2, sh - base)
-                    path.lineTo(seam - size / 2, sh - base)
-                    path.close()
-                    canvas.drawPath(path, stroke=0, fill=1)
-            if tile.glue_bottom:
-                seam = p.bottom - plan.overlap
-                o = TILE_MARK_OFFSET
-                for base, tip in ((p.x - o - size, p.x - o), (p.right + o + size, p.right + o)):
-                    path = canvas.beginPath()
-                    path.moveTo(tip, sh - seam)
-                    path.lineTo(base, sh - seam - size / 2)
-                    path.lineTo(base, sh - seam + size / 2)
-                    path.close()
-                    canvas.drawPath(path, stroke=0, fill=1)
-            # The label, in the free band above the piece.
-            text = canvas.beginText()
-            text.setTextOrigin(p.x + 2 * MM, sh - p.y + 3 * MM)
-            number, notes = tile_label(tile, plan)
-            room = p.width - (plan.overlap if tile.glue_right else 0) - 6 * MM
-            room -= stringWidth(number + "  ", bold, 9)
-            while notes and stringWidth(" — ".join(notes), regular, 6) > room:
-                notes.pop()
-            text.setFont(bold, 9)
-            text.textOut(number + "  ")
-            text.setFont(regular, 6)
-            text.textOut(" — ".join(notes))
-            canvas.drawText(text)
-            canvas.restoreState()
-            canvas.showPage()
-    canvas.save()
-    return plan
-
-
-def write_fitted(scene: Scene, target: str | Path | BinaryIO, sheet: str = "a4", *,
-                 cmyk: bool = False) -> FitPlan:
-    """Every page of ``scene`` alone on a sheet, reduced to fit (see ``plan_fit``)."""
-    from affiches.render.pdf import new_canvas, page_form
-
-    plan = plan_fit(scene.width, scene.height, sheet)
-    canvas = new_canvas(target, scene, plan.sheet)
-    page = Rectangle(0, 0, scene.width, scene.height)
-    for index in range(len(scene.pages)):
-        form = page_form(canvas, scene, index, cmyk=cmyk)
-        _place(canvas, form, plan.transform, plan.sheet[1], scene, 0.0, plan.transform.rect(page))
-        canvas.showPage()
-    canvas.save()
-    return plan
-
-
-def write_nup(scene: Scene, target: str | Path | BinaryIO, sheet: str = "a4", *,
-              duplex: str = "long", cmyk: bool = False) -> NupPlan:
-    """Copies of each page side by side; pages 1, 2 are a sheet's recto and verso, then
-    3, 4 the next sheet's… (see ``plan_nup``)."""
-    from affiches.render.pdf import MARK_WIDTH, new_canvas, page_form, set_black_stroke
-
-    plan = choose_nup(scene.width, scene.height, sheet, duplex=duplex)
-    sw, sh = plan.sheet
-    canvas = new_canvas(target, scene, plan.sheet)
-    form_bleed = plan.bleed / plan.scale
-    bled = Rectangle(-form_bleed, -form_bleed, scene.width + 2 * form_bleed,
-                     scene.height + 2 * form_bleed)
-    for index in range(len(scene.pages)):
-        form = page_form(canvas, scene, index, cmyk=cmyk, bleed=form_bleed)
-        verso = index % 2 == 1
-        for slot in range(plan.count):
-            transform = plan.verso_transform(slot) if verso else plan.recto_transform(slot)
-            _place(canvas, form, transform, sh, scene, form_bleed, transform.rect(bled))
-        canvas.saveState()
-        canvas.setLineWidth(MARK_WIDTH)
-        set_black_stroke(canvas, cmyk)
-        for segment in plan.marks():
-            _segment(canvas, sh, *segment)
-        canvas.restoreState()
-        canvas.showPage()
-    canvas.save()
-    return plan
-
-
-def printed_scale(mode: str, scene: Scene, sheet: str = "a4") -> float:
+def printed_scale(mode: str, scene: Scene) -> float:
     """How much the page is scaled on paper for a print mode."""
     if mode == "a4":
         return plan_fit(scene.width, scene.height, "a4").scale
@@ -487,6 +336,5 @@ def printed_scale(mode: str, scene: Scene, sheet: str = "a4") -> float:
 
 __all__ = [
     "Affine", "FitPlan", "ImposeError", "NupPlan", "Rectangle", "Tile", "TilePlan",
-    "choose_nup", "plan_fit", "plan_nup", "plan_tiles", "printed_scale", "write_fitted",
-    "write_nup", "write_tiles",
+    "choose_nup", "plan_fit", "plan_nup", "plan_tiles", "printed_scale", "tile_label",
 ]

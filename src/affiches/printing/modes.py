@@ -14,26 +14,23 @@ Contract:
 - ``check_printable(scene, layout_name, mode, options)`` runs before anything is
   written: every QR code must keep modules of at least ``MIN_QR_MODULE_MM`` once
   printed at the mode's scale, or it is an error naming the block and the minimum.
-- ``write_print(scene, target, mode, options)`` writes the PDF. Light to import: the
-  heavy modules are imported when writing.
+- Nothing here draws: ``affiches.render.writer_for("pdf", mode, options)`` is the
+  writer of each mode. Light to import (no reportlab, no Pillow).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import BinaryIO
+from dataclasses import dataclass
 
 from affiches.errors import AffichesError
+from affiches.printing.impose import DUPLEX_MODES, SHEETS_MM, printed_scale
 from affiches.scene import MM, QRCode, Scene
 
 MIN_QR_MODULE_MM = 0.5
 MIN_QUIET_ZONE = 4
 MAX_BLEED_MM = 10.0
 PRINT_SHOP_BLEED_MM = 3.0
-TILE_SHEETS = ("a4", "a3")
-DUPLEX = ("long", "court")
+TILE_SHEETS = tuple(SHEETS_MM)
 
 
 class PrintError(AffichesError):
@@ -78,7 +75,7 @@ class PrintOptions:
             raise PrintError(
                 f"--feuille : « {self.tile_sheet} » inconnu ; choisissez {' ou '.join(TILE_SHEETS)}"
             )
-        if self.duplex not in DUPLEX:
+        if self.duplex not in DUPLEX_MODES:
             raise PrintError(
                 f"--recto-verso : « {self.duplex} » inconnu ; choisissez long ou court"
             )
@@ -89,9 +86,6 @@ class PrintOptions:
                 "ou l’autre"
             )
         return self
-
-    def with_duplex(self, duplex: str) -> PrintOptions:
-        return replace(self, duplex=duplex)
 
 
 def _fr(value: float, digits: int = 1) -> str:
@@ -151,19 +145,11 @@ def file_suffix(mode: str, options: PrintOptions) -> str:
     return ""
 
 
-def printed_scale(scene: Scene, mode: str) -> float:
-    if mode in ("a4", "imposer"):
-        from affiches.printing.impose import printed_scale as scale
-
-        return scale(mode, scene)
-    return 1.0
-
-
 def check_printable(scene: Scene, layout_name: str, mode: str, options: PrintOptions) -> None:
     """QR codes must scan once printed at this mode's scale (see module docstring)."""
     if scene.pixel_size is not None:
         return
-    scale = printed_scale(scene, mode)
+    scale = printed_scale(mode, scene)
     for page in scene.pages:
         for item in page.items:
             if isinstance(item, QRCode):
@@ -191,33 +177,3 @@ def _check_qr(item: QRCode, scale: float, layout_name: str, mode: str) -> None:
             f"au moins {_fr(minimum_mm)} mm de côté une fois imprimé, soit "
             f"{_fr(minimum_mm / scale)} mm dans le gabarit : agrandissez sa boîte"
         )
-
-
-def write_print(scene: Scene, target: str | Path | BinaryIO, mode: str,
-                options: PrintOptions) -> None:
-    if mode == "tuiles":
-        from affiches.printing.impose import write_tiles
-
-        write_tiles(scene, target, options.tile_sheet, cmyk=options.cmyk)
-    elif mode == "imposer":
-        from affiches.printing.impose import write_nup
-
-        write_nup(scene, target, "a4", duplex=options.duplex, cmyk=options.cmyk)
-    elif mode == "a4":
-        from affiches.printing.impose import write_fitted
-
-        write_fitted(scene, target, "a4", cmyk=options.cmyk)
-    else:
-        from affiches.render.pdf import PdfOptions, write_pdf
-
-        write_pdf(scene, target, PdfOptions(cmyk=options.cmyk, bleed=options.bleed_mm * MM,
-                                            crop_marks=options.crop_marks))
-
-
-def print_writer(mode: str, options: PrintOptions) -> Callable[..., None]:
-    """A ``write(scene, target)`` callable for one print mode (see ``write_print``)."""
-
-    def write(scene: Scene, target: str | Path | BinaryIO) -> None:
-        write_print(scene, target, mode, options)
-
-    return write

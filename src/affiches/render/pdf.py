@@ -1,6 +1,7 @@
 """PDF writer (reportlab): vector, real text, embedded subset fonts, print profiles.
 
-Contract: ``write_pdf(scene, target, options=None)`` writes every page of the scene to
+Contract: ``PdfWriter`` (the registry's ``"pdf"`` writer, mode ``"page"``) and
+``write_pdf(scene, target, options=None)`` write every page of the scene to
 ``target`` (path or binary stream). Fonts are TrueType, embedded and subset; text
 stays text (extractable, accents included); QR codes are vector rectangles; the
 document's title, subject, author and keywords come from the scene. Output is
@@ -18,8 +19,9 @@ deterministic (reportlab's invariant mode).
   neutral greys print with black ink alone (no rich black). Images are converted to
   DeviceCMYK and flattened (no soft mask), so the file carries no transparency.
 
-The lower-level helpers (``new_canvas``, ``paint_page``, ``page_form``) are shared with
-``affiches.printing.impose``, which places the same painted pages on other sheets.
+``PdfPainter`` draws the primitives (the one walk of ``render.painter``); ``new_canvas``
+and ``crop_marks`` are shared with ``render.pdf_sheets``, whose writers paint each page
+once with the same painter and place it on other sheets.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
@@ -37,6 +38,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from affiches.campaign import LABEL_FONT_REGULAR
 from affiches.color import Color
+from affiches.printing.modes import PrintOptions
+from affiches.render.painter import Painter, Target, Writer
 from affiches.scene import MM, Image, Line, QRCode, Rect, Scene, TextLine
 
 # Binary (Flate only) streams: ASCII85 on top of Flate would add a quarter to every page.
@@ -53,6 +56,12 @@ class PdfOptions:
     cmyk: bool = False  # write CMYK colour operators (rich black avoided: black is K only)
     bleed: float = 0.0  # points of bleed around the trim box
     crop_marks: bool = False
+
+    @classmethod
+    def for_printing(cls, printing: PrintOptions) -> PdfOptions:
+        """The page-mode settings of the user's print options (bleed given in mm)."""
+        return cls(cmyk=printing.cmyk, bleed=printing.bleed_mm * MM,
+                   crop_marks=printing.crop_marks)
 
     @property
     def mark_offset(self) -> float:
@@ -101,9 +110,6 @@ def font_name(path: Path, name: str) -> str:
     return registered
 
 
-_font_name = font_name  # backwards-compatible alias
-
-
 def rgb_to_cmyk(color: Color) -> tuple[float, float, float, float]:
     """The layout's CMYK if it gives one; else a plain conversion, black as K only."""
     if color.cmyk is not None:
@@ -121,20 +127,6 @@ def rgb_to_cmyk(color: Color) -> tuple[float, float, float, float]:
     return (round(c, 4), round(m, 4), round(y, 4), round(k, 4))
 
 
-def set_fill(canvas: Canvas, color: Color, cmyk: bool) -> None:
-    if cmyk:
-        canvas.setFillColorCMYK(*rgb_to_cmyk(color))
-    else:
-        canvas.setFillColorRGB(*color.rgb)
-
-
-def set_stroke(canvas: Canvas, color: Color, cmyk: bool) -> None:
-    if cmyk:
-        canvas.setStrokeColorCMYK(*rgb_to_cmyk(color))
-    else:
-        canvas.setStrokeColorRGB(*color.rgb)
-
-
 def set_black_stroke(canvas: Canvas, cmyk: bool) -> None:
     """Marks: black ink only in CMYK mode."""
     if cmyk:
@@ -150,22 +142,47 @@ def set_black_fill(canvas: Canvas, cmyk: bool) -> None:
         canvas.setFillColorRGB(0, 0, 0)
 
 
-class _Painter:
-    """Draws one scene page with its trim corner at (pad, pad) of the current space."""
+class PdfPainter(Painter):
+    """Draws scene pages on a reportlab canvas, trim corner at (pad, pad) of the current space.
 
-    def __init__(self, canvas: Canvas, scene: Scene, cmyk: bool, bleed: float, pad: float):
-        self.c = canvas
-        self.scene = scene
+    Subclasses set ``canvas``, ``cmyk``, ``bleed`` and ``pad`` before each page
+    (``begin_page`` here clips to the bleed box when ``pad`` > 0 and paints the
+    background; ``end_page`` lifts the clip) and decide what a page becomes.
+    """
+
+    canvas: Canvas
+    cmyk: bool = False
+    bleed: float = 0.0
+    pad: float = 0.0
+
+    def begin_page(self, scene: Scene, index: int) -> None:
+        self.background = scene.background
         self.height = scene.height
-        self.cmyk = cmyk
-        self.bleed = bleed
-        self.pad = pad
+        b, p, c = self.bleed, self.pad, self.canvas
+        width, height = scene.width + 2 * b, scene.height + 2 * b
+        if p > 0:
+            c.saveState()
+            path = c.beginPath()
+            path.rect(p - b, p - b, width, height)
+            c.clipPath(path, stroke=0, fill=0)
+        self.fill(scene.background)
+        c.rect(p - b, p - b, width, height, stroke=0, fill=1)
+
+    def end_page(self, scene: Scene, index: int) -> None:
+        if self.pad > 0:
+            self.canvas.restoreState()
 
     def fill(self, color: Color) -> None:
-        set_fill(self.c, color, self.cmyk)
+        if self.cmyk:
+            self.canvas.setFillColorCMYK(*rgb_to_cmyk(color))
+        else:
+            self.canvas.setFillColorRGB(*color.rgb)
 
     def stroke(self, color: Color) -> None:
-        set_stroke(self.c, color, self.cmyk)
+        if self.cmyk:
+            self.canvas.setStrokeColorCMYK(*rgb_to_cmyk(color))
+        else:
+            self.canvas.setStrokeColorRGB(*color.rgb)
 
     def y(self, y: float) -> float:
         """Scene y (down from the trim top) to PDF y (up from the media bottom)."""
@@ -174,32 +191,10 @@ class _Painter:
     def x(self, x: float) -> float:
         return x + self.pad
 
-    def page(self, items: tuple) -> None:  # type: ignore[type-arg]
-        b, p = self.bleed, self.pad
-        width, height = self.scene.width + 2 * b, self.scene.height + 2 * b
-        clip = p > 0
-        if clip:
-            self.c.saveState()
-            path = self.c.beginPath()
-            path.rect(p - b, p - b, width, height)
-            self.c.clipPath(path, stroke=0, fill=0)
-        self.fill(self.scene.background)
-        self.c.rect(p - b, p - b, width, height, stroke=0, fill=1)
-        for item in items:
-            if isinstance(item, Rect):
-                self.rect(item)
-            elif isinstance(item, TextLine):
-                self.text(item)
-            elif isinstance(item, QRCode):
-                self.qr(item)
-            elif isinstance(item, Line):
-                self.stroke(item.color)
-                self.c.setLineWidth(item.width)
-                self.c.line(self.x(item.x1), self.y(item.y1), self.x(item.x2), self.y(item.y2))
-            elif isinstance(item, Image):
-                self.image(item)
-        if clip:
-            self.c.restoreState()
+    def line(self, item: Line) -> None:
+        self.stroke(item.color)
+        self.canvas.setLineWidth(item.width)
+        self.canvas.line(self.x(item.x1), self.y(item.y1), self.x(item.x2), self.y(item.y2))
 
     def rect(self, item: Rect) -> None:
         x, y, w, h = item.x, item.y, item.width, item.height
@@ -218,18 +213,18 @@ class _Painter:
             self.fill(item.fill)
         if item.stroke is not None and item.stroke_width > 0:
             self.stroke(item.stroke)
-            self.c.setLineWidth(item.stroke_width)
+            self.canvas.setLineWidth(item.stroke_width)
         stroke = int(item.stroke is not None and item.stroke_width > 0)
         fill = int(item.fill is not None)
         if item.ellipse:
-            self.c.ellipse(self.x(x), self.y(y + h), self.x(x + w), self.y(y),
-                           stroke=stroke, fill=fill)
+            self.canvas.ellipse(self.x(x), self.y(y + h), self.x(x + w), self.y(y),
+                                stroke=stroke, fill=fill)
         else:
-            self.c.rect(self.x(x), self.y(y + h), w, h, stroke=stroke, fill=fill)
+            self.canvas.rect(self.x(x), self.y(y + h), w, h, stroke=stroke, fill=fill)
 
     def text(self, item: TextLine) -> None:
         name = font_name(item.font_path, item.font_name)
-        text = self.c.beginText()
+        text = self.canvas.beginText()
         text.setFont(name, item.size)
         if self.cmyk:
             text.setFillColorCMYK(*rgb_to_cmyk(item.color))
@@ -237,13 +232,13 @@ class _Painter:
             text.setFillColorRGB(*item.color.rgb)
         text.setTextOrigin(self.x(item.x), self.y(item.baseline))
         text._code.append(self._kerned_show(name, item))
-        self.c.drawText(text)
+        self.canvas.drawText(text)
 
     def _kerned_show(self, name: str, item: TextLine) -> str:
         """One ``TJ`` array per font subset: glyphs with the measured kerning between chunks."""
         font = pdfmetrics.getFont(name)
-        doc = self.c._doc
-        escape = self.c._escape
+        doc = self.canvas._doc
+        escape = self.canvas._escape
         size = item.size
         ops: list[str] = []
         array: list[str] = []
@@ -268,7 +263,7 @@ class _Painter:
 
     def image(self, item: Image) -> None:
         if not self.cmyk:
-            self.c.drawImage(
+            self.canvas.drawImage(
                 str(item.path), self.x(item.x), self.y(item.y + item.height), item.width,
                 item.height, mask="auto", preserveAspectRatio=True,
             )
@@ -279,22 +274,22 @@ class _Painter:
         with PILImage.open(item.path) as source:
             picture = source.convert("RGBA")
         # No transparency in CMYK mode: flatten over the page background.
-        flat = PILImage.new("RGBA", picture.size, self.scene.background.rgb255() + (255,))
+        flat = PILImage.new("RGBA", picture.size, self.background.rgb255() + (255,))
         flat.alpha_composite(picture)
-        self.c.drawImage(
+        self.canvas.drawImage(
             ImageReader(flat.convert("CMYK")), self.x(item.x), self.y(item.y + item.height),
             item.width, item.height, preserveAspectRatio=True,
         )
 
     def qr(self, item: QRCode) -> None:
         self.fill(item.light)
-        self.c.rect(self.x(item.x), self.y(item.y + item.size), item.size, item.size,
-                    stroke=0, fill=1)
+        self.canvas.rect(self.x(item.x), self.y(item.y + item.size), item.size, item.size,
+                         stroke=0, fill=1)
         self.fill(item.dark)
         module = item.module
         origin_x = item.x + item.quiet_zone * module
         origin_y = item.y + item.quiet_zone * module
-        path = self.c.beginPath()
+        path = self.canvas.beginPath()
         for row_index, start, end in item.dark_runs():
             top = origin_y + row_index * module
             path.rect(
@@ -303,27 +298,7 @@ class _Painter:
                 (end - start) * module,
                 module,
             )
-        self.c.drawPath(path, stroke=0, fill=1)
-
-
-def paint_page(canvas: Canvas, scene: Scene, index: int, *, cmyk: bool = False,
-               bleed: float = 0.0, pad: float | None = None) -> None:
-    """Draw page ``index`` (0-based) of ``scene``, trim corner at (pad, pad)."""
-    _Painter(canvas, scene, cmyk, bleed, bleed if pad is None else pad).page(
-        scene.pages[index].items
-    )
-
-
-def page_form(canvas: Canvas, scene: Scene, index: int, *, cmyk: bool = False,
-              bleed: float = 0.0) -> str:
-    """Paint a page once as a form XObject (bounding box: the bleed box, trim corner at
-    (bleed, bleed)); place it with ``canvas.doForm(name)``. Returns the form's name."""
-    name = f"page{index + 1}b{round(bleed * 100)}"
-    if not canvas.hasForm(name):
-        canvas.beginForm(name, 0, 0, scene.width + 2 * bleed, scene.height + 2 * bleed)
-        paint_page(canvas, scene, index, cmyk=cmyk, bleed=bleed)
-        canvas.endForm()
-    return name
+        self.canvas.drawPath(path, stroke=0, fill=1)
 
 
 def crop_marks(canvas: Canvas, x0: float, y0: float, x1: float, y1: float, *, offset: float,
@@ -349,7 +324,7 @@ def crop_marks(canvas: Canvas, x0: float, y0: float, x1: float, y1: float, *, of
     canvas.restoreState()
 
 
-def new_canvas(target: str | Path | BinaryIO, scene: Scene,
+def new_canvas(target: Target, scene: Scene,
                pagesize: tuple[float, float]) -> Canvas:
     """A deterministic canvas carrying the scene's document metadata.
 
@@ -378,22 +353,47 @@ def new_canvas(target: str | Path | BinaryIO, scene: Scene,
     return canvas
 
 
-def write_pdf(scene: Scene, target: str | Path | BinaryIO,
-              options: PdfOptions | None = None) -> None:
-    options = options or PdfOptions()
-    pad, bleed = options.pad, options.bleed
-    media = (scene.width + 2 * pad, scene.height + 2 * pad)
-    canvas = new_canvas(target, scene, media)
-    for index in range(len(scene.pages)):
+class PdfWriter(PdfPainter, Writer):
+    """The ``"pdf"`` writer: every page of the scene on its own page, at 100 %, with the
+    bleed, crop marks and CMYK of ``PdfOptions`` (from the user's ``PrintOptions``)."""
+
+    def __init__(self, printing: PrintOptions | None = None, *,
+                 options: PdfOptions | None = None) -> None:
+        super().__init__(printing)
+        self.options = options or PdfOptions.for_printing(self.printing)
+
+    def write(self, scene: Scene, target: Target) -> None:
+        self.target = target
+        self.paint(scene)
+
+    def begin_document(self, scene: Scene) -> None:
+        options = self.options
+        self.cmyk, self.bleed, self.pad = options.cmyk, options.bleed, options.pad
+        self.media = (scene.width + 2 * self.pad, scene.height + 2 * self.pad)
+        self.canvas = new_canvas(self.target, scene, self.media)
+
+    def begin_page(self, scene: Scene, index: int) -> None:
+        pad, bleed = self.pad, self.bleed
         if pad:
-            canvas.setCropBox((0, 0, media[0], media[1]))
-            canvas.setBleedBox((pad - bleed, pad - bleed, pad + scene.width + bleed,
-                                pad + scene.height + bleed))
-            canvas.setTrimBox((pad, pad, pad + scene.width, pad + scene.height))
-            canvas.setArtBox((pad, pad, pad + scene.width, pad + scene.height))
-        paint_page(canvas, scene, index, cmyk=options.cmyk, bleed=bleed, pad=pad)
-        if options.crop_marks:
-            crop_marks(canvas, pad, pad, pad + scene.width, pad + scene.height,
-                       offset=options.mark_offset, length=MARK_LENGTH, cmyk=options.cmyk)
-        canvas.showPage()
-    canvas.save()
+            self.canvas.setCropBox((0, 0, self.media[0], self.media[1]))
+            self.canvas.setBleedBox((pad - bleed, pad - bleed, pad + scene.width + bleed,
+                                     pad + scene.height + bleed))
+            self.canvas.setTrimBox((pad, pad, pad + scene.width, pad + scene.height))
+            self.canvas.setArtBox((pad, pad, pad + scene.width, pad + scene.height))
+        super().begin_page(scene, index)
+
+    def end_page(self, scene: Scene, index: int) -> None:
+        super().end_page(scene, index)
+        pad = self.pad
+        if self.options.crop_marks:
+            crop_marks(self.canvas, pad, pad, pad + scene.width, pad + scene.height,
+                       offset=self.options.mark_offset, length=MARK_LENGTH, cmyk=self.cmyk)
+        self.canvas.showPage()
+
+    def end_document(self, scene: Scene) -> None:
+        self.canvas.save()
+
+
+def write_pdf(scene: Scene, target: Target, options: PdfOptions | None = None) -> None:
+    """``scene`` as a PDF with explicit ``PdfOptions`` (the registry's ``"pdf"`` writer)."""
+    PdfWriter(options=options or PdfOptions()).write(scene, target)

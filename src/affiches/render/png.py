@@ -1,12 +1,15 @@
 """PNG writer (Pillow): exact pixel size, anti-aliased text, crisp QR codes.
 
-Contract: ``write_png(scene, target, options=None)`` rasterises one page of the scene
+Contract: ``PngWriter`` (the registry's ``"png"`` writer) and
+``write_png(scene, target, options=None)`` rasterise one page of the scene
 (``PngOptions.page``, first by default) to ``target`` (path or binary stream). Screen
 scenes come out at their exact ``pixel_size``; print scenes at ``PngOptions.dpi``.
 Text is drawn chunk by chunk at the positions composition measured (Pillow's basic
 layout engine, so no second shaping changes them); QR modules land on whole pixels.
 The image is stored as an adaptive palette (fast octree, flat colours kept exact:
 ``to_palette``) for small files at a low encoding cost; output is deterministic.
+``PngPainter`` draws the primitives (the one walk of ``render.painter``);
+``render_image`` returns the RGB page before the palette (previews use it).
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
 
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
+from affiches.printing.modes import PrintOptions
+from affiches.render.painter import Painter, Target, Writer
 from affiches.scene import Image, Line, QRCode, Rect, Scene, TextLine
 
 SNAP = 6  # palette entries this close to a frequent exact colour become that colour
@@ -45,75 +49,94 @@ def raster_size(scene: Scene, options: PngOptions) -> tuple[int, int]:
     return (round(scene.width * scale), round(scene.height * scale))
 
 
-def render_image(scene: Scene, options: PngOptions | None = None) -> PILImage.Image:
-    options = options or PngOptions()
-    width, height = raster_size(scene, options)
-    scale = width / scene.width
-    image = PILImage.new("RGB", (width, height), scene.background.rgb255())
-    draw = ImageDraw.Draw(image)
-    page = scene.pages[options.page - 1]
-    for item in page.items:
-        if isinstance(item, Rect):
-            box = [
-                round(item.x * scale),
-                round(item.y * scale),
-                round((item.x + item.width) * scale) - 1,
-                round((item.y + item.height) * scale) - 1,
-            ]
-            fill = item.fill.rgb255() if item.fill else None
-            outline = item.stroke.rgb255() if item.stroke and item.stroke_width > 0 else None
-            line_width = max(1, round(item.stroke_width * scale)) if outline else 0
-            if item.ellipse:
-                draw.ellipse(box, fill=fill, outline=outline, width=line_width)
-            else:
-                draw.rectangle(box, fill=fill, outline=outline, width=line_width)
-        elif isinstance(item, TextLine):
-            font = _font(item.font_path, item.size * scale)
-            color = item.color.rgb255()
-            baseline = item.baseline * scale
-            if item.positions:
-                for dx, char in zip(item.positions, item.text, strict=True):
-                    if not char.isspace():
-                        draw.text(((item.x + dx) * scale, baseline), char, font=font,
-                                  fill=color, anchor="ls")
-            else:
-                for dx, chunk in item.chunks:
-                    draw.text(((item.x + dx) * scale, baseline), chunk, font=font,
+class PngPainter(Painter):
+    """Rasterises scene pages with Pillow; ``paint`` returns the last page's RGB image."""
+
+    def __init__(self, options: PngOptions | None = None) -> None:
+        self.options = options or PngOptions()
+
+    def begin_page(self, scene: Scene, index: int) -> None:
+        width, height = raster_size(scene, self.options)
+        self.scale = width / scene.width
+        self.picture = PILImage.new("RGB", (width, height), scene.background.rgb255())
+        self.draw = ImageDraw.Draw(self.picture)
+
+    def end_document(self, scene: Scene) -> PILImage.Image:
+        return self.picture
+
+    def rect(self, item: Rect) -> None:
+        scale = self.scale
+        box = [
+            round(item.x * scale),
+            round(item.y * scale),
+            round((item.x + item.width) * scale) - 1,
+            round((item.y + item.height) * scale) - 1,
+        ]
+        fill = item.fill.rgb255() if item.fill else None
+        outline = item.stroke.rgb255() if item.stroke and item.stroke_width > 0 else None
+        line_width = max(1, round(item.stroke_width * scale)) if outline else 0
+        if item.ellipse:
+            self.draw.ellipse(box, fill=fill, outline=outline, width=line_width)
+        else:
+            self.draw.rectangle(box, fill=fill, outline=outline, width=line_width)
+
+    def text(self, item: TextLine) -> None:
+        scale, draw = self.scale, self.draw
+        font = _font(item.font_path, item.size * scale)
+        color = item.color.rgb255()
+        baseline = item.baseline * scale
+        if item.positions:
+            for dx, char in zip(item.positions, item.text, strict=True):
+                if not char.isspace():
+                    draw.text(((item.x + dx) * scale, baseline), char, font=font,
                               fill=color, anchor="ls")
-        elif isinstance(item, QRCode):
-            _draw_qr(draw, item, scale)
-        elif isinstance(item, Line):
-            draw.line(
-                [(item.x1 * scale, item.y1 * scale), (item.x2 * scale, item.y2 * scale)],
-                fill=item.color.rgb255(),
-                width=max(1, round(item.width * scale)),
+        else:
+            for dx, chunk in item.chunks:
+                draw.text(((item.x + dx) * scale, baseline), chunk, font=font,
+                          fill=color, anchor="ls")
+
+    def qr(self, item: QRCode) -> None:
+        """Modules on whole pixels, the symbol centred in its box."""
+        draw, scale = self.draw, self.scale
+        count = len(item.matrix) + 2 * item.quiet_zone
+        module = max(1, int(item.size * scale / count + 1e-6))
+        side = module * count
+        x0 = round(item.x * scale + (item.size * scale - side) / 2)
+        y0 = round(item.y * scale + (item.size * scale - side) / 2)
+        draw.rectangle([x0, y0, x0 + side - 1, y0 + side - 1], fill=item.light.rgb255())
+        dark = item.dark.rgb255()
+        q = item.quiet_zone
+        for r, start, end in item.dark_runs():
+            draw.rectangle(
+                [x0 + (q + start) * module, y0 + (q + r) * module,
+                 x0 + (q + end) * module - 1, y0 + (q + r + 1) * module - 1],
+                fill=dark,
             )
-        elif isinstance(item, Image):
-            with PILImage.open(item.path) as source:
-                picture = source.convert("RGBA")
-                box_w, box_h = round(item.width * scale), round(item.height * scale)
-                picture.thumbnail((box_w, box_h), PILImage.Resampling.LANCZOS)
-                ox = round(item.x * scale) + (box_w - picture.width) // 2
-                oy = round(item.y * scale) + (box_h - picture.height) // 2
-                image.paste(picture, (ox, oy), picture)
-    return image
 
-
-def _draw_qr(draw: ImageDraw.ImageDraw, item: QRCode, scale: float) -> None:
-    count = len(item.matrix) + 2 * item.quiet_zone
-    module = max(1, int(item.size * scale / count + 1e-6))
-    side = module * count
-    x0 = round(item.x * scale + (item.size * scale - side) / 2)
-    y0 = round(item.y * scale + (item.size * scale - side) / 2)
-    draw.rectangle([x0, y0, x0 + side - 1, y0 + side - 1], fill=item.light.rgb255())
-    dark = item.dark.rgb255()
-    q = item.quiet_zone
-    for r, start, end in item.dark_runs():
-        draw.rectangle(
-            [x0 + (q + start) * module, y0 + (q + r) * module,
-             x0 + (q + end) * module - 1, y0 + (q + r + 1) * module - 1],
-            fill=dark,
+    def line(self, item: Line) -> None:
+        scale = self.scale
+        self.draw.line(
+            [(item.x1 * scale, item.y1 * scale), (item.x2 * scale, item.y2 * scale)],
+            fill=item.color.rgb255(),
+            width=max(1, round(item.width * scale)),
         )
+
+    def image(self, item: Image) -> None:
+        scale = self.scale
+        with PILImage.open(item.path) as source:
+            picture = source.convert("RGBA")
+            box_w, box_h = round(item.width * scale), round(item.height * scale)
+            picture.thumbnail((box_w, box_h), PILImage.Resampling.LANCZOS)
+            ox = round(item.x * scale) + (box_w - picture.width) // 2
+            oy = round(item.y * scale) + (box_h - picture.height) // 2
+            self.picture.paste(picture, (ox, oy), picture)
+
+
+def render_image(scene: Scene, options: PngOptions | None = None) -> PILImage.Image:
+    """Page ``options.page`` of ``scene`` as an RGB image (no palette)."""
+    options = options or PngOptions()
+    image: PILImage.Image = PngPainter(options).paint(scene, [options.page - 1])
+    return image
 
 
 def to_palette(image: PILImage.Image, colors: int,
@@ -145,29 +168,61 @@ def to_palette(image: PILImage.Image, colors: int,
     return quantized
 
 
+class _FlatColors(Painter):
+    """Collects the flat colours a page is drawn with, and whether it holds pictures."""
+
+    def begin_document(self, scene: Scene) -> None:
+        self.found: dict[tuple[int, int, int], None] = {scene.background.rgb255(): None}
+        self.pictures = False
+
+    def end_document(self, scene: Scene) -> list[tuple[int, int, int]]:
+        return list(self.found)
+
+    def rect(self, item: Rect) -> None:
+        for color in (item.fill, item.stroke):
+            if color is not None:
+                self.found.setdefault(color.rgb255())
+
+    def line(self, item: Line) -> None:
+        self.found.setdefault(item.color.rgb255())
+
+    def text(self, item: TextLine) -> None:
+        self.found.setdefault(item.color.rgb255())
+
+    def qr(self, item: QRCode) -> None:
+        self.found.setdefault(item.dark.rgb255())
+        self.found.setdefault(item.light.rgb255())
+
+    def image(self, item: Image) -> None:
+        self.pictures = True
+
+
 def scene_colors(scene: Scene, page: int = 1) -> list[tuple[int, int, int]]:
     """The flat colours a page is drawn with: background, fills, strokes, texts, QR codes."""
-    found: dict[tuple[int, int, int], None] = {scene.background.rgb255(): None}
-    for item in scene.pages[page - 1].items:
-        if isinstance(item, Rect):
-            for color in (item.fill, item.stroke):
-                if color is not None:
-                    found.setdefault(color.rgb255())
-        elif isinstance(item, (TextLine, Line)):
-            found.setdefault(item.color.rgb255())
-        elif isinstance(item, QRCode):
-            found.setdefault(item.dark.rgb255())
-            found.setdefault(item.light.rgb255())
-    return list(found)
+    colors: list[tuple[int, int, int]] = _FlatColors().paint(scene, [page - 1])
+    return colors
 
 
-def write_png(scene: Scene, target: str | Path | BinaryIO,
-              options: PngOptions | None = None) -> None:
-    options = options or PngOptions()
-    image = render_image(scene, options)
-    if options.palette_colors:
-        has_pictures = any(isinstance(item, Image) for item in scene.pages[options.page - 1].items)
-        flat = None if has_pictures else scene_colors(scene, options.page)
-        image = to_palette(image, options.palette_colors, flat)
-    dpi = (72 * image.width / scene.width,) * 2 if scene.pixel_size is None else (72, 72)
-    image.save(target, format="PNG", compress_level=options.compress_level, dpi=dpi)
+class PngWriter(Writer):
+    """The ``"png"`` writer: one page (``PngOptions.page``) as a palette PNG. Print options
+    do not apply to screen images."""
+
+    def __init__(self, printing: PrintOptions | None = None, *,
+                 options: PngOptions | None = None) -> None:
+        super().__init__(printing)
+        self.options = options or PngOptions()
+
+    def write(self, scene: Scene, target: Target) -> None:
+        options = self.options
+        image = render_image(scene, options)
+        if options.palette_colors:
+            colors = _FlatColors()
+            found = colors.paint(scene, [options.page - 1])
+            image = to_palette(image, options.palette_colors, None if colors.pictures else found)
+        dpi = (72 * image.width / scene.width,) * 2 if scene.pixel_size is None else (72, 72)
+        image.save(target, format="PNG", compress_level=options.compress_level, dpi=dpi)
+
+
+def write_png(scene: Scene, target: Target, options: PngOptions | None = None) -> None:
+    """``scene`` as a PNG with explicit ``PngOptions`` (the registry's ``"png"`` writer)."""
+    PngWriter(options=options).write(scene, target)

@@ -33,7 +33,3 @@ def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
             f"code QR : « {data[:60]}… » est trop long pour un code QR lisible ; raccourcissez l’adresse"
         ) from None
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
-
-
-def qr_version(matrix: tuple[tuple[bool, ...], ...]) -> int:
-    return (len(matrix) - 17) // 4

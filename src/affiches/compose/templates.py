@@ -1,0 +1,53 @@
+"""Filling a layout's templates with the variables of one city. Pure.
+
+Contract: ``fill_template(template, variables, where)`` fills the template through the
+restricted formatter of ``affiches.text.template`` (plain ``{name}`` and ``{name:spec}``
+with bounded width: no attribute or index access), where extra batch columns (``x_…``)
+missing from ``variables`` are empty; an unknown variable, a field the formatter
+refuses or a result over ``limits.MAX_BLOCK_TEXT_CHARS`` characters is a
+``LayoutError`` naming ``where``.
+``condition_met(si, variables)`` says whether a block with that ``si`` is shown: the
+variable is non-empty (``"!var"``: empty); no condition: always.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from affiches.errors import LayoutError
+from affiches.limits import MAX_BLOCK_TEXT_CHARS
+from affiches.text.template import TemplateError, render
+
+
+def fill_template(template: str, variables: Mapping[str, str], where: str) -> str:
+    try:
+        text = render(template, variables)
+    except KeyError as exc:
+        raise LayoutError(f"{where} : variable inconnue {{{exc.args[0]}}}") from None
+    except TemplateError as exc:
+        raise LayoutError(f"{where} : {exc}") from None
+    if len(text) > MAX_BLOCK_TEXT_CHARS:
+        raise LayoutError(
+            f"{where} : texte trop long ({len(text)} caractères, {MAX_BLOCK_TEXT_CHARS} au plus) ; "
+            "raccourcissez-le"
+        )
+    return text
+
+
+def condition_met(condition: str, variables: Mapping[str, str]) -> bool:
+    if not condition:
+        return True
+    if condition.startswith("!"):
+        return not variables.get(condition[1:], "").strip()
+    return bool(variables.get(condition, "").strip())
+
+
+def where(layout_name: str, block_name: str) -> str:
+    """How messages name a block: « gabarit NOM, bloc « BLOC » »."""
+    return f"gabarit {layout_name}, bloc « {block_name} »"
+
+
+def short(text: str, limit: int = 60) -> str:
+    """A text cut for a one-line message."""
+    flat = text.replace("\n", " ")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

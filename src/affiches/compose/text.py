@@ -1,0 +1,114 @@
+"""Composing a text block: template, French typography, fitting, placed lines. Pure.
+
+Contract: ``compose_text(block, layout, variables)`` fills the block's template,
+applies French typography (and capitals with ``majuscules``), checks that the
+block's font has every character (``GlyphError``), fits the text with the font's
+real metrics (``FitError`` naming the layout, the block and the text when it cannot
+fit at the smallest size allowed) and returns one ``TextLine`` per line, aligned in
+the block's box, in points. An empty text gives nothing. The font comes resolved in
+the block (``TextBlock.metrics``): no file is read here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+from affiches.compose.templates import fill_template, short, where
+from affiches.errors import FitError
+from affiches.gabarits import Layout, TextBlock
+from affiches.scene import Primitive, TextLine
+from affiches.text.fonts import FontMetrics
+from affiches.text.textfit import FittedText, fit_text
+from affiches.text.typography import french_typography
+
+
+def block_text(block: TextBlock, variables: Mapping[str, str], layout_name: str) -> str:
+    text = fill_template(block.template, variables, where(layout_name, block.name))
+    text = french_typography(text.strip())
+    return text.upper() if block.uppercase else text
+
+
+@lru_cache(maxsize=2048)
+def _fit_cached(
+    text: str,
+    metrics: FontMetrics,
+    width: float,
+    height: float,
+    size_min: float,
+    size_max: float,
+    max_lines: int,
+    line_height: float,
+    balance: bool,
+) -> FittedText | None:
+    """``fit_text`` remembered per (text, font, box): fixed texts are fitted once per
+    process, not once per city (bounded, so a long batch stays flat in memory)."""
+    return fit_text(text, metrics, width, height, size_min, size_max, max_lines, line_height, balance)
+
+
+def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
+    """Fit one text block, or raise FitError naming the layout, the block and the text."""
+    box = block.box.scaled(layout.to_pt)
+    fitted = _fit_cached(
+        text,
+        block.metrics,
+        box.width,
+        box.height,
+        block.size_min * layout.font_to_pt,
+        block.size_max * layout.font_to_pt,
+        block.max_lines,
+        block.line_height,
+        block.balance,
+    )
+    if fitted is None:
+        unit = "px" if layout.unit == "px" else "pt"
+        raise FitError(
+            f"gabarit {layout.name}, bloc « {block.name} » : le texte « {short(text)} » ne tient pas "
+            f"dans sa boîte ({block.box.width:g} × {block.box.height:g} {layout.unit}), même en "
+            f"{block.size_min:g} {unit} sur {block.max_lines} ligne(s) ; raccourcissez le texte "
+            "ou agrandissez la boîte"
+        )
+    return fitted
+
+
+def compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
+    text = block_text(block, variables, layout.name)
+    if not text:
+        return []
+    metrics = block.metrics
+    metrics.check_coverage(text, where(layout.name, block.name))
+    fitted = fit_block(block, text, layout)
+    box = block.box.scaled(layout.to_pt)
+    if block.valign == "top":
+        top = box.y
+    elif block.valign == "middle":
+        top = box.y + (box.height - fitted.height) / 2
+    else:
+        top = box.y + box.height - fitted.height
+    scale = fitted.size / metrics.units_per_em
+    items: list[Primitive] = []
+    for index, (line, width) in enumerate(zip(fitted.lines, fitted.widths, strict=True)):
+        if block.align == "left":
+            x = box.x
+        elif block.align == "center":
+            x = box.x + (box.width - width) / 2
+        else:
+            x = box.x + box.width - width
+        baseline = top + fitted.top + fitted.baselines[index]
+        chunks = tuple((units * scale, chunk) for units, chunk in metrics.chunks(line))
+        items.append(
+            TextLine(
+                x=x,
+                baseline=baseline,
+                font_path=metrics.path,
+                font_name=metrics.name,
+                size=fitted.size,
+                color=block.color,
+                text=line,
+                width=width,
+                chunks=chunks,
+                block=block.name,
+                positions=tuple(units * scale for units in metrics.positions(line)),
+            )
+        )
+    return items
