@@ -13,9 +13,14 @@ limits for users; change both together.
   ``limit`` bytes.
 - ``available_cpus()``; ``check_jobs(n)``: worker processes, at most twice the CPUs available.
 - ``check_output_path(path)``: an output folder whose name the system can hold.
-- ``check_image_size(width, height, what)``: decoded image pixels.
 - ``nesting_depth(value)``: depth of nested lists/tables of parsed TOML (iterative).
-Imports nothing from the rest of the package but ``errors``.
+- ``file_inside(folder, name)``: the file ``name`` (relative, no ``..``) of ``folder``,
+  its real path (links resolved) inside the folder's real path, or None: what a layout
+  may name (images, fonts) never reaches outside its allowed folders.
+- ``image_problem(path)``: why an image a layout names cannot be used (not a regular
+  file, too big, not PNG or JPEG, more than ``MAX_IMAGE_PIXELS`` once decoded: a
+  decompression bomb), read from its header only, or None.
+Imports nothing from the rest of the package but ``errors`` (Pillow lazily).
 """
 
 from __future__ import annotations
@@ -64,7 +69,8 @@ def _mebibytes(count: int) -> str:
     """A size as people read it: ``1,5 Mo``, ``12 Ko``."""
     if count < 1024 * 1024:
         return f"{-(-count // 1024)} Ko"
-    return f"{count / (1024 * 1024):.1f} Mo".replace(".", ",").replace(",0 ", " ")
+    tenths = -(-count * 10 // (1024 * 1024))  # rounded up: a file just over the limit shows over it
+    return f"{tenths // 10},{tenths % 10} Mo".replace(",0 ", " ")
 
 
 def read_regular_file(
@@ -146,12 +152,57 @@ def check_output_path(path: Path) -> Path:
     raise LimitError(f"-o {str(path)[:40]}… : chemin trop long ({reason}) ; choisissez un dossier plus court")
 
 
-def check_image_size(width: int, height: int, what: str) -> None:
+def is_plain_relative(name: str) -> bool:
+    """A relative file name without ``..``: ``logo.png``, ``images/logo.png``."""
+    path = Path(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts and "\x00" not in name
+
+
+def file_inside(folder: Path, name: str) -> Path | None:
+    if not is_plain_relative(name):
+        return None
+    try:
+        root = folder.resolve()
+        candidate = (root / name).resolve()
+    except (OSError, RuntimeError):  # a link loop
+        return None
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate
+
+
+IMAGE_FORMATS = ("PNG", "JPEG")
+
+
+def image_problem(path: Path) -> str | None:
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"illisible ({os_reason(exc)})"
+    if not stat.S_ISREG(info.st_mode):
+        return "ce n’est pas un fichier ordinaire"
+    if info.st_size > MAX_IMAGE_BYTES:
+        return f"fichier trop gros ({_mebibytes(info.st_size)}, {_mebibytes(MAX_IMAGE_BYTES)} au plus)"
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    too_big = (f"image trop grande (plus de {MAX_IMAGE_PIXELS // 1_000_000} millions de pixels une fois "
+               "décodée) ; réduisez-la")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:  # reads the header only
+                kind, (width, height) = image.format, image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return too_big
+    except (UnidentifiedImageError, OSError, ValueError):
+        return "ce n’est pas une image PNG ou JPEG lisible"
+    if kind not in IMAGE_FORMATS:
+        return f"format {kind} non pris en charge ; enregistrez-la en PNG ou JPEG"
     if width * height > MAX_IMAGE_PIXELS:
-        raise LimitError(
-            f"{what} : image trop grande ({width} × {height} pixels, "
-            f"{MAX_IMAGE_PIXELS // 1_000_000} millions au plus) ; réduisez-la"
-        )
+        return too_big
+    return None
 
 
 def nesting_depth(value: Any) -> int:

@@ -14,6 +14,7 @@ Colour forms: ``"#RRGGBB"``, ``"#RGB"``, ``"cmjn(c, m, y, k)"`` (percent), a nam
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -163,7 +164,10 @@ class FieldReader:
             )
             return float(m.group(1).replace(",", "."))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.add(key, f"nombre attendu, trouvé « {value} »")
+            self.add(key, f"nombre attendu, trouvé « {str(value)[:40]} »")
+            return float(default or 0)
+        if not math.isfinite(value):
+            self.add(key, f"nombre fini attendu, trouvé {value}")
             return float(default or 0)
         if integer and not float(value).is_integer():
             self.add(key, f"nombre entier attendu, trouvé {value}")
