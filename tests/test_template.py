@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from affiches.cli.main import cli
 from affiches.compose import fill_template
-from affiches.errors import LayoutError
+from affiches.errors import LayoutError, TemplateError
 from affiches.limits import MAX_BLOCK_TEXT_CHARS, MAX_TEMPLATE_WIDTH
-from affiches.text.template import TemplateError, field_names, literal, parse, render
+from affiches.text.template import field_names, literal, parse, render
 
 REFUSED = [
     ("{x_a.__class__}", "seul un nom de variable est permis"),

@@ -1,5 +1,6 @@
 """``python -m affiches``: same as the ``affiches`` console script."""
 
-from affiches.cli.main import main
+if __name__ == "__main__":
+    from affiches.cli.main import main
 
-main()
+    main()

@@ -1,23 +1,89 @@
-"""Error hierarchy of the library.
+"""Every error class of the library, with structured fields.
 
 Contract: library code raises only subclasses of ``AffichesError`` for problems a
-user can fix; each carries a one-line French message naming the offending value and
-the fix. Only ``cli.py`` turns them into Click errors (exit status 1 or 2).
+user can fix. Each carries a one-line French message (``str(exc)``) naming the
+offending value and the fix, the same text without its location prefix
+(``exc.detail``), the fields it is about (``layout``, ``block``, ``key``, ``value``,
+``path``: ``None`` when irrelevant) and its exit status (``exit_code``, Click's
+model: 1 for a problem with the input, 2 for a usage error). Nobody parses a
+message back: callers read the fields. ``os_errors(path, hint)`` turns an
+``OSError`` raised in its block into the one-line ``OutputError``; ``printable(text)``
+escapes control characters (terminal escape sequences from a CSV cell) for display.
+Only the
+command line (``affiches.cli``) and the web layer turn errors into output.
+This module imports nothing from the package.
 """
 
+from __future__ import annotations
+
+import contextlib
 import errno
+from collections.abc import Iterator
+from pathlib import Path
 
 
 class AffichesError(Exception):
     """Base class: a problem with the user's input, layouts, fonts or files."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        layout: str | None = None,
+        block: str | None = None,
+        key: str | None = None,
+        value: str | None = None,
+        path: str | Path | None = None,
+        detail: str | None = None,
+    ) -> None:
+        message = " ".join(message.split("\n"))  # always one line
+        super().__init__(message)
+        self.message = message
+        self.layout = layout
+        self.block = block
+        self.key = key
+        self.value = value
+        self.path = path
+        self.detail = message if detail is None else " ".join(detail.split("\n"))
+
+    def __str__(self) -> str:
+        return self.message
+
+    @classmethod
+    def in_block(cls, layout: str, block: str, detail: str, **fields: str | None) -> AffichesError:
+        """``gabarit L, bloc « B » : detail``, with the layout and block as fields."""
+        return cls(f"gabarit {layout}, bloc « {block} » : {detail}", layout=layout, block=block,
+                   detail=detail, **fields)
 
 
 class CityNameError(AffichesError):
     """The city name typed is empty, blank, too long or contains control characters."""
 
 
+class CommunesDataError(AffichesError):
+    """The bundled communes database is missing or unreadable."""
+
+
+class EventError(AffichesError):
+    """A date or time of an event cannot be understood."""
+
+
+class OptionError(AffichesError):
+    """An option's value cannot be used."""
+
+
+class CsvError(AffichesError):
+    """The CSV file cannot be read or has no usable city column."""
+
+
 class LayoutError(AffichesError):
     """A layout file is missing, unreadable or invalid."""
+
+
+class TemplateError(LayoutError):
+    """A layout template outside the restricted formatter's subset (``affiches.text.template``)."""
 
 
 class FitError(AffichesError):
@@ -28,8 +94,28 @@ class GlyphError(AffichesError):
     """A character is missing from every font available for a block."""
 
 
+class QRDataError(AffichesError):
+    """The data of a QR code cannot be encoded."""
+
+
+class ResourceError(AffichesError):
+    """A bundled resource (fonts, layouts, data) cannot be found."""
+
+
+class PrintError(AffichesError):
+    """Print options that do not apply, or a QR code too small once printed."""
+
+
+class ImposeError(AffichesError):
+    """Pages cannot be imposed on the sheet asked for."""
+
+
 class OutputError(AffichesError):
     """An output path is unsafe or cannot be written."""
+
+
+class LimitError(AffichesError):
+    """An input asks for more than a limit of ``affiches.limits`` allows."""
 
 
 _OS_REASONS = {
@@ -42,8 +128,8 @@ _OS_REASONS = {
     errno.EISDIR: "c’est un dossier",
     errno.EEXIST: "existe déjà",
     errno.EDQUOT: "quota disque dépassé",
-    errno.ENAMETOOLONG: "nom trop long",
     errno.ELOOP: "lien symbolique refusé",
+    errno.ENAMETOOLONG: "nom trop long",
     errno.EFBIG: "fichier trop gros pour le système",
 }
 
@@ -53,8 +139,15 @@ def os_reason(exc: OSError) -> str:
     return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
 
 
-class LimitError(AffichesError):
-    """An input asks for more than a limit of ``affiches.limits`` allows."""
+@contextlib.contextmanager
+def os_errors(path: str | Path, hint: str = "vérifiez le dossier --sortie",
+              action: str = "écriture impossible de") -> Iterator[None]:
+    """Turn an ``OSError`` raised inside the block into one ``OutputError`` line."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(f"{action} {path} : {os_reason(exc)} ; {hint}", path=str(path),
+                          detail=f"{action} {path} : {os_reason(exc)}") from None
 
 
 _CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0, 32), *range(127, 160))}
@@ -65,3 +158,26 @@ def printable(text: str) -> str:
     """``text`` safe to show on a terminal or in a one-line report: control characters
     (escape sequences, line breaks, bidirectional overrides) written as ``\\x1b``…"""
     return str(text).translate(_CONTROLS)
+
+
+__all__ = [
+    "AffichesError",
+    "CityNameError",
+    "CommunesDataError",
+    "CsvError",
+    "EventError",
+    "FitError",
+    "GlyphError",
+    "ImposeError",
+    "LayoutError",
+    "LimitError",
+    "OptionError",
+    "OutputError",
+    "PrintError",
+    "QRDataError",
+    "TemplateError",
+    "ResourceError",
+    "os_errors",
+    "os_reason",
+    "printable",
+]

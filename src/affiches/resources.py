@@ -12,13 +12,11 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from affiches.errors import AffichesError
+from affiches.errors import ResourceError
 
 __all__ = ["ResourceError", "assets_dir", "builtin_layouts_dir"]
 
 
-class ResourceError(AffichesError):
-    """A data directory shipped with the package cannot be found."""
 
 
 def _locate(name: str) -> Path:

@@ -42,19 +42,26 @@ the poster texts themselves get French typography from ``affiches.text.typograph
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from affiches.errors import AffichesError, CityNameError
+from affiches.city.model import (
+    City,
+    Commune,
+    city_forms,
+    normalize_key,
+    slugify,
+    typographic,
+)
+from affiches.errors import CityNameError, CommunesDataError
 from affiches.resources import assets_dir
 
 __all__ = [
     "MAX_CITY_LENGTH",
+    "City",
     "CityResolution",
     "Commune",
     "CommunesDataError",
@@ -70,8 +77,6 @@ __all__ = [
 ]
 
 MAX_CITY_LENGTH = 80
-MAX_SLUG_LENGTH = 80
-APOSTROPHE = "\u2019"
 
 _COLUMNS = (
     "code_insee, nom, article, nom_sans_article, tncc, departement, population, "
@@ -79,80 +84,9 @@ _COLUMNS = (
 )
 
 
-class CommunesDataError(AffichesError):
-    """The bundled communes database is missing or unreadable."""
-
-
-@dataclass(frozen=True)
-class Commune:
-    """One row of the INSEE Code officiel géographique (official spelling)."""
-
-    code_insee: str
-    nom: str
-    article: str
-    nom_sans_article: str
-    tncc: int
-    departement: str
-    population: int
-    mairie_adresse: str
-    mairie_email: str
-
-    @property
-    def is_arrondissement(self) -> bool:
-        """True for a municipal arrondissement of Paris, Lyon or Marseille."""
-        return _is_arrondissement_code(self.code_insee)
-
-
-@dataclass(frozen=True)
-class CityResolution:
-    """Outcome of ``resolve_city``: the name to print and what was understood."""
-
-    name: str
-    commune: Commune | None
-    notes: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- keys
-
-_LIGATURES = str.maketrans(
-    {
-        "œ": "oe",
-        "Œ": "oe",
-        "æ": "ae",
-        "Æ": "ae",
-        "ø": "o",
-        "Ø": "o",
-        "ł": "l",
-        "Ł": "l",
-        "đ": "d",
-        "Đ": "d",
-        "ı": "i",
-        "ʼ": " ",
-    }
-)
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
-
-
-def _ascii_words(text: str) -> list[str]:
-    """Lower-case ASCII words of ``text``: accents stripped, œ/æ expanded."""
-    text = text.translate(_LIGATURES).casefold().translate(_LIGATURES)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
-    text = text.encode("ascii", "ignore").decode("ascii")
-    return _NON_ALNUM.sub(" ", text).split()
-
-
-def normalize_key(text: str) -> str:
-    """Search key: lower-case ASCII words separated by one space.
-
-    Accents are stripped (NFKD), œ/æ become oe/ae, every run of characters other than
-    letters and digits (hyphens, spaces, apostrophes ' ’ ʼ `, underscores, dots,
-    parentheses…) is one separator, and the whole words ``st``/``ste`` become
-    ``saint``/``sainte``. Letters without an ASCII decomposition are dropped.
-    """
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in _ascii_words(text))
-
 
 # ------------------------------------------------------------------- validation
 
@@ -247,12 +181,6 @@ def _row_to_commune(row: tuple) -> Commune:
     return Commune(*row)
 
 
-def _is_arrondissement_code(code: str) -> bool:
-    return code.isdigit() and (
-        75101 <= int(code) <= 75120 or 13201 <= int(code) <= 13216 or 69381 <= int(code) <= 69389
-    )
-
-
 def get_commune_by_code(code: str) -> Commune | None:
     """The commune with this INSEE code (``"42218"``, ``"2A004"``), or None."""
     row = (
@@ -311,11 +239,9 @@ _DETACHED_ARTICLE = re.compile(
     r"|\(\s*(?P<a2>le|la|les|l['’ʼ`]|aux|las|los)\s*\))$",
     re.IGNORECASE,
 )
+CityResolution = City  # the name before issue 8
+
 _ARTICLE_KEYS = ("le", "la", "les", "l", "aux", "las", "los")
-
-
-def _typographic(name: str) -> str:
-    return re.sub(r"['ʼ`]", APOSTROPHE, name)
 
 
 def _format_population(population: int) -> str:
@@ -335,7 +261,7 @@ def _candidate_keys(name: str) -> list[str]:
     return [k for i, k in enumerate(keys) if k and k not in keys[:i]]
 
 
-def resolve_city(typed: str, departement: str | None = None) -> CityResolution:
+def resolve_city(typed: str, departement: str | None = None) -> City:
     """Resolve what the user typed to the official commune name (see module doc)."""
     text = validate_city_input(typed)
     name = text
@@ -355,10 +281,10 @@ def resolve_city(typed: str, departement: str | None = None) -> CityResolution:
     matches = _lookup(keys) if keys else []
     if not matches:
         note = (
-            f"« {_typographic(name)} » n’est pas une commune de France : "
+            f"« {typographic(name)} » n’est pas une commune de France : "
             "le nom est utilisé tel quel."
         )
-        return CityResolution(name=_typographic(name), commune=None, notes=(note,))
+        return City(name=typographic(name), commune=None, notes=(note,))
 
     best_rank = min(rank for rank, _ in matches)
     homonyms = sorted(
@@ -366,7 +292,7 @@ def resolve_city(typed: str, departement: str | None = None) -> CityResolution:
         key=lambda c: (-c.population, c.code_insee),
     )
     departements = sorted({c.departement for c in homonyms}, key=_departement_sort_key)
-    official = _typographic(homonyms[0].nom)
+    official = typographic(homonyms[0].nom)
     notes: list[str] = []
     if wanted is not None:
         chosen = [c for c in homonyms if c.departement == wanted]
@@ -385,10 +311,10 @@ def resolve_city(typed: str, departement: str | None = None) -> CityResolution:
                 f"retenue, la plus peuplée ; précisez --departement parmi "
                 f"{_join_departements(departements)}."
             )
-    printed = _typographic(commune.nom)
-    if not notes and _typographic(name) != printed:
+    printed = typographic(commune.nom)
+    if not notes and typographic(name) != printed:
         notes.append(f"Orthographe officielle utilisée : « {printed} » ({commune.departement}).")
-    return CityResolution(name=printed, commune=commune, notes=tuple(notes))
+    return City(name=printed, commune=commune, notes=tuple(notes))
 
 
 def _departement_sort_key(code: str) -> tuple[int, str]:
@@ -400,72 +326,3 @@ def _join_departements(codes: list[str]) -> str:
     return ", ".join(codes)
 
 
-# ---------------------------------------------------------------------- forms
-
-_VOWELS = set("aeiouyàâäéèêëîïôöùûüÿœæ")
-# ("à" form, "de" form) replacing the article, by TNCC; others keep the article.
-_CONTRACTIONS: dict[int, tuple[str, str]] = {
-    2: ("au", "du"),
-    4: ("aux", "des"),
-    6: ("aux", "des"),
-}
-_GUESSED_ARTICLES = (("les ", 4), ("le ", 2), ("la ", 3), ("aux ", 6), ("l’", 5))
-
-
-def _guess_tncc(name: str) -> tuple[int, str, str]:
-    """(tncc, article, rest) guessed from the first word of a non-commune name."""
-    lowered = name.lower()
-    for prefix, tncc in _GUESSED_ARTICLES:
-        if lowered.startswith(prefix) and len(name) > len(prefix):
-            article = name[: len(prefix)].rstrip()
-            return tncc, article, name[len(prefix) :]
-    first = name[:1].lower()
-    return (1 if first in _VOWELS else 0), "", name
-
-
-def city_forms(name: str, commune: Commune | None) -> dict[str, str]:
-    """Template variables for ``name`` (see module doc), apostrophes as ’.
-
-    When ``commune`` is given and ``name`` is its name (same ``normalize_key``), the
-    official spelling and the commune's TNCC are used; otherwise the forms are guessed
-    from ``name`` itself.
-    """
-    if commune is not None and normalize_key(name) == normalize_key(commune.nom):
-        ville = _typographic(commune.nom)
-        tncc = commune.tncc
-        rest = _typographic(commune.nom_sans_article)
-        officiel = commune.nom
-    else:
-        ville = _typographic(name)
-        tncc, _article, rest = _guess_tncc(ville)
-        officiel = name
-    if tncc in _CONTRACTIONS:
-        a_form, de_form = _CONTRACTIONS[tncc]
-        a_ville, de_ville = f"{a_form} {rest}", f"{de_form} {rest}"
-    elif tncc == 1:
-        a_ville, de_ville = f"à {ville}", f"d{APOSTROPHE}{ville}"
-    else:
-        a_ville, de_ville = f"à {ville}", f"de {ville}"
-    return {
-        "ville": ville,
-        "ville_officiel": officiel,
-        "a_ville": a_ville,
-        "de_ville": de_ville,
-        "ville_maj": ville.upper(),
-        "a_ville_maj": a_ville.upper(),
-        "de_ville_maj": de_ville.upper(),
-    }
-
-
-# ----------------------------------------------------------------------- slug
-
-
-def slugify(name: str) -> str:
-    """ASCII folder name: ``Saint-Étienne`` → ``saint-etienne``, never empty, ≤ 80 chars."""
-    # Not normalize_key: the slug keeps "st" as typed.
-    slug = "-".join(_ascii_words(name))
-    slug = slug[:MAX_SLUG_LENGTH].strip("-")
-    if not slug:
-        digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        slug = f"ville-{digest}"
-    return slug

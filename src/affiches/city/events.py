@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from affiches.errors import AffichesError
+from affiches.errors import EventError
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre"]
@@ -28,8 +28,6 @@ _MONTH_KEYS = {
 _MONTH_KEYS.update({"fev": 2, "janv": 1, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11, "dec": 12})
 
 
-class EventError(AffichesError):
-    """An event detail (date, time) cannot be understood."""
 
 
 def _ascii(text: str) -> str:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import click
 
-from affiches.cli.common import CONTEXT, handle_errors
+from affiches.cli.common import CONTEXT
 from affiches.errors import AffichesError, LayoutError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,7 +85,6 @@ def _origin(path: Path) -> str:
 
 @gabarits.command(context_settings=CONTEXT)
 @dirs_option
-@handle_errors
 def liste(dossiers: tuple[Path, ...]) -> None:
     """Les gabarits disponibles : nom, matériel, format, origine, description."""
     from affiches.gabarits import layout_catalog, load_layout
@@ -129,7 +128,6 @@ def liste(dossiers: tuple[Path, ...]) -> None:
     help="Avec --communes : nombre de processus (défaut : un par cœur, 4 au plus).",
 )
 @dirs_option
-@handle_errors
 def verifier(
     fichiers: tuple[str, ...],
     communes: bool,
@@ -265,7 +263,6 @@ def preview_target_options(where: str, file_help: str) -> Callable[[F], F]:
     "(Ctrl-C pour arrêter).",
 )
 @dirs_option
-@handle_errors
 def apercu(
     fichier: str,
     ville: str,
@@ -277,13 +274,14 @@ def apercu(
     dossiers: tuple[Path, ...],
 ) -> None:
     """Aperçu PNG d’un gabarit pour une ville, à taille d’écran."""
-    from affiches.city.communes import slugify
     from affiches.designer.previews import render_once, sample_variables, watch
     from affiches.gabarits import find_layout
+    from affiches.jobs.pipeline import preview_name, resolve
 
     path = find_layout(fichier, dossiers)
-    variables = sample_variables(ville, departement, with_extras=False)
-    target = cible or sortie / "apercus" / f"{path.stem}-{slugify(variables['ville'])}.png"
+    city = resolve(ville, departement)
+    variables = sample_variables(city, with_extras=False)
+    target = cible or sortie / preview_name(path.stem, city)
     if surveiller:
         try:
             watch(
@@ -324,12 +322,11 @@ def apercu(
 )
 @click.option("-f", "--force", is_flag=True, help="Remplacer un fichier existant.")
 @dirs_option
-@handle_errors
 def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[Path, ...]) -> None:
     """Créer layouts/NOM.toml, une variante commentée d’un gabarit existant."""
-    from affiches.designer.previews import new_layout_text
+    from affiches.designer.newlayout import new_layout_text
     from affiches.gabarits import SCHEMA_FILE, load_layout
-    from affiches.jobs.kit import atomic_write
+    from affiches.jobs.files import write_path
     from affiches.resources import builtin_layouts_dir
 
     if not NAME_RE.match(nom):
@@ -343,7 +340,7 @@ def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[P
         raise LayoutError(f"{target} existe déjà ; choisissez un autre nom ou ajoutez --force")
     schema = (builtin_layouts_dir() / SCHEMA_FILE).resolve().as_uri()
     text = new_layout_text(nom, base, schema)
-    atomic_write(target, lambda stream: stream.write(text.encode("utf-8")))
+    write_path(target, text.encode("utf-8"), hint="vérifiez le dossier --dossier")
     click.echo(str(target))
     click.echo(f"Vérifiez-le avec : affiches gabarits verifier {target}", err=True)
 
@@ -356,7 +353,6 @@ def nouveau(nom: str, parent: str, dossier: Path, force: bool, dossiers: tuple[P
     "Fichier à écrire, .png ou .pdf (défaut : SORTIE/apercus/planche-ville.png).",
 )
 @dirs_option
-@handle_errors
 def planche(
     noms: tuple[str, ...],
     ville: str,
@@ -366,12 +362,13 @@ def planche(
     dossiers: tuple[Path, ...],
 ) -> None:
     """Une page avec tous les gabarits rendus pour une ville, pour relire un ensemble."""
-    from affiches.city.communes import slugify
     from affiches.designer.previews import contact_sheet, sample_variables
     from affiches.gabarits import available_layouts, find_layout, load_layout
-    from affiches.jobs.kit import atomic_write
+    from affiches.jobs.files import write_path
+    from affiches.jobs.pipeline import resolve, sheet_name
 
-    variables = sample_variables(ville, departement, with_extras=False)
+    city = resolve(ville, departement)
+    variables = sample_variables(city, with_extras=False)
     paths = (
         [find_layout(n, dossiers) for n in noms]
         if noms
@@ -385,7 +382,7 @@ def planche(
             click.echo(f"{path} : ignoré ({exc})", err=True)
     if not layouts:
         raise LayoutError("aucun gabarit valide à montrer")
-    target = cible or sortie / "apercus" / f"planche-{slugify(variables['ville'])}.png"
+    target = cible or sortie / sheet_name(city)
     fmt = {".png": "PNG", ".pdf": "PDF"}.get(target.suffix.lower())
     if fmt is None:
         raise LayoutError(f"--fichier {target} : extension .png ou .pdf attendue")
@@ -401,5 +398,6 @@ def planche(
             "creationDate": fixed,
             "modDate": fixed,
         }
-    atomic_write(target, lambda stream: image.save(stream, format=fmt, **options))
+    write_path(target, lambda stream: image.save(stream, format=fmt, **options),
+               hint="vérifiez --sortie ou --fichier")
     click.echo(str(target))

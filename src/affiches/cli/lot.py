@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from affiches.cli.common import CONTEXT, handle_errors
+from affiches.cli.common import CONTEXT, production_options
 from affiches.limits import MAX_POPULATION
 
 
@@ -92,25 +92,7 @@ class Progress:
               help="Avec --departement seul : communes d’au moins N habitants.")
 @click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True, metavar="LISTE",
               help="Matériels à produire, séparés par des virgules.")
-@click.option("-o", "--sortie", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True,
-              help="Dossier de sortie (un sous-dossier par ville, manifest.csv à la racine).")
-@click.option("-g", "--gabarit", "gabarits", multiple=True, metavar="MATÉRIEL=NOM",
-              help="Gabarit d’un matériel, par exemple affiche=affiche-a3-sombre.")
-@click.option("--dossier-gabarits", "dossiers_gabarits", multiple=True,
-              type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Dossier de gabarits supplémentaire, consulté avant ceux fournis.")
-@click.option("--url", default=None, metavar="URL",
-              help="Adresse du code QR et du lien (colonne « url » prioritaire).")
-@click.option("--collectif", default="", metavar="NOM",
-              help="Signature par défaut (colonne « collectif » prioritaire).")
-@click.option("--contact", default="", metavar="TEXTE",
-              help="Contact par défaut (colonne « contact » prioritaire).")
-@click.option("--date", "date_", default="", metavar="DATE",
-              help="Date du rassemblement par défaut (colonne « date » prioritaire).")
-@click.option("--heure", default="", metavar="HEURE", help="Heure par défaut (colonne « heure »).")
-@click.option("--lieu", default="", metavar="LIEU", help="Lieu par défaut (colonne « lieu »).")
-@click.option("-f", "--force", is_flag=True, help="Tout refaire, même ce qui est à jour.")
+@production_options(batch=True)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processus en parallèle [défaut : processeurs disponibles].")
 @click.option("--encodage", default=None, metavar="NOM",
@@ -125,7 +107,6 @@ class Progress:
                    "pour tout vérifier d’un coup d’œil.")
 @click.option("-s", "--silencieux", "--quiet", "quiet", is_flag=True,
               help="Pas de barre de progression (les erreurs et le bilan restent affichés).")
-@handle_errors
 def lot(fichier: Path | None, departement: str | None, population_min: int, quoi: str,
         jobs: int | None, encodage: str | None, garder_inconnues: bool, zip_mode: str | None,
         planche: bool, quiet: bool, **options: Any) -> None:
@@ -144,7 +125,7 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
     """
     from affiches.errors import AffichesError
     from affiches.jobs.batch import BatchSettings, available_cpus, rows_from_departement, run_batch
-    from affiches.jobs.service import build_options, parse_materials
+    from affiches.jobs.options import build_options, parse_materials
     from affiches.limits import check_jobs
 
     materials = parse_materials(quoi)

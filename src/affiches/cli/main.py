@@ -2,7 +2,8 @@
 
 Contract: every command prints the paths it wrote (one per line, on stdout) and its
 notes (which spelling was used, skipped files) on stderr. A library ``AffichesError``
-becomes a one-line ``Erreur : …`` on stderr and exit status 1; a usage error exits 2.
+becomes a one-line ``Erreur : …`` on stderr and its exit status (1) in ONE place, the
+group's class ``AffichesGroup`` (``cli.common``); a usage error exits 2.
 No traceback reaches the user for an expected problem. Heavy libraries (reportlab,
 Pillow) are imported only by the commands that render, so ``--help`` stays quick.
 Logging is configured here and nowhere else.
@@ -13,52 +14,19 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
 
 from affiches import __version__
-from affiches.cli.common import CONTEXT, handle_errors
+from affiches.cli.common import CONTEXT, AffichesGroup, production_options
 from affiches.cli.fr import install_french_messages
 from affiches.cli.gabarits import gabarits
 from affiches.cli.lot import lot
 
 install_french_messages()
 
-log = logging.getLogger("affiches")
-
-
-def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by kit, affiche, tract and visuel."""
-    options = [
-        click.option("-o", "--sortie", type=click.Path(file_okay=False, path_type=Path),
-                     default=Path("output"), show_default=True,
-                     help="Dossier où écrire les fichiers (un sous-dossier par ville)."),
-        click.option("-g", "--gabarit", "gabarits", multiple=True, metavar="NOM|FICHIER",
-                     help="Gabarit à utiliser (nom ou fichier .toml) ; pour « kit », "
-                          "MATÉRIEL=NOM, par exemple affiche=affiche-a3-sombre."),
-        click.option("--dossier-gabarits", "dossiers_gabarits", multiple=True,
-                     type=click.Path(file_okay=False, exists=True, path_type=Path),
-                     help="Dossier de gabarits supplémentaire, consulté avant ceux fournis."),
-        click.option("-d", "--departement", metavar="CODE",
-                     help="Département de la commune quand plusieurs portent ce nom (ex. 92)."),
-        click.option("--url", default=None, metavar="URL",
-                     help="Adresse du code QR et du lien imprimé "
-                          "[défaut : https://laquadrature.net/pasdevsadansmaville]."),
-        click.option("--collectif", default="", metavar="NOM",
-                     help="Signature, par exemple « Technopolice Grenoble »."),
-        click.option("--contact", default="", metavar="TEXTE",
-                     help="Contact imprimé avec la signature (courriel, site…)."),
-        click.option("--date", "date_", default="", metavar="DATE",
-                     help="Date d’un rassemblement (2026-05-16, 16/05/2026 ou « 16 mai »)."),
-        click.option("--heure", default="", metavar="HEURE", help="Heure du rassemblement (13 h, 13:30…)."),
-        click.option("--lieu", default="", metavar="LIEU", help="Lieu du rassemblement."),
-        click.option("-f", "--force", is_flag=True, help="Réécrire les fichiers déjà présents."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+shared_options = production_options()
 
 
 def print_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -92,7 +60,7 @@ def print_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.group(context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
+@click.group(cls=AffichesGroup, context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
 @click.version_option(__version__, "-V", "--version", prog_name="affiches",
                       message="%(prog)s %(version)s")
 @click.option("-v", "--verbeux", is_flag=True, help="Afficher le détail du travail.")
@@ -113,7 +81,7 @@ def cli(verbeux: bool) -> None:
 
 
 def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:
-    from affiches.jobs.service import make_city_materials
+    from affiches.jobs.kit import make_city_materials
 
     for line in make_city_materials(city, materials, **options):
         click.echo(line.text, err=line.to_stderr)
@@ -125,13 +93,12 @@ def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:
               metavar="LISTE", help="Matériels à produire, séparés par des virgules.")
 @shared_options
 @print_options
-@handle_errors
 def kit(ville: str, quoi: str, **options: Any) -> None:
     """Le kit complet d’une ville : affiche A3, tract A5 et visuel carré.
 
     VILLE est le nom de la commune, par exemple "Saint-Étienne" ou "Châtillon (92)".
     """
-    from affiches.jobs.service import parse_materials
+    from affiches.jobs.options import parse_materials
 
     _run(ville, parse_materials(quoi), **options)
 
@@ -140,7 +107,6 @@ def _single(material: str, summary: str, printable: bool = True) -> None:
     def command(ville: str, **options: Any) -> None:
         _run(ville, (material,), **options)
 
-    command = handle_errors(command)
     if printable:
         command = print_options(command)
     command = click.argument("ville")(shared_options(command))

@@ -26,6 +26,7 @@ from affiches.compose.qr import compose_qr
 from affiches.compose.shapes import compose_image, compose_shape
 from affiches.compose.templates import condition_met, fill_template
 from affiches.compose.text import block_text, compose_text
+from affiches.errors import AffichesError
 from affiches.gabarits import Block, ImageBlock, Layout, QRBlock, ShapeBlock, TextBlock
 from affiches.scene import Page, Primitive, Scene
 from affiches.text.typography import french_typography
@@ -49,9 +50,15 @@ COMPOSERS: dict[type[Block], Composer] = {
 
 
 def compose_block(block: Block, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
+    """One block's primitives; an error names the block in its fields (``layout``, ``block``)."""
     if not condition_met(block.condition, variables):
         return []
-    return COMPOSERS[type(block)](block, layout, variables)
+    try:
+        return COMPOSERS[type(block)](block, layout, variables)
+    except AffichesError as exc:
+        if exc.block is None:
+            exc.layout, exc.block = layout.name, block.name
+        raise
 
 
 def compose(layout: Layout, variables: Mapping[str, str]) -> Scene:

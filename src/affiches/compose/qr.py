@@ -40,17 +40,18 @@ def compose_qr(block: QRBlock, layout: Layout, variables: Mapping[str, str]) -> 
     if layout.unit == "px":
         module_px = int(module / 0.75)
         if module_px < MIN_QR_MODULE_SCREEN_PX:
-            raise LayoutError(
-                f"gabarit {layout.name}, bloc « {block.name} » : code QR trop petit pour « {short(data, 40)} » "
-                f"({modules} modules) ; il faut au moins {modules * MIN_QR_MODULE_SCREEN_PX} px de côté"
+            raise LayoutError.in_block(
+                layout.name, block.name, f"code QR trop petit pour « {short(data, 40)} » "
+                f"({modules} modules) ; il faut au moins {modules * MIN_QR_MODULE_SCREEN_PX} px de côté",
+                value=data,
             )
         side = module_px * modules * 0.75  # whole pixels per module: crisp edges
     elif module < MIN_QR_MODULE_PRINT_PT:
         minimum_mm = modules * MIN_QR_MODULE_PRINT_PT / MM
-        raise LayoutError(
-            f"gabarit {layout.name}, bloc « {block.name} » : code QR trop petit pour « {short(data, 40)} » "
+        raise LayoutError.in_block(
+            layout.name, block.name, f"code QR trop petit pour « {short(data, 40)} » "
             f"({modules} modules de {_decimal(module / MM, 2)} mm) ; il faut au moins "
-            f"{_decimal(minimum_mm, 1)} mm de côté"
+            f"{_decimal(minimum_mm, 1)} mm de côté", value=data,
         )
     x = box.x + (box.width - side) / 2
     y = box.y + (box.height - side) / 2

@@ -14,23 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from affiches.errors import LayoutError
+from affiches.errors import LayoutError, TemplateError
 from affiches.limits import MAX_BLOCK_TEXT_CHARS
-from affiches.text.template import TemplateError, render
+from affiches.text.template import render
 
 
 def fill_template(template: str, variables: Mapping[str, str], where: str) -> str:
     try:
         text = render(template, variables)
     except KeyError as exc:
-        raise LayoutError(f"{where} : variable inconnue {{{exc.args[0]}}}") from None
+        detail = f"variable inconnue {{{exc.args[0]}}}"
+        raise LayoutError(f"{where} : {detail}", detail=detail, key=str(exc.args[0])) from None
     except TemplateError as exc:
-        raise LayoutError(f"{where} : {exc}") from None
+        raise LayoutError(f"{where} : {exc}", detail=str(exc), value=template[:80]) from None
     if len(text) > MAX_BLOCK_TEXT_CHARS:
-        raise LayoutError(
-            f"{where} : texte trop long ({len(text)} caractères, {MAX_BLOCK_TEXT_CHARS} au plus) ; "
-            "raccourcissez-le"
-        )
+        detail = f"texte trop long ({len(text)} caractères, {MAX_BLOCK_TEXT_CHARS} au plus) ; raccourcissez-le"
+        raise LayoutError(f"{where} : {detail}", detail=detail)
     return text
 
 

@@ -62,11 +62,12 @@ def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
     )
     if fitted is None:
         unit = "px" if layout.unit == "px" else "pt"
-        raise FitError(
-            f"gabarit {layout.name}, bloc « {block.name} » : le texte « {short(text)} » ne tient pas "
+        raise FitError.in_block(
+            layout.name, block.name,
+            f"le texte « {short(text)} » ne tient pas "
             f"dans sa boîte ({block.box.width:g} × {block.box.height:g} {layout.unit}), même en "
             f"{block.size_min:g} {unit} sur {block.max_lines} ligne(s) ; raccourcissez le texte "
-            "ou agrandissez la boîte"
+            "ou agrandissez la boîte", value=text,
         )
     return fitted
 

@@ -27,7 +27,8 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from affiches.city.communes import Commune, city_forms, iter_communes
+from affiches.city.communes import Commune, iter_communes
+from affiches.city.model import City
 from affiches.compose import block_text, condition_met
 from affiches.gabarits import CITY_VARIABLES, Layout, TextBlock, template_fields
 from affiches.text.fonts import FontMetrics
@@ -87,12 +88,8 @@ def depends_on_city(block: TextBlock) -> bool:
 
 
 def commune_variables(commune: Commune) -> dict[str, str]:
-    """The city-dependent variables of a commune (as ``kit.template_variables`` fills them)."""
-    variables = city_forms(commune.nom, commune)
-    variables["departement"] = commune.departement
-    variables["mairie_adresse"] = commune.mairie_adresse.replace(" | ", ", ")
-    variables["mairie_email"] = commune.mairie_email
-    return variables
+    """The city-dependent variables of a commune: ``City.variables()``, as for a kit."""
+    return City(commune.nom, commune).variables()
 
 
 # A block geometry: everything but the text that decides whether a text fits.

@@ -17,7 +17,6 @@ Contract:
   and reports what changed or what is wrong through ``say``; it never stops on a
   layout error (only when ``should_stop()`` is true or on Ctrl-C).
 - ``contact_sheet(layouts, variables)`` draws every layout, labelled, on one image.
-- ``new_layout_text(name, parent)`` is the starting file ``gabarits nouveau`` writes.
 Everything user-facing is French. Pillow is imported only by the functions that draw.
 """
 
@@ -30,7 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from affiches.campaign import LABEL_FONT_BOLD, LABEL_FONT_REGULAR
-from affiches.errors import AffichesError, os_reason
+from affiches.city.model import City
+from affiches.errors import AffichesError, OutputError, os_reason
 from affiches.gabarits import (
     Block,
     ImageBlock,
@@ -51,15 +51,16 @@ SHEET_CELL = 420  # height of one layout's thumbnail on the contact sheet, pixel
 
 
 def sample_variables(
-    city: str = SAMPLE_CITY, departement: str | None = None, with_extras: bool = True
+    city: str | City = SAMPLE_CITY, departement: str | None = None, with_extras: bool = True
 ) -> dict[str, str]:
-    """Template variables for ``city``; with ``with_extras``, a signature and an event too."""
-    from affiches.city.communes import resolve_city
+    """Template variables for ``city`` (typed, or already resolved); with ``with_extras``,
+    a signature and an event too."""
     from affiches.designer.fitreport import SAMPLE_EXTRA
-    from affiches.jobs.kit import KitOptions, template_variables
+    from affiches.jobs.options import KitOptions, template_variables
+    from affiches.jobs.pipeline import resolve
 
-    resolution = resolve_city(city, departement)
-    variables = template_variables(resolution, KitOptions())
+    resolved = city if isinstance(city, City) else resolve(city, departement)
+    variables = template_variables(resolved, KitOptions())
     if with_extras:
         for key in ("collectif", "contact", "signature", "evenement", "date", "heure", "lieu"):
             variables[key] = SAMPLE_EXTRA[key]
@@ -97,7 +98,7 @@ def composition_problems(
                 key = "texte" if isinstance(block, TextBlock) else "boite"
                 if isinstance(block, ImageBlock):
                     key = "fichier"
-                found.append((("blocs", block.index, key), _strip_where(str(exc), layout, block)))
+                found.append((("blocs", block.index, key), exc.detail))
                 break  # one problem per block: the first variant that fails
     return found
 
@@ -111,11 +112,6 @@ def condition_variants(layout: Layout, block: Block, variables: Mapping[str, str
     tested = sorted({b.condition.lstrip("!") for b in layout.blocks if b.condition})
     variants = [dict(variables)] + [{**variables, name: ""} for name in tested if variables.get(name)]
     return [v for v in variants if condition_met(block.condition, v)]
-
-
-def _strip_where(message: str, layout: Layout, block: Block) -> str:
-    prefix = f"gabarit {layout.name}, bloc « {block.name} » : "
-    return message.removeprefix(prefix)
 
 
 def check_layout_file(
@@ -172,9 +168,9 @@ def preview_image(
 
 
 def write_preview(image: PILImage.Image, target: Path) -> None:
-    from affiches.jobs.kit import atomic_write
+    from affiches.jobs.files import write_path
 
-    atomic_write(target, lambda stream: image.save(stream, format="PNG", optimize=False))
+    write_path(target, lambda stream: image.save(stream, format="PNG", optimize=False))
 
 
 # ----------------------------------------------------------------- watch
@@ -242,6 +238,8 @@ def render_once(
         layout = load_layout(path, dirs)
         image = preview_image(layout, variables, max_side)
         write_preview(image, target)
+    except OutputError as exc:
+        return RenderOutcome(False, (*errors, exc.detail), time.perf_counter() - start)
     except AffichesError as exc:
         return RenderOutcome(
             False, (*errors, f"{path}: aperçu impossible : {exc}"), time.perf_counter() - start
@@ -379,58 +377,3 @@ def contact_sheet(
 
 def _fit_label(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# ----------------------------------------------------------------- new layout
-
-
-def new_layout_text(name: str, parent: Layout, schema: str) -> str:
-    """A commented starting file inheriting from ``parent``."""
-    colours = parent.raw.get("couleurs", {})
-    colour_lines = []
-    for key, value in colours.items() if isinstance(colours, Mapping) else []:
-        colour_lines.append(f"# {key} = {_toml_value(value)}")
-    texts = [b for b in parent.blocks if isinstance(b, TextBlock)]
-    example = texts[0] if texts else None
-    lines = [
-        f"# Gabarit « {name} », variante de « {parent.name} ».",
-        "# Seules les clés écrites ici changent ; tout le reste vient du gabarit parent.",
-        "# Documentation complète : docs/gabarits.md. Vérifier : affiches gabarits verifier "
-        f"layouts/{name}.toml",
-        f'# Aperçu en direct : affiches gabarits apercu layouts/{name}.toml --ville "Saint-Étienne" '
-        "--surveiller",
-        f'"$schema" = "{schema}"',
-        f'herite = "{parent.name}"',
-        f'nom = "{name}"',
-        f'description = "{parent.description} (variante {name})"',
-        "",
-        "# Couleurs : redéfinissez une couleur nommée pour la changer partout.",
-        '# Formes acceptées : "#RRVVBB", "cmjn(C, M, J, N)" ou { rvb = "#RRVVBB", cmjn = [C, M, J, N] }.',
-        "[couleurs]",
-        *colour_lines,
-        "",
-        "# Un bloc portant le nom d’un bloc du parent le modifie ; supprimer = true le retire ;",
-        "# un bloc d’un nouveau nom s’ajoute par-dessus les autres.",
-    ]
-    if example is not None:
-        lines += [
-            "# [[blocs]]",
-            f'# nom = "{example.name}"',
-            f"# taille_max = {example.size_max:g}",
-            '# couleur = "noir"',
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return f"{value:g}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    return repr(value)  # pragma: no cover

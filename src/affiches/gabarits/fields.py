@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from affiches.color import Color
+from affiches.errors import TemplateError
 from affiches.gabarits.lines import Origins
 from affiches.gabarits.model import Box, Problem
 from affiches.gabarits.variables import TEMPLATE_VARIABLES, is_known_variable, template_fields
@@ -213,7 +214,7 @@ class FieldReader:
             return ""
         try:
             names = template_fields(value)
-        except ValueError as exc:  # a TemplateError: unbalanced braces, a field not allowed
+        except TemplateError as exc:  # unbalanced braces, a field not allowed
             self.add(key, str(exc))
             return value
         for name in names:

@@ -49,8 +49,8 @@ def is_known_variable(name: str) -> bool:
 
 
 def template_fields(template: str) -> list[str]:
-    """Variable names a template uses; raises ValueError (a French ``TemplateError``) on
-    unbalanced braces or a field the restricted formatter refuses."""
+    """Variable names a template uses; raises ``TemplateError`` (French) on unbalanced
+    braces or a field the restricted formatter refuses."""
     return field_names(template)
 
 

@@ -5,7 +5,8 @@ Contract:
   and ``zip_batch(root, folders)`` packs every listed folder into ``root/lot.zip``.
   Archives are deterministic: entries sorted, fixed timestamp (1980-01-01), fixed
   permissions, PDF/PNG stored (already compressed), text deflated. Each archive is
-  written atomically and rewritten only when its bytes would change.
+  written atomically (``affiches.jobs.files``) and rewritten only when its bytes would
+  change. Links in a city folder are never followed into an archive.
 - ``contact_sheets(root, folders, names)`` draws the square visuals of the listed
   folders as a grid of thumbnails with the city's name under each, ``PER_SHEET`` per
   page, into ``root/planche/planche-001.png``…; folders without a visual are skipped.
@@ -21,7 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from affiches.campaign import LABEL_FONT_BOLD
-from affiches.jobs.manifest import write_bytes_atomic
+from affiches.errors import os_errors
+from affiches.jobs.files import read_nofollow, write_file
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 STORED_SUFFIXES = {".pdf", ".png", ".zip"}
@@ -39,20 +41,26 @@ def _add(archive: zipfile.ZipFile, path: Path, arcname: str) -> None:
     info.create_system = 3
     stored = path.suffix.lower() in STORED_SUFFIXES
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    archive.writestr(info, path.read_bytes(), compresslevel=None if stored else 9)
+    with os_errors(path, "vérifiez le dossier --sortie", action="lecture impossible de"):
+        data = path.read_bytes()
+    archive.writestr(info, data, compresslevel=None if stored else 9)
 
 
 def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    """The regular files of a city folder; links (to anywhere) are never archived."""
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if not p.is_symlink() and p.is_file() and not p.name.startswith("."))
 
 
-def _write_if_changed(target: Path, data: bytes) -> bool:
+def _write_if_changed(root: Path, name: str, data: bytes) -> bool:
     try:
-        if target.read_bytes() == data:
+        if read_nofollow(root / name) == data:
             return False
     except OSError:
         pass
-    write_bytes_atomic(target, data)
+    write_file(root, name, data)
     return True
 
 
@@ -61,9 +69,9 @@ def zip_folder(root: Path, folder: str) -> Path:
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in _files(root / folder):
             _add(archive, path, f"{folder}/{path.name}")
-    target = root / "archives" / f"{folder}.zip"
-    _write_if_changed(target, buffer.getvalue())
-    return target
+    name = f"archives/{folder}.zip"
+    _write_if_changed(root, name, buffer.getvalue())
+    return root / name
 
 
 def zip_batch(root: Path, folders: Sequence[str], name: str = "lot.zip") -> Path:
@@ -73,11 +81,10 @@ def zip_batch(root: Path, folders: Sequence[str], name: str = "lot.zip") -> Path
             for path in _files(root / folder):
                 _add(archive, path, f"{folder}/{path.name}")
         for extra in ("manifest.csv",):
-            if (root / extra).is_file():
+            if (root / extra).is_file() and not (root / extra).is_symlink():
                 _add(archive, root / extra, extra)
-    target = root / name
-    _write_if_changed(target, buffer.getvalue())
-    return target
+    _write_if_changed(root, name, buffer.getvalue())
+    return root / name
 
 
 def contact_sheets(root: Path, folders: Sequence[str], names: Sequence[str]) -> list[Path]:
@@ -87,7 +94,7 @@ def contact_sheets(root: Path, folders: Sequence[str], names: Sequence[str]) -> 
 
     items = []
     for folder, name in zip(folders, names, strict=True):
-        visuals = sorted((root / folder).glob("*.png"))
+        visuals = [p for p in _files(root / folder) if p.suffix == ".png"]
         if visuals:
             items.append((visuals[0], name))
     font = ImageFont.truetype(str(find_font(LABEL_FONT_BOLD)), 15)
@@ -114,12 +121,16 @@ def contact_sheets(root: Path, folders: Sequence[str], names: Sequence[str]) -> 
         buffer = io.BytesIO()
         sheet.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
             buffer, format="PNG", compress_level=6)
-        target = root / "planche" / f"planche-{page:03d}.png"
-        _write_if_changed(target, buffer.getvalue())
-        paths.append(target)
-    for stale in sorted((root / "planche").glob("planche-*.png")):
+        name = f"planche/planche-{page:03d}.png"
+        _write_if_changed(root, name, buffer.getvalue())
+        paths.append(root / name)
+    sheets = root / "planche"
+    if sheets.is_symlink():  # never delete through a link
+        return paths
+    for stale in sorted(sheets.glob("planche-*.png")):
         if stale not in paths:  # pages of an earlier, longer batch
-            stale.unlink()
+            with os_errors(stale):
+                stale.unlink()
     return paths
 
 

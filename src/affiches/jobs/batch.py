@@ -1,25 +1,21 @@
 """Batch production: one kit per row of a CSV file or per commune of a département.
 
-Contract:
-- ``plan_rows(source, settings)`` turns each input row into a ``Task`` or a
-  ``RowFailure`` (line number, value, reason): the city is validated and resolved,
-  event details parsed, options checked, all in the calling process (cheap: no
-  composition, no rendering). A row's own column wins over the command's option.
-  Two rows naming the same commune (or the same unknown name) are an error for the
-  second; two different communes with the same folder name get distinct folders
-  (``chatillon-92023``). A name that is no commune is a row error unless
-  ``keep_unknown`` is set.
-- ``run_batch(source, settings, report)`` plans, skips the materials whose files are
-  complete and up to date according to the manifest (``affiches.jobs.manifest``), makes
-  the others with ``jobs`` worker processes (fonts, layouts, QR codes and renderers
-  prepared once per worker), records each finished row in the manifest journal at
-  once, and returns a ``BatchSummary``. A failing row never stops the others.
-- Files are written to a hidden ``.NAME.<pid>.part`` in their folder and renamed when
-  complete; stale ``.part`` files left by a killed run are removed at start. A file
-  that exists but was not written by a previous run (or was edited since) is left
-  alone and its row fails, unless ``force``; if its bytes are exactly those that would
-  be written, it is simply recorded.
-- Outputs are deterministic: same inputs, same bytes, whatever ``jobs`` is.
+Contract (scheduling, manifest and progress only; everything else is the pipeline's):
+- ``run_batch(rows, settings, progress)`` plans each row (``affiches.jobs.rows``),
+  skips the materials whose files are complete and up to date according to the
+  manifest (``affiches.jobs.manifest``), makes the others with ``jobs`` worker
+  processes (layouts, fonts, QR code of the URL and writers prepared once per worker),
+  records each finished row in the manifest journal at once, and returns a
+  ``BatchSummary``. A failing row never stops the others.
+- A worker runs the same pipeline as ``affiches kit`` (``affiches.jobs.pipeline``: plan,
+  compose, render to bytes) and writes with ``affiches.jobs.files.write_file`` (atomic,
+  nothing outside the output folder, a city folder that is a link refused). A file
+  that exists but was not written by a previous run (or was edited since, or is a
+  link) is left alone and its row fails, unless ``force``; if its bytes are exactly
+  those that would be written, it is simply recorded. Stale ``.part`` files left by a
+  killed run are removed at start.
+- Outputs are deterministic: same inputs, same bytes, whatever ``jobs`` is, and the
+  same bytes as ``affiches kit`` for the same city and options.
 - ``--zip`` archives and the contact sheet are made at the end from the files on disk
   (``affiches.jobs.archives``).
 """
@@ -27,34 +23,33 @@ Contract:
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from affiches import __version__
-from affiches.errors import AffichesError, OutputError, os_reason, printable
-from affiches.jobs.kit import KIT, MATERIAL_LAYOUTS, KitOptions, template_variables
-from affiches.jobs.manifest import Manifest, file_record, is_current, write_bytes_atomic
+from affiches.errors import AffichesError, OutputError, os_errors, os_reason
+from affiches.jobs import pipeline
+from affiches.jobs.files import clean_stale_parts
+from affiches.jobs.manifest import Manifest, file_record
+from affiches.jobs.options import KIT, MATERIAL_LAYOUTS, KitOptions
+from affiches.jobs.rows import (
+    InputRow,
+    Planner,
+    RowFailure,
+    Task,
+    _digest,
+    layout_fingerprints,
+    load_layouts,
+    rows_from_departement,
+)
 from affiches.limits import available_cpus
 
 # Bumped when the way files are rendered changes without a layout or font changing.
 RENDER_VERSION = "1"
-
-
-@dataclass(frozen=True)
-class InputRow:
-    line: int  # line in the CSV file, or rank in the département listing
-    city: str
-    values: Mapping[str, str] = field(default_factory=dict)  # departement, collectif, date…
-    extra: Mapping[str, str] = field(default_factory=dict)  # x_… variables
-    unreadable: str = ""
-    code_insee: str = ""  # set when the row comes from the communes database
 
 
 @dataclass(frozen=True)
@@ -67,29 +62,6 @@ class BatchSettings:
     departement: str | None = None  # default département for homonyms
     keep_unknown: bool = False
     jobs: int = 1
-
-
-@dataclass(frozen=True)
-class Task:
-    line: int
-    city: str  # as typed
-    name: str  # as printed
-    folder: str
-    variables: dict[str, str]
-    materials: tuple[str, ...]  # the ones to (re)make
-    keys: dict[str, str]  # material -> inputs key
-    owned: dict[str, str]  # relative path -> sha256 of files a previous run wrote
-    force: bool
-
-
-@dataclass(frozen=True)
-class RowFailure:
-    line: int
-    value: str
-    reason: str
-
-    def message(self) -> str:
-        return printable(f"ligne {self.line} : « {self.value} » : {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -132,168 +104,6 @@ def format_duration(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-# ------------------------------------------------------------------ fingerprints
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def layout_fingerprints(layouts: Mapping[str, Any]) -> dict[str, str]:
-    """material -> hash of the layout as parsed, its fonts and image files."""
-    from affiches.gabarits import ImageBlock, TextBlock
-    from affiches.text.fontfile import font_digest
-
-    prints = {}
-    for material, layout in layouts.items():
-        parts = [repr(layout)]
-        for block in layout.blocks:
-            if isinstance(block, TextBlock):
-                parts.append(font_digest(block.font_file))
-            elif isinstance(block, ImageBlock):
-                parts.append(_digest(Path(block.path).read_bytes()))
-        prints[material] = _digest("\n".join(parts).encode("utf-8", "surrogatepass"))
-    return prints
-
-
-def inputs_key(variables: Mapping[str, str], material: str, layout_print: str) -> str:
-    data = json.dumps(
-        {"variables": dict(sorted(variables.items())), "materiel": material,
-         "gabarit": layout_print, "version": f"{__version__}/{RENDER_VERSION}"},
-        ensure_ascii=False, sort_keys=True,
-    )
-    return _digest(data.encode("utf-8", "surrogatepass"))[:32]
-
-
-# --------------------------------------------------------------------- planning
-
-
-def rows_from_departement(departement: str, population_min: int = 0) -> Iterator[InputRow]:
-    from affiches.city.communes import iter_communes, normalize_departement
-
-    code = normalize_departement(departement)
-    for rank, commune in enumerate(iter_communes(code, population_min), start=1):
-        yield InputRow(rank, commune.nom, {"departement": commune.departement},
-                       code_insee=commune.code_insee)
-
-
-def load_layouts(settings: BatchSettings) -> dict[str, Any]:
-    from affiches.jobs.kit import layout_for
-
-    return {material: layout_for(material, settings.kit) for material in settings.materials}
-
-
-class Planner:
-    """Turns input rows into tasks; remembers folders to catch duplicates."""
-
-    def __init__(self, settings: BatchSettings, prints: Mapping[str, str], manifest: Manifest):
-        self.settings = settings
-        self.prints = prints
-        self.manifest = manifest
-        self.seen: dict[str, tuple[str, int]] = {}  # folder -> (identity, line)
-        self.identities: dict[str, int] = {}  # commune code or typed name -> line
-
-    def plan(self, row: InputRow) -> Task | RowFailure | None:
-        """A task, a failure, or None when every material is already up to date."""
-        try:
-            return self._plan(row)
-        except AffichesError as exc:
-            return RowFailure(row.line, row.city, _reason(str(exc)))
-
-    def _plan(self, row: InputRow) -> Task | RowFailure | None:
-        from affiches.city.communes import get_commune_by_code, resolve_city, slugify
-        from affiches.city.events import event_variables
-
-        settings = self.settings
-        if row.unreadable:
-            return RowFailure(
-                row.line, row.city,
-                f"colonne « {row.unreadable} » illisible (caractères invalides) ; "
-                "réenregistrez le fichier en UTF-8 ou essayez --encodage",
-            )
-        values = row.values
-        if row.code_insee:
-            from affiches.city.communes import CityResolution, _typographic
-
-            commune = get_commune_by_code(row.code_insee)
-            resolution = CityResolution(_typographic(commune.nom) if commune else row.city, commune)
-        else:
-            departement = values.get("departement") or settings.departement or None
-            resolution = resolve_city(row.city, departement)
-            if resolution.commune is None and not settings.keep_unknown:
-                return RowFailure(
-                    row.line, row.city,
-                    "aucune commune de ce nom ; corrigez l’orthographe, précisez le département "
-                    "ou ajoutez --garder-inconnues pour l’imprimer tel quel",
-                )
-        commune = resolution.commune
-        identity = commune.code_insee if commune else "?" + resolution.name.casefold()
-        if identity in self.identities:
-            return RowFailure(
-                row.line, row.city,
-                f"même ville que la ligne {self.identities[identity]} ; supprimez le doublon",
-            )
-        self.identities[identity] = row.line
-        folder = slugify(resolution.name)
-        if folder in self.seen:
-            folder = f"{folder}-{commune.code_insee.lower() if commune else row.line}"
-            if folder in self.seen:  # pragma: no cover - codes are unique
-                return RowFailure(row.line, row.city, f"dossier {folder} déjà pris")
-        self.seen[folder] = (identity, row.line)
-
-        def pick(name: str, default: str) -> str:
-            value = values.get(name, "")
-            return value if value.strip() else default
-
-        extra = dict(settings.kit.extra)
-        if any(values.get(k, "").strip() for k in ("date", "heure", "lieu")):
-            extra.update(event_variables(pick("date", settings.date),
-                                         pick("heure", settings.heure),
-                                         pick("lieu", settings.lieu)))
-        for key, value in row.extra.items():
-            extra[key] = _check_cell(key, value)
-        options = replace(
-            settings.kit,
-            collectif=pick("collectif", settings.kit.collectif),
-            contact=pick("contact", settings.kit.contact),
-            url=pick("url", settings.kit.url),
-            extra=extra,
-        )
-        variables = template_variables(resolution, options)
-        keys = {m: inputs_key(variables, m, self.prints[m]) for m in settings.materials}
-        entry = self.manifest.get(folder)
-        root = settings.kit.output_dir
-        todo = tuple(
-            m for m in settings.materials
-            if settings.kit.force or not is_current(entry, m, keys[m], root)
-        )
-        owned = {}
-        if entry:
-            for material in entry.get("materiels", {}).values():
-                for name, record in material.get("fichiers", {}).items():
-                    owned[name] = record.get("sha256", "")
-        task = Task(row.line, row.city, resolution.name, folder, variables, todo, keys, owned,
-                    settings.kit.force)
-        return task
-
-
-def _check_cell(column: str, value: str) -> str:
-    from affiches.jobs.kit import MAX_OPTION_LENGTH
-
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise AffichesError(f"colonne {column} : caractère de contrôle interdit ; retirez-le")
-    if len(value) > MAX_OPTION_LENGTH:
-        raise AffichesError(
-            f"colonne {column} : texte trop long ({len(value)} caractères, "
-            f"{MAX_OPTION_LENGTH} au plus) ; raccourcissez-le"
-        )
-    return value
-
-
-def _reason(message: str) -> str:
-    return message.replace("\n", " ")
-
-
 # ---------------------------------------------------------------------- workers
 
 _WORKER: dict[str, Any] = {}
@@ -316,6 +126,7 @@ def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
         qr_matrix(settings.kit.url)
     _WORKER["layouts"] = layouts
     _WORKER["root"] = settings.kit.output_dir
+    _WORKER["printing"] = settings.kit.printing
 
 
 def _die_with_parent() -> None:
@@ -339,40 +150,30 @@ def _die_with_parent() -> None:
 
 
 def make_task(task: Task) -> TaskResult:
-    """Compose, render and write the task's files; errors become a failed result."""
-    from affiches.compose import compose
-    from affiches.render import writer_for
+    """The pipeline for one row: plan, compose, render, then write; errors become a failed result."""
+    from affiches.jobs import files
 
     layouts = _WORKER["layouts"]
     root: Path = _WORKER["root"]
+    printing = _WORKER["printing"]
     try:
-        rendered: list[tuple[str, str, bytes]] = []  # composed first: a misfit writes nothing
-        for material in task.materials:
-            layout = layouts[material]
-            scene = compose(layout, task.variables)
-            name = f"{task.folder}/{layout.name}-{task.folder}.{layout.output_format}"
-            import io
-
-            buffer = io.BytesIO()
-            writer_for(layout.output_format)(scene, buffer)
-            rendered.append((material, name, buffer.getvalue()))
-            if layout.output_format == "png" and scene.alt_text:
-                alt = name.rsplit(".", 1)[0] + ".txt"
-                rendered.append((material, alt, (scene.alt_text + "\n").encode("utf-8")))
-        plans = []
-        for material, name, data in rendered:
-            digest = _digest(data)
-            path = root / name
-            action = _decide(path, name, digest, task)
-            plans.append((material, name, path, data, digest, action))
-        files: dict[str, dict[str, dict[str, Any]]] = {m: {} for m in task.materials}
-        for material, name, path, data, digest, action in plans:
+        planned = pipeline.plan(task.folder, task.materials, layouts, printing)
+        composed = pipeline.compose(planned, task.variables, printing, root)
+        outputs = pipeline.render(composed, printing)  # all rendered first: a misfit writes nothing
+        with files.open_folder(root, (task.folder,)):
+            pass  # the city folder exists and is no link
+        decided = []
+        for output in outputs:
+            digest = _digest(output.data)
+            decided.append((output, digest, _decide(root, output.name, digest, task)))
+        results: dict[str, dict[str, dict[str, Any]]] = {m: {} for m in task.materials}
+        for output, digest, action in decided:
             if action == "write":
-                write_bytes_atomic(path, data)
-            files[material][name] = file_record(path, digest)
-        return TaskResult(task, files)
+                files.write_file(root, output.name, output.data)
+            results[output.material][output.name] = file_record(root / output.name, digest)
+        return TaskResult(task, results)
     except AffichesError as exc:
-        return TaskResult(task, {}, _reason(str(exc)))
+        return TaskResult(task, {}, exc.message)
     except OSError as exc:
         reason = f"écriture impossible ({os_reason(exc)}) ; vérifiez le dossier de sortie"
         return TaskResult(task, {}, reason)
@@ -380,19 +181,26 @@ def make_task(task: Task) -> TaskResult:
         return TaskResult(task, {}, f"erreur interne ({type(exc).__name__} : {exc})")
 
 
-def _decide(path: Path, name: str, digest: str, task: Task) -> str:
-    if task.force or not path.exists():
-        return "write"
-    from affiches.jobs.manifest import sha256_file
+def _decide(root: Path, name: str, digest: str, task: Task) -> str:
+    from affiches.jobs.files import LINK, file_digest
 
-    current = sha256_file(path)
+    if task.force:
+        return "write"
+    current = file_digest(root, name)
+    if current is None:
+        return "write"
     if current == digest:
         return "keep"
+    if current == LINK:
+        raise OutputError(
+            f"{name} est un lien symbolique ; laissé tel quel, supprimez-le ou --force pour le "
+            "remplacer par le fichier", path=name,
+        )
     if task.owned.get(name) == current:
         return "write"  # ours, unchanged since: its inputs changed
     raise AffichesError(
         f"{name} existe déjà avec un autre contenu (non produit par un lot précédent) ; "
-        "laissé tel quel, --force pour le remplacer"
+        "laissé tel quel, --force pour le remplacer", path=name,
     )
 
 
@@ -405,20 +213,6 @@ def make_tasks(tasks: Sequence[Task]) -> list[TaskResult]:
 ProgressCallback = Callable[[BatchSummary, int | None, RowFailure | None], None]
 
 
-def clean_stale_parts(root: Path) -> int:
-    """Remove ``.*.part`` temporary files a killed run left in the output folder."""
-    removed = 0
-    if not root.is_dir():
-        return 0
-    for path in list(root.glob(".*.part")) + list(root.glob("*/.*.part")):
-        try:
-            path.unlink()
-            removed += 1
-        except OSError:
-            pass
-    return removed
-
-
 def run_batch(
     rows: Iterable[InputRow],
     settings: BatchSettings,
@@ -428,15 +222,10 @@ def run_batch(
     """Make every row's kit; see the module contract."""
     start = time.perf_counter()
     root = settings.kit.output_dir
-    try:
+    with os_errors(root, "choisissez-en un autre avec -o", action="dossier de sortie inutilisable :"):
         root.mkdir(parents=True, exist_ok=True)
-        clean_stale_parts(root)
+        clean_stale_parts(root, depth=1)
         manifest = Manifest.open(root)
-    except OSError as exc:
-        raise OutputError(
-            f"dossier de sortie {root} inutilisable ({os_reason(exc)}) ; "
-            "choisissez-en un autre avec -o"
-        ) from None
     for key in [k for k, e in manifest.entries.items() if not e.get("materiels")]:
         del manifest.entries[key]  # failures of an earlier run are re-checked now
     layouts = load_layouts(settings)  # a bad layout or option stops here, nothing written
@@ -559,6 +348,8 @@ def _drain(in_flight: set[Any], how: Any, wait: Any) -> tuple[set[Any], set[Any]
 
 __all__ = [
     "MATERIAL_LAYOUTS",
+    "clean_stale_parts",
+    "rows_from_departement",
     "BatchSettings",
     "BatchSummary",
     "InputRow",

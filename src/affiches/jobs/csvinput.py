@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import overload
 
-from affiches.errors import AffichesError
+from affiches.errors import CsvError
 from affiches.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_CSV_BYTES, read_regular_file
 
 # Known columns: normalised header -> field name.
@@ -67,12 +67,7 @@ for _field, _names in {
     for _name in _names:
         ALIASES[_name] = _field
 
-KNOWN_FIELDS = ("ville", "departement", "collectif", "contact", "url", "date", "heure", "lieu")
 _SURROGATES = re.compile("[\udc80-\udcff]")
-
-
-class CsvError(AffichesError):
-    """The CSV file as a whole cannot be used."""
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ Contract:
   status (``fait``, ``ignoré``, ``échec``), a message, and per material the key of its
   inputs (hash of the template variables, the layout, its fonts and images, the
   program version) and its files with size, modification time and SHA-256.
-- ``record(entry)`` updates an entry and appends it to the journal at once.
+- ``record(entry)`` updates an entry and appends it to the journal at once (opened
+  without following a link: a journal that is a link is refused, ``OutputError``).
 - ``save()`` writes ``manifest.json`` (sorted, atomic, fsync) and the spreadsheet
   report ``manifest.csv`` (UTF-8 with BOM, ``;``: opens as is in French Excel and
   LibreOffice), then removes the journal.
 - ``is_current(entry, material, key, root)`` says whether that material's files exist
-  unchanged (same size and mtime, or same SHA-256) with the same inputs key.
+  unchanged (a regular file, not a link; same size and mtime, or same SHA-256) with the same inputs key.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ import csv
 import hashlib
 import io
 import json
-import os
 from pathlib import Path
-from typing import Any
+from stat import S_ISREG
+from typing import Any, BinaryIO
+
+from affiches.errors import os_errors
+from affiches.jobs.files import open_append, read_nofollow, write_file
 
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
@@ -42,23 +46,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_bytes_atomic(path: Path, data: bytes, fsync: bool = False) -> None:
-    """Write ``data`` to a hidden ``.NAME.<pid>.part`` file in the folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with temp.open("wb") as stream:
-            stream.write(data)
-            if fsync:
-                stream.flush()
-                os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-        raise
-
-
 def file_record(path: Path, sha256: str | None = None) -> dict[str, Any]:
     stat = path.stat()
     return {
@@ -70,8 +57,10 @@ def file_record(path: Path, sha256: str | None = None) -> dict[str, Any]:
 
 def file_unchanged(path: Path, record: dict[str, Any]) -> bool:
     try:
-        stat = path.stat()
+        stat = path.lstat()  # a link planted since is a change, never followed
     except OSError:
+        return False
+    if not S_ISREG(stat.st_mode):
         return False
     if stat.st_size != record.get("taille"):
         return False
@@ -84,19 +73,19 @@ class Manifest:
     def __init__(self, root: Path, entries: dict[str, dict[str, Any]]):
         self.root = root
         self.entries = entries
-        self._journal: io.TextIOWrapper | None = None
+        self._journal: BinaryIO | None = None
 
     @classmethod
     def open(cls, root: Path) -> Manifest:
         entries: dict[str, dict[str, Any]] = {}
         try:
-            data = json.loads((root / MANIFEST_JSON).read_text(encoding="utf-8"))
+            data = json.loads(read_nofollow(root / MANIFEST_JSON).decode("utf-8"))
             if isinstance(data, dict) and data.get("format") == FORMAT:
                 entries = {k: v for k, v in data.get("villes", {}).items() if isinstance(v, dict)}
         except (OSError, ValueError):
             pass
         try:
-            with (root / JOURNAL).open(encoding="utf-8") as stream:
+            with io.TextIOWrapper(io.BytesIO(read_nofollow(root / JOURNAL)), encoding="utf-8") as stream:
                 for line in stream:
                     try:
                         entry = json.loads(line)
@@ -104,7 +93,7 @@ class Manifest:
                         continue  # torn line of a killed run
                     if isinstance(entry, dict) and isinstance(entry.get("dossier"), str):
                         entries[entry["dossier"]] = entry
-        except OSError:
+        except (OSError, ValueError):
             pass
         return cls(root, entries)
 
@@ -113,11 +102,13 @@ class Manifest:
 
     def record(self, entry: dict[str, Any]) -> None:
         self.entries[entry["dossier"]] = entry
-        if self._journal is None:
-            self.root.mkdir(parents=True, exist_ok=True)
-            self._journal = (self.root / JOURNAL).open("a", encoding="utf-8")
-        self._journal.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-        self._journal.flush()
+        line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        with os_errors(self.root / JOURNAL):
+            if self._journal is None:
+                self.root.mkdir(parents=True, exist_ok=True)
+                self._journal = open_append(self.root / JOURNAL)
+            self._journal.write(line)
+            self._journal.flush()
 
     def close_journal(self) -> None:
         if self._journal is not None:
@@ -130,9 +121,9 @@ class Manifest:
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
         json_path = self.root / MANIFEST_JSON
         csv_path = self.root / MANIFEST_CSV
-        write_bytes_atomic(json_path, text.encode("utf-8"), fsync=True)
-        write_bytes_atomic(csv_path, self.csv_report().encode("utf-8-sig"), fsync=True)
-        with contextlib.suppress(FileNotFoundError):
+        write_file(self.root, MANIFEST_JSON, text.encode("utf-8"))
+        write_file(self.root, MANIFEST_CSV, self.csv_report().encode("utf-8-sig"))
+        with os_errors(self.root / JOURNAL), contextlib.suppress(FileNotFoundError):
             (self.root / JOURNAL).unlink()
         return [json_path, csv_path]
 

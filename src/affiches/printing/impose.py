@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from affiches.errors import AffichesError
+from affiches.errors import ImposeError
 from affiches.scene import MM, Scene
 
 SHEETS_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
@@ -40,8 +40,6 @@ NUP_MIN_SCALE = 0.85
 DUPLEX_MODES = ("long", "court")
 
 
-class ImposeError(AffichesError):
-    """A page cannot be placed on the requested sheets."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from affiches.errors import AffichesError
+from affiches.errors import PrintError
 from affiches.printing.impose import DUPLEX_MODES, SHEETS_MM, printed_scale
 from affiches.scene import MM, QRCode, Scene
 
@@ -33,8 +33,6 @@ PRINT_SHOP_BLEED_MM = 3.0
 TILE_SHEETS = tuple(SHEETS_MM)
 
 
-class PrintError(AffichesError):
-    """A print option cannot be used, or the result would not print well."""
 
 
 @dataclass(frozen=True)

@@ -111,10 +111,9 @@ class FontMetrics:
         missing = self.missing_chars(text)
         if missing:
             ch = missing[0]
-            raise GlyphError(
-                f"{where} : le caractère « {ch} » (U+{ord(ch):04X}) n’existe pas dans la police "
-                f"{self.name} ; retirez-le du texte ou choisissez une autre police"
-            )
+            detail = (f"le caractère « {ch} » (U+{ord(ch):04X}) n’existe pas dans la police "
+                      f"{self.name} ; retirez-le du texte ou choisissez une autre police")
+            raise GlyphError(f"{where} : {detail}", detail=detail, value=ch)
 
     def char_width(self, ch: str) -> int:
         width = self._char_widths.get(ch)

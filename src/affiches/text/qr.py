@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from affiches.errors import AffichesError
-
-
-class QRDataError(AffichesError):
-    """The data cannot be encoded in a QR code."""
+from affiches.errors import QRDataError
 
 
 @lru_cache(maxsize=256)

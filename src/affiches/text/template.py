@@ -11,8 +11,8 @@ Contract: a template is text with fields ``{name}`` or ``{name:spec}``; ``{{`` a
   ``{x_nom:.20}``), width and precision at most ``limits.MAX_TEMPLATE_WIDTH``
   (``{x_a:X>30000000}`` would make a 30 MB string).
 
-``parse(template)`` returns the pieces or raises ``TemplateError`` (a ``ValueError``
-whose message is French and names the field); ``field_names(template)`` lists the
+``parse(template)`` returns the pieces or raises ``errors.TemplateError`` (a
+``LayoutError`` whose message is French and names the field); ``field_names(template)`` lists the
 variables used; ``render(template, variables)`` fills it in (a missing ``x_…`` variable
 is empty, any other missing variable raises ``KeyError`` with its name);
 ``literal(template)`` is the fixed text. Values are always formatted as ``str``:
@@ -26,15 +26,12 @@ import string
 from collections.abc import Mapping
 from functools import lru_cache
 
+from affiches.errors import TemplateError
 from affiches.limits import MAX_TEMPLATE_WIDTH
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # [[fill]align][width][.precision][s]: fill is any character but braces.
 _SPEC = re.compile(r"(?:(?P<fill>[^{}])?(?P<align>[<>^]))?(?P<width>\d+)?(?:\.(?P<precision>\d+))?s?\Z")
-
-
-class TemplateError(ValueError):
-    """A template outside the allowed subset (message in French)."""
 
 
 Piece = tuple[str, str | None, str]  # literal text, field name (None: none), spec

@@ -1,0 +1,191 @@
+"""The options of a production and the template variables, built in one place.
+
+Contract:
+- ``KitOptions`` holds what the commands pass down (output folder, layouts chosen,
+  URL, signature, event and batch columns in ``extra``, print options).
+- ``template_variables(city, options)`` is the ONE function that builds the variables
+  a layout may use: the city's own (``City.variables()``) and those of the options,
+  checked (``OptionError`` on a control character, a text over ``MAX_OPTION_LENGTH``,
+  a URL that is not http(s)). Everybody (kit, batch, designer previews, fit report)
+  gets its variables from here.
+- ``parse_materials``, ``parse_layout_choices``, ``build_print_options`` and
+  ``build_options`` turn the command line's values into ``KitOptions``.
+Pure: no file I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from affiches.campaign import DEFAULT_URL, HASHTAG
+from affiches.city.model import City
+from affiches.errors import OptionError
+from affiches.printing.modes import PRINT_SHOP_BLEED_MM, PrintOptions
+
+MATERIAL_LAYOUTS = {"affiche": "affiche-a3", "tract": "tract-a5", "visuel": "visuel-carre"}
+KIT = ("affiche", "tract", "visuel")
+MAX_OPTION_LENGTH = 200
+EVENT_VARIABLES = ("evenement", "date", "heure", "lieu")
+PRINT_OPTION_NAMES = (
+    "imprimeur", "fond_perdu", "traits_de_coupe", "cmjn", "tuiles", "feuille", "a4", "imposer",
+    "recto_verso",
+)
+
+
+@dataclass(frozen=True)
+class KitOptions:
+    output_dir: Path = Path("output")
+    layouts: Mapping[str, str] = field(default_factory=dict)  # material -> layout name or file
+    layout_dirs: Sequence[Path] = ()
+    url: str = DEFAULT_URL
+    collectif: str = ""
+    contact: str = ""
+    force: bool = False
+    extra: Mapping[str, str] = field(default_factory=dict)  # event and batch columns
+    printing: PrintOptions = field(default_factory=PrintOptions)  # print shop / office
+
+
+def check_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise OptionError(
+            f"--url : « {url} » n’est pas une adresse web ; donnez une adresse complète, "
+            f"par exemple {DEFAULT_URL}", key="url", value=url,
+        )
+    return url
+
+
+def check_text(value: str, where: str, key: str) -> str:
+    """A one-line text of at most ``MAX_OPTION_LENGTH`` characters, without control ones."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise OptionError(f"{where} : caractère de contrôle interdit ; retirez-le", key=key)
+    if len(value) > MAX_OPTION_LENGTH:
+        raise OptionError(
+            f"{where} : texte trop long ({len(value)} caractères, {MAX_OPTION_LENGTH} au plus) ; "
+            "raccourcissez-le", key=key,
+        )
+    return value
+
+
+def check_text_option(name: str, value: str) -> str:
+    return check_text(" ".join(value.split()), f"--{name}", name)
+
+
+def short_url(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{path}{query}"
+
+
+def option_variables(options: KitOptions) -> dict[str, str]:
+    """The variables that come from the options, not from the city."""
+    collectif = check_text_option("collectif", options.collectif)
+    contact = check_text_option("contact", options.contact)
+    url = check_url(options.url)
+    variables = {
+        "collectif": collectif,
+        "contact": contact,
+        "signature": " — ".join(part for part in (collectif, contact) if part),
+        "url": url,
+        "url_courte": short_url(url),
+        "hashtag": HASHTAG,
+        **dict.fromkeys(EVENT_VARIABLES, ""),
+    }
+    variables.update(options.extra)
+    return variables
+
+
+def template_variables(city: City, options: KitOptions) -> dict[str, str]:
+    """Every variable a layout may use, for this city with these options."""
+    return {**city.variables(), **option_variables(options)}
+
+
+def parse_materials(text: str) -> tuple[str, ...]:
+    items = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [item for item in items if item not in KIT]
+    if unknown or not items:
+        raise OptionError(
+            f"--quoi : « {', '.join(unknown) or text} » inconnu ; choisissez parmi {', '.join(KIT)}",
+            key="quoi", value=text,
+        )
+    return items
+
+
+def parse_layout_choices(values: Sequence[str], materials: Sequence[str]) -> dict[str, str]:
+    """``--gabarit NOM`` (one material) or ``--gabarit MATÉRIEL=NOM`` (kit)."""
+    chosen: dict[str, str] = {}
+    for value in values:
+        if "=" in value:
+            material, _, name = value.partition("=")
+            material = material.strip()
+            if material not in MATERIAL_LAYOUTS:
+                raise OptionError(
+                    f"--gabarit : matériel « {material} » inconnu ; écrivez affiche=NOM, tract=NOM ou "
+                    "visuel=NOM", key="gabarit", value=value,
+                )
+            chosen[material] = name.strip()
+        elif len(materials) == 1:
+            chosen[materials[0]] = value
+        else:
+            raise OptionError(
+                f"--gabarit « {value} » : pour un kit, précisez le matériel, par exemple affiche={value}",
+                key="gabarit", value=value,
+            )
+    return chosen
+
+
+def build_print_options(*, imprimeur: bool = False, fond_perdu: float | None = None,
+                        traits_de_coupe: bool = False, cmjn: bool = False, tuiles: bool = False,
+                        feuille: str | None = None, a4: bool = False, imposer: bool = False,
+                        recto_verso: str | None = None) -> PrintOptions:
+    """The print options of the command line (``--imprimeur`` = 3 mm, marks, CMYK)."""
+    if feuille is not None and not tuiles:
+        raise OptionError(
+            "--feuille choisit le papier des --tuiles ; ajoutez --tuiles ou retirez-la", key="feuille"
+        )
+    if recto_verso is not None and not imposer:
+        raise OptionError(
+            "--recto-verso règle l’ordre des pages de --imposer ; ajoutez --imposer ou retirez-la",
+            key="recto-verso",
+        )
+    default_bleed = PRINT_SHOP_BLEED_MM if imprimeur else 0.0
+    bleed = fond_perdu if fond_perdu is not None else default_bleed
+    return PrintOptions(
+        bleed_mm=bleed,
+        crop_marks=traits_de_coupe or imprimeur,
+        cmyk=cmjn or imprimeur,
+        tiles=tuiles,
+        tile_sheet=(feuille or "a4").lower(),
+        fit_a4=a4,
+        impose=imposer,
+        duplex=recto_verso or "long",
+    ).checked()
+
+
+def build_options(materials: Sequence[str], *, sortie: Path, gabarits: Sequence[str] = (),
+                  dossiers_gabarits: Sequence[Path] = (), url: str | None = None,
+                  collectif: str = "", contact: str = "", date_: str = "", heure: str = "",
+                  lieu: str = "", force: bool = False, **others: object) -> KitOptions:
+    """``KitOptions`` from the command line's values (shared by the city commands and ``lot``)."""
+    from affiches.city.events import event_variables
+
+    printing = build_print_options(**{  # type: ignore[arg-type]
+        key: value for key, value in others.items() if key in PRINT_OPTION_NAMES
+    })
+    return KitOptions(
+        output_dir=sortie,
+        layouts=parse_layout_choices(gabarits, materials),
+        layout_dirs=tuple(dossiers_gabarits),
+        url=url if url is not None else DEFAULT_URL,
+        collectif=collectif,
+        contact=contact,
+        force=force,
+        extra=event_variables(date_, heure, lieu),
+        printing=printing,
+    )

@@ -1,0 +1,211 @@
+"""Batch planning: input rows become tasks (or row failures), cheaply, in the calling process.
+
+Contract:
+- ``InputRow`` is a row of the CSV file or a commune of a département listing.
+- ``Planner(settings, prints, manifest).plan(row)`` gives a ``Task`` (the city's folder,
+  its template variables from ``affiches.jobs.options.template_variables``, the
+  materials to (re)make, their inputs keys), a ``RowFailure`` (line, value, reason from
+  the error's own message), or ``None``. The city is validated and resolved, event
+  details parsed, options checked; no composition, no rendering. A row's own column
+  wins over the command's option. Two rows naming the same commune (or the same
+  unknown name) are an error for the second; two different communes with the same
+  folder name get distinct folders (``chatillon-92023``). A name that is no commune is a
+  row error unless ``keep_unknown`` is set.
+- ``layout_fingerprints`` and ``inputs_key`` say when a material's files are up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from affiches import __version__
+from affiches.city.model import City
+from affiches.errors import AffichesError, os_errors, printable
+from affiches.jobs import pipeline
+from affiches.jobs.manifest import Manifest, is_current
+from affiches.jobs.options import check_text, template_variables
+
+if TYPE_CHECKING:  # pragma: no cover
+    from affiches.jobs.batch import BatchSettings
+
+# Bumped when the way files are rendered changes without a layout or font changing.
+RENDER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class InputRow:
+    line: int  # line in the CSV file, or rank in the département listing
+    city: str
+    values: Mapping[str, str] = field(default_factory=dict)  # departement, collectif, date…
+    extra: Mapping[str, str] = field(default_factory=dict)  # x_… variables
+    unreadable: str = ""
+    code_insee: str = ""  # set when the row comes from the communes database
+
+
+@dataclass(frozen=True)
+class Task:
+    line: int
+    city: str  # as typed
+    name: str  # as printed
+    folder: str
+    variables: dict[str, str]
+    materials: tuple[str, ...]  # the ones to (re)make
+    keys: dict[str, str]  # material -> inputs key
+    owned: dict[str, str]  # relative path -> sha256 of files a previous run wrote
+    force: bool
+
+
+@dataclass(frozen=True)
+class RowFailure:
+    line: int
+    value: str
+    reason: str
+
+    def message(self) -> str:
+        return printable(f"ligne {self.line} : « {self.value} » : {self.reason}")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def layout_fingerprints(layouts: Mapping[str, Any]) -> dict[str, str]:
+    """material -> hash of the layout as parsed, its fonts and image files."""
+    from affiches.gabarits import ImageBlock, TextBlock
+    from affiches.text.fontfile import font_digest
+
+    prints = {}
+    for material, layout in layouts.items():
+        parts = [repr(layout)]
+        for block in layout.blocks:
+            if isinstance(block, TextBlock):
+                parts.append(font_digest(block.font_file))
+            elif isinstance(block, ImageBlock):
+                with os_errors(block.path, "vérifiez le gabarit", action="lecture impossible de"):
+                    parts.append(_digest(Path(block.path).read_bytes()))
+        prints[material] = _digest("\n".join(parts).encode("utf-8", "surrogatepass"))
+    return prints
+
+
+def inputs_key(variables: Mapping[str, str], material: str, layout_print: str) -> str:
+    data = json.dumps(
+        {"variables": dict(sorted(variables.items())), "materiel": material,
+         "gabarit": layout_print, "version": f"{__version__}/{RENDER_VERSION}"},
+        ensure_ascii=False, sort_keys=True,
+    )
+    return _digest(data.encode("utf-8", "surrogatepass"))[:32]
+
+
+def rows_from_departement(departement: str, population_min: int = 0) -> Iterator[InputRow]:
+    from affiches.city.communes import iter_communes, normalize_departement
+
+    code = normalize_departement(departement)
+    for rank, commune in enumerate(iter_communes(code, population_min), start=1):
+        yield InputRow(rank, commune.nom, {"departement": commune.departement},
+                       code_insee=commune.code_insee)
+
+
+def load_layouts(settings: BatchSettings) -> dict[str, Any]:
+    return pipeline.load_layouts(settings.materials, settings.kit)
+
+
+class Planner:
+    """Turns input rows into tasks; remembers folders to catch duplicates."""
+
+    def __init__(self, settings: BatchSettings, prints: Mapping[str, str], manifest: Manifest):
+        self.settings = settings
+        self.prints = prints
+        self.manifest = manifest
+        self.seen: dict[str, tuple[str, int]] = {}  # folder -> (identity, line)
+        self.identities: dict[str, int] = {}  # commune code or typed name -> line
+
+    def plan(self, row: InputRow) -> Task | RowFailure | None:
+        """A task, a failure, or None when every material is already up to date."""
+        try:
+            return self._plan(row)
+        except AffichesError as exc:
+            return RowFailure(row.line, row.city, exc.message)
+
+    def _plan(self, row: InputRow) -> Task | RowFailure | None:
+        from affiches.city.communes import get_commune_by_code, resolve_city
+        from affiches.city.events import event_variables
+
+        settings = self.settings
+        if row.unreadable:
+            return RowFailure(
+                row.line, row.city,
+                f"colonne « {row.unreadable} » illisible (caractères invalides) ; "
+                "réenregistrez le fichier en UTF-8 ou essayez --encodage",
+            )
+        values = row.values
+        if row.code_insee:
+            commune = get_commune_by_code(row.code_insee)
+            city = City.of_commune(commune) if commune else City(row.city, None)
+        else:
+            departement = values.get("departement") or settings.departement or None
+            city = resolve_city(row.city, departement)
+            if city.commune is None and not settings.keep_unknown:
+                return RowFailure(
+                    row.line, row.city,
+                    "aucune commune de ce nom ; corrigez l’orthographe, précisez le département "
+                    "ou ajoutez --garder-inconnues pour l’imprimer tel quel",
+                )
+        commune = city.commune
+        identity = commune.code_insee if commune else "?" + city.name.casefold()
+        if identity in self.identities:
+            return RowFailure(
+                row.line, row.city,
+                f"même ville que la ligne {self.identities[identity]} ; supprimez le doublon",
+            )
+        self.identities[identity] = row.line
+        folder = city.slug
+        if folder in self.seen:
+            folder = pipeline.homonym_folder(folder, commune.code_insee if commune else str(row.line))
+            if folder in self.seen:  # pragma: no cover - codes are unique
+                return RowFailure(row.line, row.city, f"dossier {folder} déjà pris")
+        self.seen[folder] = (identity, row.line)
+        city = replace(city, folder=folder)
+
+        def pick(name: str, default: str) -> str:
+            value = values.get(name, "")
+            return value if value.strip() else default
+
+        extra = dict(settings.kit.extra)
+        if any(values.get(k, "").strip() for k in ("date", "heure", "lieu")):
+            extra.update(event_variables(pick("date", settings.date),
+                                         pick("heure", settings.heure),
+                                         pick("lieu", settings.lieu)))
+        for key, value in row.extra.items():
+            extra[key] = _check_cell(key, value)
+        options = replace(
+            settings.kit,
+            collectif=pick("collectif", settings.kit.collectif),
+            contact=pick("contact", settings.kit.contact),
+            url=pick("url", settings.kit.url),
+            extra=extra,
+        )
+        variables = template_variables(city, options)
+        keys = {m: inputs_key(variables, m, self.prints[m]) for m in settings.materials}
+        entry = self.manifest.get(folder)
+        root = settings.kit.output_dir
+        todo = tuple(
+            m for m in settings.materials
+            if settings.kit.force or not is_current(entry, m, keys[m], root)
+        )
+        owned = {}
+        if entry:
+            for material in entry.get("materiels", {}).values():
+                for name, record in material.get("fichiers", {}).items():
+                    owned[name] = record.get("sha256", "")
+        task = Task(row.line, row.city, city.name, folder, variables, todo, keys, owned,
+                    settings.kit.force)
+        return task
+
+
+def _check_cell(column: str, value: str) -> str:
+    return check_text(value, f"colonne {column}", column)
