@@ -8,6 +8,7 @@ planted where the program writes: a city folder, the hidden temporary names, the
 manifest and its journal, the archive and preview folders, a final file, a file an
 archive would pack. Then one command runs through Click, and every path outside
 ``work/sortie`` must be exactly as before (type, bytes, link target, mtime).
+30 examples by default (about 10 s); ``AFFICHES_EXAMPLES_OUTSIDE=300`` for a deeper run.
 """
 
 from __future__ import annotations
@@ -93,9 +94,8 @@ def plant(work: Path, trap: str) -> None:
     link_path.symlink_to(work.parent / target)
 
 
-@pytest.mark.xfail(strict=True, reason="folders linked out of the output root are followed until the "
-                   "safe writing primitive of issue 8 (p8a) lands; strict: remove this mark then")
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("AFFICHES_EXAMPLES_OUTSIDE", "30")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(command=st.sampled_from(sorted(COMMANDS)),
        traps=st.sets(st.sampled_from(sorted(TRAPS)), min_size=1, max_size=4),
        force=st.booleans())

@@ -291,11 +291,12 @@ def apercu(
                 lambda line: click.echo(line, err=True),
                 dossiers,
                 max_side=taille,
+                root=None if cible else sortie,
             )
         except KeyboardInterrupt:
             click.echo("Surveillance arrêtée.", err=True)
         return
-    outcome = render_once(path, target, variables, dossiers, taille)
+    outcome = render_once(path, target, variables, dossiers, taille, root=None if cible else sortie)
     for line in outcome.lines:
         click.echo(line, err=True)
     if any("aperçu impossible" in line or "écriture impossible" in line for line in outcome.lines):
@@ -364,7 +365,7 @@ def planche(
     """Une page avec tous les gabarits rendus pour une ville, pour relire un ensemble."""
     from affiches.designer.previews import contact_sheet, sample_variables
     from affiches.gabarits import available_layouts, find_layout, load_layout
-    from affiches.jobs.files import write_path
+    from affiches.jobs.files import write_file, write_path
     from affiches.jobs.pipeline import resolve, sheet_name
 
     city = resolve(ville, departement)
@@ -398,6 +399,11 @@ def planche(
             "creationDate": fixed,
             "modDate": fixed,
         }
-    write_path(target, lambda stream: image.save(stream, format=fmt, **options),
-               hint="vérifiez --sortie ou --fichier")
+    def produce(stream: Any) -> None:
+        image.save(stream, format=fmt, **options)
+
+    if cible:  # the exact file the user named
+        write_path(target, produce, hint="vérifiez --fichier")
+    else:  # below the output folder: no linked folder on the way is followed
+        write_file(sortie, sheet_name(city), produce, hint="vérifiez --sortie")
     click.echo(str(target))

@@ -11,7 +11,7 @@ Contract:
   codes too small. Each problem points at the block's line.
 - ``preview_image(layout, variables, max_side)`` composes and rasterises every page side
   by side, scaled to fit ``max_side`` pixels (Pillow image); ``write_preview`` writes it
-  atomically.
+  atomically (below an output folder: through no linked folder).
 - ``watch(path, ...)`` polls the layout file, the files it inherits from and their
   fonts and images every ``interval`` seconds, re-renders the preview on every change
   and reports what changed or what is wrong through ``say``; it never stops on a
@@ -167,10 +167,18 @@ def preview_image(
     return sheet
 
 
-def write_preview(image: PILImage.Image, target: Path) -> None:
-    from affiches.jobs.files import write_path
+def write_preview(image: PILImage.Image, target: Path, root: Path | None = None) -> None:
+    """Write the PNG atomically; with ``root`` (the output folder ``target`` lies in), no
+    folder between them is followed if it is a link."""
+    from affiches.jobs.files import write_file, write_path
 
-    write_path(target, lambda stream: image.save(stream, format="PNG", optimize=False))
+    def produce(stream: Any) -> None:
+        image.save(stream, format="PNG", optimize=False)
+
+    if root is None:
+        write_path(target, produce)
+    else:
+        write_file(root, target.relative_to(root).as_posix(), produce)
 
 
 # ----------------------------------------------------------------- watch
@@ -229,6 +237,7 @@ def render_once(
     variables: Mapping[str, str],
     dirs: Sequence[Path | str] = (),
     max_side: int = PREVIEW_MAX_SIDE,
+    root: Path | None = None,
 ) -> RenderOutcome:
     """Check, compose and write the preview; problems are reported, never raised."""
     start = time.perf_counter()
@@ -237,7 +246,7 @@ def render_once(
     try:
         layout = load_layout(path, dirs)
         image = preview_image(layout, variables, max_side)
-        write_preview(image, target)
+        write_preview(image, target, root)
     except OutputError as exc:
         return RenderOutcome(False, (*errors, exc.detail), time.perf_counter() - start)
     except AffichesError as exc:
@@ -262,13 +271,14 @@ def watch(
     interval: float = 0.2,
     should_stop: Callable[[], bool] = lambda: False,
     max_side: int = PREVIEW_MAX_SIDE,
+    root: Path | None = None,
 ) -> int:
     """Re-render the preview whenever a watched file changes; returns the number of renders."""
     renders = 0
 
     def render(reason: str) -> None:
         nonlocal renders
-        outcome = render_once(path, target, variables, dirs, max_side)
+        outcome = render_once(path, target, variables, dirs, max_side, root)
         renders += 1
         stamp = time.strftime("%H:%M:%S")
         for line in outcome.lines:
