@@ -171,17 +171,12 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
     if zip_mode or planche:
         from affiches.jobs import archives
 
-        folders = sorted(set(summary.folders))
         if zip_mode == "ville":
-            summary.paths.extend(archives.zip_folder(root, f) for f in folders)
+            summary.paths.extend(archives.zip_folder(root, f) for f in summary.folders)
         elif zip_mode == "lot":
-            summary.paths.append(archives.zip_batch(root, folders))
+            summary.paths.append(archives.zip_batch(root, summary.folders))
         if planche:
-            from affiches.jobs.manifest import Manifest
-
-            entries = Manifest.open(root).entries
-            ordered = sorted(folders, key=lambda f: (entries.get(f, {}).get("ligne", 0), f))
-            names = [entries.get(f, {}).get("ville", f) for f in ordered]
+            ordered, names = summary.ordered_folders()
             summary.paths.extend(archives.contact_sheets(root, ordered, names))
     for path in summary.paths:
         click.echo(str(path))

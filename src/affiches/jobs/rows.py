@@ -27,6 +27,7 @@ from affiches import __version__
 from affiches.city.model import City
 from affiches.errors import AffichesError, os_errors, printable
 from affiches.jobs import pipeline
+from affiches.jobs.diskmap import DiskMap
 from affiches.jobs.manifest import Manifest, is_current
 from affiches.jobs.options import check_text, template_variables
 
@@ -121,8 +122,13 @@ class Planner:
         self.settings = settings
         self.prints = prints
         self.manifest = manifest
-        self.seen: dict[str, tuple[str, int]] = {}  # folder -> (identity, line)
-        self.identities: dict[str, int] = {}  # commune code or typed name -> line
+        # On disk, not in memory: a batch of 100,000 rows keeps a flat memory.
+        self.seen = DiskMap()  # folder -> [identity, line]
+        self.identities = DiskMap()  # commune code or typed name -> line
+
+    def close(self) -> None:
+        self.seen.close()
+        self.identities.close()
 
     def plan(self, row: InputRow) -> Task | RowFailure | None:
         """A task, a failure, or None when every material is already up to date."""
