@@ -11,8 +11,8 @@ Contract: ``python benchmarks/bench_hardening.py [memory] [interrupt] [--rows 10
   the cost measured is the batch's own (CSV, planning, manifest, scheduling, workers'
   caches), not the rendering of the real visual. Target: every process under 150 MB,
   flat (within 10 %) from 1,000 to 100,000 rows.
-- ``interrupt``: the same batch on 20,000 rows, started as a terminal would (its own
-  process group), sent SIGINT (Ctrl-C) once 200 city folders exist; the time from the
+- ``interrupt``: the same batch on 3,000 rows, started as a terminal would (its own
+  process group), sent SIGINT (Ctrl-C) once 300 city folders exist; the time from the
   signal to the process's exit (target < 2 s), its exit status (130), then a second
   run that must finish every row, doing only those not done before.
 """
@@ -99,7 +99,7 @@ def bench_memory(work: Path, counts: list[int]) -> dict[str, dict[str, float]]:
     return results
 
 
-def bench_interrupt(work: Path, rows: int = 20_000, after: int = 200) -> dict[str, float]:
+def bench_interrupt(work: Path, rows: int = 3_000, after: int = 300) -> dict[str, float]:
     csv_path, layout = write_inputs(work, rows)
     out = work / "out-interrupt"
     cmd = [PYTHON, "-m", "affiches", *lot_args(csv_path, layout, out)]
