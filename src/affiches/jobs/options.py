@@ -23,11 +23,12 @@ from urllib.parse import urlsplit
 from affiches.campaign import DEFAULT_URL, HASHTAG
 from affiches.city.model import City
 from affiches.errors import OptionError
+from affiches.limits import MAX_OPTION_CHARS
 from affiches.printing.modes import PRINT_SHOP_BLEED_MM, PrintOptions
 
 MATERIAL_LAYOUTS = {"affiche": "affiche-a3", "tract": "tract-a5", "visuel": "visuel-carre"}
 KIT = ("affiche", "tract", "visuel")
-MAX_OPTION_LENGTH = 200
+MAX_OPTION_LENGTH = MAX_OPTION_CHARS  # affiches.limits: every limit in one place
 EVENT_VARIABLES = ("evenement", "date", "heure", "lieu")
 PRINT_OPTION_NAMES = (
     "imprimeur", "fond_perdu", "traits_de_coupe", "cmjn", "tuiles", "feuille", "a4", "imposer",
