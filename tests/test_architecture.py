@@ -60,12 +60,16 @@ ALLOWED: dict[str, set[str]] = {
     "text": {"errors", "limits", "resources"},
     "gabarits": {"errors", "limits", "resources", "campaign", "color", "scene", "text"},
     "compose": {"errors", "limits", "campaign", "color", "scene", "text", "gabarits"},
+    # Letters (issue 11): their layouts and composition, at the level of gabarits + compose;
+    # they read the postal and date helpers of city/ (pure), never jobs/ or render/.
+    "letters": {"errors", "limits", "resources", "city", "color", "scene", "text"},
     "render": {"errors", "campaign", "color", "scene", "text", "printing"},
     "printing": {"errors", "scene"},  # plans only: tiles, reduction, imposition
-    "jobs": {"errors", "limits", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", ""},
+    "jobs": {"errors", "limits", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", "",
+             "letters"},
     "designer": {"errors", "limits", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "jobs",
                  "color"},
-    "cli": {"errors", "limits", "city", "jobs", "designer", "gabarits", "resources", "", "text"},
+    "cli": {"errors", "limits", "city", "jobs", "designer", "gabarits", "resources", "", "text", "letters"},
     "__main__": {"cli"},
     "": {"errors"},
 }

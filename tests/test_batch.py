@@ -262,7 +262,7 @@ def test_zip_per_city_is_deterministic(runner, tmp_path: Path) -> None:  # type:
 
 @pytest.mark.parametrize(("layout_name", "event_block", "replaced_block"), [
     ("affiche-a3", "evenement", "explication"),
-    ("tract-a5", "evenement", "agir"),
+    ("tract-a5", "evenement-titre", "demande"),
     ("visuel-carre", "evenement", "message"),
 ])
 def test_event_line_replaces_a_block_only_when_given(layout_name: str, event_block: str,

@@ -292,7 +292,7 @@ def test_ville_officiel_keeps_data_spelling() -> None:
         ("L'Arbresle-Nord", "à L’Arbresle-Nord", "de L’Arbresle-Nord"),
         ("Oberkampf", "à Oberkampf", "d’Oberkampf"),
         ("Vaise", "à Vaise", "de Vaise"),
-        ("Île de Nantes", "à Île de Nantes", "d’Île de Nantes"),
+        ("Île de Nantes", "à l’Île de Nantes", "de l’Île de Nantes"),
         ("Hautepierre", "à Hautepierre", "de Hautepierre"),
     ],
 )

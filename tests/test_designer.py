@@ -16,19 +16,14 @@ from PIL import Image
 from affiches.city.communes import iter_communes
 from affiches.cli.main import cli
 from affiches.compose import compose
-from affiches.designer.fitreport import (
-    SAMPLE_EXTRA,
-    commune_variables,
-    fast_pieces,
-    fit_report,
-    greedy_line_count,
-    surely_fits,
-)
+from affiches.designer.fastfit import fast_pieces, greedy_line_count, surely_fits
+from affiches.designer.fitreport import SAMPLE_EXTRA, commune_variables, fit_report
 from affiches.designer.previews import watch
 from affiches.errors import FitError
 from affiches.gabarits import TextBlock, load_layout
+from affiches.text.breaks import split_pieces
 from affiches.text.fonts import FontMetrics, find_font
-from affiches.text.textfit import greedy_lines, layout_at, split_pieces
+from affiches.text.textfit import fit_text, greedy_lines
 
 NARROW = """\
 nom = "etroit"
@@ -87,9 +82,9 @@ def test_line_count_matches_textfit_greedy(text: str, max_units: int) -> None:
 def test_surely_fits_never_accepts_a_text_that_does_not_fit(
     text: str, size: float, width: float, lines: int
 ) -> None:
-    geometry = (str(METRICS.path), width, size * 2.5, size, size, lines, 1.1, True)
+    geometry = (str(METRICS.path), width, size * 2.5, size, size, lines, 1.1, True, "left")
     if surely_fits(text, METRICS, geometry):
-        assert layout_at(text, METRICS, size, width, size * 2.5, lines, 1.1, True) is not None
+        assert fit_text(text, METRICS, width, size * 2.5, size, size, lines, 1.1, True) is not None
 
 
 def test_fit_report_agrees_with_compose(tmp_path: Path) -> None:
@@ -116,9 +111,14 @@ def test_fit_report_agrees_with_compose(tmp_path: Path) -> None:
         assert failure.needed is not None and failure.needed < block.size_min
         # the size reported does fit, a quarter point more does not
         box = block.box.scaled(layout.to_pt)
-        args = (metrics, box.width, box.height, block.max_lines, block.line_height, True)
-        assert layout_at(failure.text, args[0], failure.needed, *args[1:]) is not None
-        assert layout_at(failure.text, args[0], failure.needed + 0.25, *args[1:]) is None
+        args = (box.width, box.height)
+
+        def at(size: float, text: str = failure.text, args: tuple = args) -> object:
+            return fit_text(text, metrics, *args, size, size, block.max_lines,
+                            block.line_height, True, block.align)
+
+        assert at(failure.needed) is not None
+        assert at(failure.needed + 0.25) is None
 
 
 def test_fit_report_with_two_processes_gives_the_same_answer(tmp_path: Path) -> None:
@@ -260,6 +260,52 @@ def test_verifier_tries_blocks_shown_only_without_an_event(in_tmp: Path, runner)
         'taille_min = 4\nlignes_max = 4\n', encoding="utf-8")
     result = runner.invoke(cli, ["gabarits", "verifier", "t.toml"])
     assert result.exit_code == 1, result.output
-    problems = [line for line in result.stdout.splitlines() if line.startswith("t.toml:")]
-    assert len(problems) == 1
+    problems = [line for line in result.stdout.splitlines() if line.startswith("t.toml:12: blocs.sans.texte:")]
+    assert len(problems) == 1, result.stdout
     assert problems[0].startswith("t.toml:12: blocs.sans.texte: le texte « Un texte beaucoup")
+    assert "ne tient pas dans sa boîte" in problems[0]
+
+
+LINES = """\
+nom = "lignes"
+materiel = "autre"
+unite = "mm"
+largeur = 100
+hauteur = 100
+fond = "#FFFFFF"
+
+[[blocs]]
+nom = "ville"
+type = "texte"
+texte = "{ville_maj}"
+police = "RobotoCondensed-Bold"
+couleur = "#000000"
+boite = [10, 10, 38, 60]
+taille_max = 30
+taille_min = 30
+lignes_max = 4
+"""
+
+
+def test_cli_fit_report_counts_line_defects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A box too narrow for « LE MANS » on one line at its only size, wide enough for
+    « ÉTIENNE » (the trial composition): the article ends a
+    line (the rules give way rather than refuse), and the report says so, with counts."""
+    import affiches.designer.fitreport as fitreport
+
+    path = tmp_path / "lignes.toml"
+    path.write_text(LINES, encoding="utf-8")
+    sarthe = [c for c in iter_communes(departement="72") if c.nom in ("Le Mans", "La Flèche", "Sablé-sur-Sarthe")]
+    monkeypatch.setattr(fitreport, "iter_communes", lambda **_: iter(sarthe))
+    result = CliRunner().invoke(
+        cli, ["gabarits", "verifier", "--communes", "--processus", "1", str(path)]
+    )
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(
+        f"{path}:11: blocs.ville.texte: 3 texte(s) avec lignes finissant sur un article"
+    )
+    assert "LA FLÈCHE | LE MANS | SABLÉ-SUR-SARTHE" in result.stdout
+    assert "Qualité des lignes : 0 lignes dont l’encre se touche, 0 écarts d’encre sous 0,12 em, " \
+        "3 lignes finissant sur un article" in result.stderr

@@ -52,7 +52,7 @@ police = "Manrope-Bold"
 couleur = "{color}"
 boite = {box}
 taille_max = 20
-taille_min = 6
+taille_min = 8
 {extra}"""
 
 

@@ -237,7 +237,9 @@ def test_one_writer_serves_many_scenes(poster: Scene, flyer: Scene) -> None:
 def test_unknown_names_are_french_errors() -> None:
     with pytest.raises(AffichesError) as info:
         writer_for("jpeg")
-    assert str(info.value) == "format de sortie inconnu : « jpeg » ; formats disponibles : pdf, png"
+    assert str(info.value) == (
+        "format de sortie inconnu : « jpeg » ; formats disponibles : pdf, png, odt, eml, txt"
+    )
     with pytest.raises(AffichesError) as info:
         writer_for("pdf", "poster")
     assert str(info.value) == (
@@ -266,7 +268,7 @@ def test_registry_imports_writers_only_when_used() -> None:
         "import sys\n"
         "from affiches.render import formats, writer_for\n"
         "from affiches.errors import AffichesError\n"
-        "assert formats() == ['pdf', 'png']\n"
+        "assert formats() == ['pdf', 'png', 'odt', 'eml', 'txt']\n"
         "try:\n"
         "    writer_for('svg')\n"
         "except AffichesError:\n"

@@ -8,11 +8,13 @@ step grid that fits. Checked with Hypothesis on the real bundled fonts.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from affiches.text.breaks import GLUE_FULL, glue_pieces, split_pieces
 from affiches.text.fonts import FontMetrics, find_font
-from affiches.text.textfit import SIZE_STEP, fit_text, layout_at, split_pieces
+from affiches.text.ink import MIN_INK_GAP
+from affiches.text.textfit import SIZE_STEP, fit_text, greedy_lines, layout_at
 
 FONTS = {
     name: FontMetrics.load(find_font(name))
@@ -210,12 +212,13 @@ def test_balance_evens_out_lines() -> None:
     text = "PAS DE VSA DANS MA VILLE"
     size = 40
     width = metrics.width("PAS DE VSA DANS MA", size) + 1
-    greedy = fit_text(text, metrics, width, 1000, size, size, max_lines=2, balance=False)
+    scale = size / metrics.units_per_em
+    greedy = greedy_lines(split_pieces(text), metrics, width / scale)
     balanced = fit_text(text, metrics, width, 1000, size, size, max_lines=2, balance=True)
-    assert greedy is not None and balanced is not None
-    assert greedy.lines == ("PAS DE VSA DANS MA", "VILLE")
+    assert balanced is not None
+    assert greedy == ["PAS DE VSA DANS MA", "VILLE"]
     assert len(balanced.lines) == 2
-    assert max(balanced.widths) < max(greedy.widths)
+    assert max(balanced.widths) < max(metrics.width(line, size) for line in greedy)
     reconstruct(text, balanced.lines)
 
 
@@ -247,3 +250,154 @@ def test_fit_is_deterministic() -> None:
 @pytest.mark.parametrize("text", ["", " "])
 def test_blank_texts_do_not_crash(text: str) -> None:
     fit_text(text, FONTS["Manrope-Regular"], 100, 100, 8, 12, max_lines=2)
+
+
+# ------------------------------------------------------- French breaking rules (issue 10)
+
+ROBOTO = FONTS["RobotoCondensed-Bold"]
+MANROPE = FONTS["Manrope-ExtraBold"]
+
+
+def lines_at(text: str, metrics: FontMetrics, width_of: str, size: float = 40,
+             max_lines: int = 4, balance: bool = True, extra: float = 1) -> tuple[str, ...]:
+    """Lines of ``text`` at ``size`` in a box as wide as ``width_of`` (+ ``extra`` pt)."""
+    fitted = fit_text(text, metrics, metrics.width(width_of, size) + extra, 1000, size, size,
+                      max_lines=max_lines, balance=balance)
+    assert fitted is not None
+    reconstruct(text, fitted.lines)
+    return fitted.lines
+
+
+@pytest.mark.parametrize(
+    ("text", "width_of", "expected"),
+    [
+        # an article stays with its noun: never "LE / MANS"
+        ("LE MANS", "MANS", ("LE MANS",)),
+        # a hyphenated article goes down with the rest: never "ONET-LE- / CHÂTEAU"
+        ("ONET-LE-CHÂTEAU", "ONET-LE-", ("ONET-", "LE-CHÂTEAU")),
+        # no line of one or two letters: never "CHÂLONS- / EN- / CHAMPAGNE", "SAINT- / LÔ"
+        ("CHÂLONS-EN-CHAMPAGNE", "EN-CHAMPAGNE", ("CHÂLONS-", "EN-CHAMPAGNE")),
+        ("SAINT-LÔ", "SAINT-", ("SAINT-LÔ",)),
+        ("JÛ-BELLOC", "BELLOC", ("JÛ-BELLOC",)),
+    ],
+)
+def test_names_break_by_french_rules(text: str, width_of: str, expected: tuple[str, ...]) -> None:
+    # When the strict rules cannot fit at this size, a smaller size is taken instead.
+    metrics = ROBOTO
+    fitted = fit_text(text, metrics, metrics.width(width_of, 40) + 1, 1000, 10, 40, max_lines=4,
+                      balance=True)
+    assert fitted is not None
+    assert fitted.lines == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "forbidden"),
+    [
+        ("Habitantes et habitants du Mans, nous demandons au maire", ("du",)),
+        ("jamais de vidéosurveillance algorithmique à Châlons-en-Champagne", ("à",)),
+        ("Habitantes et habitants de La Neuville, nous demandons", ("de", "La")),
+        ("Rassemblement samedi 12 décembre 2026, 14\u00a0h 30, place de la Mairie",
+         ("samedi", "12", "décembre", "14\u00a0h")),
+    ],
+)
+def test_running_text_never_ends_a_line_on_a_small_word(text: str, forbidden: tuple[str, ...]) -> None:
+    checked = 0
+    for width in range(60, 400, 7):
+        fitted = fit_text(text, MANROPE, width, 1000, 12, 12, max_lines=12)
+        if fitted is None:
+            continue
+        reconstruct(text, fitted.lines)
+        if fitted.level != GLUE_FULL:
+            # only when a unit ("de La Neuville,") is wider than the box itself
+            assert any(MANROPE.width(p.text, 12) > width for p in glue_pieces(
+                split_pieces(text), GLUE_FULL, True)), (width, fitted.lines)
+            continue
+        checked += len(fitted.lines) > 1
+        for line in fitted.lines[:-1]:
+            assert line.rsplit(" ", 1)[-1] not in forbidden, (width, fitted.lines)
+    assert checked > 10
+
+
+def test_headline_keeps_no_lone_last_word() -> None:
+    text = "Pas de VSA au Mans\u00a0: ce que vous pouvez faire"
+    for width in range(120, 400, 5):
+        fitted = fit_text(text, ROBOTO, width, 1000, 20, 20, max_lines=3, line_height=1.0,
+                          balance=True)
+        if fitted is None or len(fitted.lines) < 2:
+            continue
+        assert " " in fitted.lines[-1], fitted.lines
+        assert not fitted.lines[0].endswith(" ce")
+
+
+def test_running_text_fills_its_measure_evenly() -> None:
+    """Paragraphs (equilibrer = false) use the whole width on every line but the last,
+    instead of the balanced (narrow) lines of a headline."""
+    text = ("Des logiciels branchés sur les caméras de la ville analysent les images en continu "
+            "et signalent d’eux-mêmes les comportements anormaux.")
+    width = FONTS["Manrope-Regular"].width(text, 8.5) / 2.3  # three lines, the last short
+    even = fit_text(text, FONTS["Manrope-Regular"], width, 1000, 8.5, 8.5, max_lines=5)
+    headline = fit_text(text, FONTS["Manrope-Regular"], width, 1000, 8.5, 8.5, max_lines=5,
+                        balance=True)
+    assert even is not None and headline is not None
+    assert len(even.lines) == len(headline.lines) == 3
+    assert max(even.widths) > 0.95 * width and min(even.widths[:-1]) > 0.75 * width
+    assert max(headline.widths) < 0.85 * width
+
+
+@pytest.mark.parametrize("name", ["SAINT-ÉTIENNE", "ÉCRETTEVILLE-LÈS-BAONS", "L’ÉCHELLE-SAINT-AURIN"])
+@pytest.mark.parametrize("line_height", [0.92, 1.12, 1.3])
+def test_ink_of_adjacent_lines_keeps_the_minimum_gap(name: str, line_height: float) -> None:
+    from affiches.text.linecheck import line_defects
+
+    for metrics in (ROBOTO, MANROPE):
+        text = f"Habitantes et habitants de la commune de {name} et de Gigny-sur-Saône, jusqu’ici"
+        for width in range(150, 500, 23):
+            fitted = fit_text(text, metrics, width, 1000, 20, 20, max_lines=12,
+                              line_height=line_height, align="center")
+            if fitted is None or len(fitted.lines) < 2:
+                continue
+            found = line_defects(fitted, metrics, width, "center")
+            assert found.collisions == found.tight == 0, fitted.lines
+            assert found.smallest_gap is not None and found.smallest_gap >= MIN_INK_GAP - 1e-9
+
+
+def test_descender_over_capital_accent_opens_the_line() -> None:
+    """« g » above « É » (Écretteville) sets the two lines further apart than the
+    layout's leading; the same lines without the accent keep the leading."""
+    size, width = 20.0, 200.0
+    with_accent = layout_at("jamais g\nÉcretteville", MANROPE, size, width, 1000, 2, 1.0, True)
+    without = layout_at("jamais g\nEcretteville", MANROPE, size, width, 1000, 2, 1.0, True)
+    assert with_accent is not None and without is not None
+    assert with_accent.baselines[1] > without.baselines[1] >= size * 1.0 - 1e-9
+
+
+french_words = st.sampled_from(
+    ["le", "la", "les", "du", "de", "à", "au", "aux", "des", "en", "sur", "Mans", "Lyon",
+     "Saint-Étienne", "habitants", "demandons", "vidéosurveillance", "Onet-le-Château",
+     "Châlons-en-Champagne", "Saint-Lô", "samedi", "12", "décembre", "2026,", "14\u00a0h", "30,",
+     "public\u00a0:", "jamais", "engagement", "nous", "maire", "un", "et", "algorithmique"]
+)
+
+
+@given(
+    items=st.lists(french_words, min_size=2, max_size=16),
+    width=st.floats(40, 400),
+    balance=st.booleans(),
+)
+def test_strict_rules_hold_whenever_they_are_used(items: list[str], width: float, balance: bool) -> None:
+    """Whatever the text and box: when fit_text reports the strict level, no line ends
+    on a small word, a date or time is never cut, no line is one or two letters long
+    (unless the whole text is), and the ink of two lines never comes within 0.12 em."""
+    from affiches.text.linecheck import bad_ending, line_defects
+
+    assume(len(items[-1]) > 2)  # texts end on a word, not on « le » or « à »
+    text = " ".join(items)
+    fitted = fit_text(text, MANROPE, width, 1000, 9, 9, max_lines=12, balance=balance)
+    if fitted is None:
+        return
+    reconstruct(text, fitted.lines)
+    found = line_defects(fitted, MANROPE, width, "left")
+    assert found.collisions == found.tight == 0
+    if fitted.level == GLUE_FULL:
+        assert not any(bad_ending(a, b) for a, b in zip(fitted.lines, fitted.lines[1:], strict=False))
+        assert found.widows == 0 and found.short_lines == 0 or len(fitted.lines) == 1

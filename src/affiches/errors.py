@@ -110,6 +110,14 @@ class ImposeError(AffichesError):
     """Pages cannot be imposed on the sheet asked for."""
 
 
+class AddressError(AffichesError):
+    """A postal address cannot be read or cannot be set in 6 lines of 38 characters."""
+
+
+class LetterInputError(AffichesError):
+    """Something the sender typed cannot be used in a letter."""
+
+
 class OutputError(AffichesError):
     """An output path is unsafe or cannot be written."""
 

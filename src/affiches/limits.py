@@ -13,7 +13,8 @@ limits for users; change both together.
   ``limit`` bytes.
 - ``available_cpus()``; ``check_jobs(n)``: worker processes, at most twice the CPUs available.
 - ``check_output_path(path)``: an output folder whose name the system can hold.
-- ``nesting_depth(value)``: depth of nested lists/tables of parsed TOML (iterative).
+- ``parse_toml(text)``: TOML nested at most ``MAX_TOML_DEPTH`` deep; ``nesting_depth(value)``:
+  depth of nested lists/tables of parsed TOML (iterative).
 - ``file_inside(folder, name)``: the file ``name`` (relative, no ``..``) of ``folder``,
   its real path (links resolved) inside the folder's real path, or None: what a layout
   may name (images, fonts) never reaches outside its allowed folders.
@@ -28,6 +29,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +205,23 @@ def image_problem(path: Path) -> str | None:
     if width * height > MAX_IMAGE_PIXELS:
         return too_big
     return None
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """``tomllib.loads(text)``, nested at most ``MAX_TOML_DEPTH`` deep (``LimitError``
+    otherwise, tomllib's own recursion limit included); ``TOMLDecodeError`` passes through."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        table = tomllib.loads(text)
+    except RecursionError:
+        table = None
+    if table is None or nesting_depth(table) > MAX_TOML_DEPTH:
+        raise LimitError(f"tableaux ou tables imbriqués sur plus de {MAX_TOML_DEPTH} niveaux ; "
+                         "simplifiez le fichier")
+    return table
 
 
 def nesting_depth(value: Any) -> int:

@@ -6,7 +6,12 @@ y growing downwards. Text comes as ``TextLine`` objects whose ``chunks`` carry t
 x offset of each run of glyphs after kerning, so every writer reproduces exactly the
 measured layout. ``affiches.render`` turns scenes into files (its painters walk the
 primitives; ``affiches.render.dump.dump_scene`` gives the stable text form of golden
-tests). This module imports nothing of the package but ``color``.
+tests). A letter's scene also carries ``LetterText``, its logical content recorded
+once (sender, recipient block, subject, paragraphs…), from which the ODT, e-mail and
+plain-text writers write the same words as the PDF; ``plain_text`` is its text form
+(paragraphs separated by a blank line). ``to_fill`` lists the places left for the user
+to complete, each also written in the text between ``[`` and ``]``. This module
+imports nothing of the package but ``color``.
 """
 
 from __future__ import annotations
@@ -111,6 +116,50 @@ class Page:
     items: tuple[Primitive, ...]
 
 
+# A letter's logical content, recorded once: the ODT, e-mail and text writers read it.
+TO_FILL_MARK = "À COMPLÉTER"
+
+
+@dataclass(frozen=True)
+class LetterText:
+    kind: str  # "lettre" (printed and sent) or "courriel" (an e-mail only)
+    sender: tuple[str, ...] = ()  # sender block, top left
+    recipient: tuple[str, ...] = ()  # address block (window envelope), postal form
+    place_date: str = ""  # « Saint-Étienne, le 23 novembre 2026 »
+    subject: str = ""  # without « Objet : »
+    salutation: str = ""  # « Madame la Maire, Monsieur le Maire, »
+    paragraphs: tuple[str, ...] = ()  # a paragraph starting with « – » is a list item
+    closing: str = ""  # the closing formula, which repeats the salutation
+    signature: tuple[str, ...] = ()  # name(s) under the room left to sign
+    email_to: str = ""  # "" when unknown (the user fills it in)
+    email_subject: str = ""
+    email_from: str = ""
+    to_fill: tuple[str, ...] = ()  # what the user must complete, in French
+
+    def body(self) -> tuple[str, ...]:
+        """The letter's paragraphs from the salutation to the signature."""
+        parts = [self.salutation, *self.paragraphs, self.closing]
+        return tuple(part for part in parts if part)
+
+
+def plain_text(letter: LetterText, *, with_header: bool = True) -> str:
+    """The letter as plain text: sender, recipient, place and date, subject, body, signature."""
+    blocks: list[str] = []
+    if with_header:
+        if letter.sender:
+            blocks.append("\n".join(letter.sender))
+        if letter.recipient:
+            blocks.append("\n".join(letter.recipient))
+        if letter.place_date:
+            blocks.append(letter.place_date)
+        if letter.subject:
+            blocks.append(f"Objet\u00a0: {letter.subject}")
+    blocks.extend(letter.body())
+    if letter.signature:
+        blocks.append("\n".join(letter.signature))
+    return "\n\n".join(blocks) + "\n"
+
+
 @dataclass(frozen=True)
 class Scene:
     """A whole document: one or more pages of the same size."""
@@ -126,6 +175,7 @@ class Scene:
     alt_text: str = ""
     pixel_size: tuple[int, int] | None = None  # exact raster size for screen layouts
     layout_name: str = ""
+    letter: LetterText | None = None  # a letter's logical content (ODT, e-mail, text writers)
 
     def texts(self) -> list[TextLine]:
         return [item for page in self.pages for item in page.items if isinstance(item, TextLine)]

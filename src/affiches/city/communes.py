@@ -30,6 +30,13 @@ Contract:
   commune the article is guessed from the first word (Le, La, Les, L’, Aux) and
   « d’ » is used before a vowel (a name starting with h gets « de »: h muet or
   aspiré cannot be told apart). Upper-case forms keep accents and ligatures.
+  Exceptions decided from the name (``affiches.city.names``): a name beginning with
+  an article word but given TNCC 0/1 takes that article's forms (« au
+  Vernet-Chaméane »); « Île… » names take « à l’Île-d’Aix / de l’Île-d’Aix »;
+  municipal arrondissements print « Marseille 13e » (« MARSEILLE 13e »), « dans le 13e
+  arrondissement de Marseille », « du 13e arrondissement de Marseille ».
+* ``mairie_address(commune)``: the town-hall address on one line, its locality in the
+  official spelling (``names.postal_address``).
 * ``slugify(name)`` returns a non-empty ASCII slug ``[a-z0-9-]`` of at most 80
   characters, safe as a folder name.
 * The database is opened read-only (``mode=ro&immutable=1``), lazily, once per
@@ -52,6 +59,7 @@ from affiches.city.model import (
     City,
     Commune,
     city_forms,
+    mairie_address,
     normalize_key,
     slugify,
     typographic,
@@ -69,6 +77,7 @@ __all__ = [
     "data_path",
     "get_commune_by_code",
     "iter_communes",
+    "mairie_address",
     "normalize_departement",
     "normalize_key",
     "resolve_city",

@@ -10,7 +10,11 @@ Contract:
   ``departement``, the ``code_insee``, the town hall's address as its raw lines
   (``mairie_lignes``) and ``mairie_email``. ``city.variables()`` gives the template
   variables that depend on the city, and is the only place they are built.
-- ``city_forms(name, commune)`` declines a name (see ``affiches.city.communes``);
+- ``city_forms(name, commune)`` declines a name (see ``affiches.city.communes``, and
+  ``affiches.city.names`` for the forms decided from the name itself: article words
+  INSEE gives no article, « Île… », arrondissements « Marseille 13e »);
+  ``mairie_address(commune)`` is the town hall's address on one line, its locality in
+  the official spelling (``names.postal_address``);
   ``slugify(name)`` is a non-empty ASCII slug ``[a-z0-9-]`` of at most 80 characters.
 - ``normalize_key(text)`` is the search key of a name (accents, case, punctuation and
   St/Ste abbreviations ignored).
@@ -25,6 +29,14 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from affiches.city.names import (
+    arrondissement,
+    article_from_name,
+    island_forms,
+    postal_address,
+    upper_name,
+)
 
 MAX_SLUG_LENGTH = 80
 APOSTROPHE = "\u2019"
@@ -142,7 +154,7 @@ class City:
         return {
             **self.forms,
             "departement": self.departement,
-            "mairie_adresse": ", ".join(self.mairie_lignes),
+            "mairie_adresse": mairie_address(self.commune) if self.commune else "",
             "mairie_email": self.mairie_email,
         }
 
@@ -187,8 +199,10 @@ def city_forms(name: str, commune: Commune | None) -> dict[str, str]:
     """
     if commune is not None and normalize_key(name) == normalize_key(commune.nom):
         ville = typographic(commune.nom)
-        tncc = commune.tncc
+        tncc = article_from_name(ville, commune.tncc)
         rest = typographic(commune.nom_sans_article)
+        if tncc != commune.tncc:
+            _tncc, _article, rest = _guess_tncc(ville)
         officiel = commune.nom
     else:
         ville = typographic(name)
@@ -201,15 +215,34 @@ def city_forms(name: str, commune: Commune | None) -> dict[str, str]:
         a_ville, de_ville = f"à {ville}", f"d{APOSTROPHE}{ville}"
     else:
         a_ville, de_ville = f"à {ville}", f"de {ville}"
+    island = island_forms(ville)
+    if island:
+        a_ville, de_ville = island
+    district = arrondissement(ville)
+    if district:
+        city, ordinal = district
+        ville = f"{city} {ordinal}"
+        a_ville = f"dans le {ordinal} arrondissement de {city}"
+        de_ville = f"du {ordinal} arrondissement de {city}"
     return {
         "ville": ville,
         "ville_officiel": officiel,
         "a_ville": a_ville,
         "de_ville": de_ville,
-        "ville_maj": ville.upper(),
-        "a_ville_maj": a_ville.upper(),
-        "de_ville_maj": de_ville.upper(),
+        "ville_maj": upper_name(ville),
+        "a_ville_maj": upper_name(a_ville),
+        "de_ville_maj": upper_name(de_ville),
     }
+
+
+def mairie_address(commune: Commune) -> str:
+    """The town hall's address on one line, its locality spelled as the commune's name
+    (``names.postal_address``; an arrondissement's locality is its city's: « 69001 Lyon »)."""
+    official = typographic(commune.nom)
+    district = arrondissement(official)
+    return postal_address(
+        commune.mairie_adresse, district[0] if district else official, normalize_key
+    )
 
 
 # ----------------------------------------------------------------------- slug

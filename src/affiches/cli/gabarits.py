@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import click
 
 from affiches.cli.common import CONTEXT
+from affiches.cli.lettres import check_any_layout, find_any_layout, is_letter_layout, letter_paths
 from affiches.errors import AffichesError, LayoutError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -140,8 +141,8 @@ def verifier(
     Sans FICHIER, vérifie tous les gabarits disponibles. Code de sortie 1 s’il y a un
     problème, 0 sinon.
     """
-    from affiches.designer.previews import check_layout_file, sample_variables
-    from affiches.gabarits import available_layouts, find_layout
+    from affiches.designer.previews import sample_variables
+    from affiches.gabarits import available_layouts
 
     paths: list[Path] = []
     if fichiers:
@@ -150,18 +151,18 @@ def verifier(
             if candidate.suffix == ".toml" or "/" in item:
                 paths.append(candidate)
             else:
-                paths.append(find_layout(item, dossiers))
+                paths.append(find_any_layout(item, dossiers))
     else:
-        paths = list(available_layouts(dossiers).values())
+        paths = list(available_layouts(dossiers).values()) + letter_paths(dossiers)
     variables = sample_variables()
     total = 0
     valid: list[Path] = []
     for path in paths:
-        problems = check_layout_file(path, dossiers, variables)
+        problems = check_any_layout(path, dossiers, variables)
         for problem in problems:
             click.echo(str(problem))
         total += len(problems)
-        if not problems:
+        if not problems and not is_letter_layout(path):  # no fit report for letters
             valid.append(path)
     plural = "s" if len(paths) > 1 else ""
     if total:
@@ -181,6 +182,7 @@ def _fit_report(
     paths: Sequence[Path], dossiers: Sequence[Path], examples: int, workers: int | None
 ) -> int:
     from affiches.designer.fitreport import describe, fit_report, with_examples
+    from affiches.designer.linequality import describe_defects, describe_quality
     from affiches.gabarits import Problem, block_location, load_layout
 
     layouts = [load_layout(p, dossiers) for p in paths]
@@ -211,6 +213,10 @@ def _fit_report(
                 f"{layout.name} : et {hidden} autre(s) texte(s) (--exemples pour en voir plus).",
                 err=True,
             )
+    defects = sum(report.defect_totals().values())
+    for path, layout in zip(paths, layouts, strict=True):
+        for block, message in describe_defects(report, layout.name, examples):
+            click.echo(str(Problem(*block_location(path, dossiers, block, "texte"), message)))
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     click.echo(
         f"{report.communes} communes × {len(layouts)} gabarit(s), {len(report.blocks)} bloc(s), "
@@ -218,7 +224,8 @@ def _fit_report(
         f"{failures} texte(s) qui ne tiennent pas.",
         err=True,
     )
-    return failures
+    click.echo(describe_quality(report), err=True)
+    return failures + defects
 
 
 def preview_target_options(where: str, file_help: str) -> Callable[[F], F]:
@@ -290,13 +297,12 @@ def apercu(
                 variables,
                 lambda line: click.echo(line, err=True),
                 dossiers,
-                max_side=taille,
-                root=None if cible else sortie,
+                max_side=taille, root=sortie,
             )
         except KeyboardInterrupt:
             click.echo("Surveillance arrêtée.", err=True)
         return
-    outcome = render_once(path, target, variables, dossiers, taille, root=None if cible else sortie)
+    outcome = render_once(path, target, variables, dossiers, taille, root=sortie)
     for line in outcome.lines:
         click.echo(line, err=True)
     if any("aperçu impossible" in line or "écriture impossible" in line for line in outcome.lines):
@@ -365,7 +371,7 @@ def planche(
     """Une page avec tous les gabarits rendus pour une ville, pour relire un ensemble."""
     from affiches.designer.previews import contact_sheet, sample_variables
     from affiches.gabarits import available_layouts, find_layout, load_layout
-    from affiches.jobs.files import write_file, write_path
+    from affiches.jobs.files import write_under
     from affiches.jobs.pipeline import resolve, sheet_name
 
     city = resolve(ville, departement)
@@ -399,11 +405,6 @@ def planche(
             "creationDate": fixed,
             "modDate": fixed,
         }
-    def produce(stream: Any) -> None:
-        image.save(stream, format=fmt, **options)
-
-    if cible:  # the exact file the user named
-        write_path(target, produce, hint="vérifiez --fichier")
-    else:  # below the output folder: no linked folder on the way is followed
-        write_file(sortie, sheet_name(city), produce, hint="vérifiez --sortie")
+    write_under(sortie, target, lambda stream: image.save(stream, format=fmt, **options),
+                hint="vérifiez --sortie ou --fichier")
     click.echo(str(target))

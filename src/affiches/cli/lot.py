@@ -91,7 +91,10 @@ class Progress:
 @click.option("--population-min", type=click.IntRange(min=0, max=MAX_POPULATION), default=0, metavar="N",
               help="Avec --departement seul : communes d’au moins N habitants.")
 @click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True, metavar="LISTE",
-              help="Matériels à produire, séparés par des virgules.")
+              help="Matériels à produire, séparés par des virgules (affiche, tract, visuel ; "
+                   "lettre au maire, cada pour la demande de documents).")
+@click.option("--date-lettre", default="", metavar="DATE",
+              help="Date des lettres (lettre, cada) [défaut : aujourd’hui].")
 @production_options(batch=True)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processus en parallèle [défaut : processeurs disponibles].")
@@ -109,7 +112,7 @@ class Progress:
               help="Pas de barre de progression (les erreurs et le bilan restent affichés).")
 def lot(fichier: Path | None, departement: str | None, population_min: int, quoi: str,
         jobs: int | None, encodage: str | None, garder_inconnues: bool, zip_mode: str | None,
-        planche: bool, quiet: bool, **options: Any) -> None:
+        planche: bool, quiet: bool, date_lettre: str, **options: Any) -> None:
     """Les kits de toute une liste de villes (fichier CSV) ou d’un département.
 
     \b
@@ -121,14 +124,16 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
     Le fichier CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) a une colonne
     Ville et, au choix : departement, collectif, contact, url, date, heure, lieu ;
     toute autre colonne est disponible dans les gabarits sous le nom {x_colonne}.
-    Une seconde exécution ne refait que ce qui a changé (voir manifest.csv).
+    Pour les lettres (--quoi lettre,cada) : expediteur, adresse, maire,
+    adresse mairie, courriel mairie. Une seconde exécution ne refait que ce qui a changé (voir manifest.csv).
     """
+    from affiches.city.events import parse_date
     from affiches.errors import AffichesError
     from affiches.jobs.batch import BatchSettings, available_cpus, rows_from_departement, run_batch
-    from affiches.jobs.options import build_options, parse_materials
+    from affiches.jobs.options import KIT, LETTERS, build_options, parse_materials
     from affiches.limits import check_jobs
 
-    materials = parse_materials(quoi)
+    materials = parse_materials(quoi, KIT + LETTERS)
     if fichier is None and not departement:
         raise click.UsageError("donnez un FICHIER CSV ou --departement CODE",
                                click.get_current_context())
@@ -137,6 +142,7 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
         materials=materials, kit=kit, date=options["date_"], heure=options["heure"],
         lieu=options["lieu"], departement=departement if fichier else None,
         keep_unknown=garder_inconnues, jobs=check_jobs(jobs) if jobs else available_cpus(),
+        letter_date=parse_date(date_lettre) if date_lettre.strip() else None,
     )
     if fichier is not None:
         from affiches.jobs.batch import InputRow

@@ -22,6 +22,7 @@ from affiches import __version__
 from affiches.cli.common import CONTEXT, AffichesGroup, production_options
 from affiches.cli.fr import install_french_messages
 from affiches.cli.gabarits import gabarits
+from affiches.cli.lettres import cada, lettre
 from affiches.cli.lot import lot
 
 install_french_messages()
@@ -128,3 +129,5 @@ def main() -> None:
 
 cli.add_command(lot)
 cli.add_command(gabarits)
+cli.add_command(lettre)
+cli.add_command(cada)

@@ -4,7 +4,8 @@ Contract: ``compose(layout, variables)`` composes each block whose ``si`` condit
 holds, page by page in drawing order, through the function registered for its class
 in ``COMPOSERS``, and returns the scene: positioned primitives in points, the page's
 background, and the document's metadata (title and alternative text filled from the
-layout's templates, with French typography; author: the collective, or
+layout's templates, with French typography; the alternative text also names the
+event and the signature the image shows when its template does not; author: the collective, or
 ``campaign.PDF_AUTHOR``; keywords: ``campaign.PDF_KEYWORDS``). Pure: no file is read
 or written (fonts come resolved in the layout: ``TextBlock.metrics``), and the same
 inputs always give the same scene. Errors: ``FitError`` (a text that cannot fit),
@@ -27,7 +28,15 @@ from affiches.compose.shapes import compose_image, compose_shape
 from affiches.compose.templates import condition_met, fill_template
 from affiches.compose.text import block_text, compose_text
 from affiches.errors import AffichesError
-from affiches.gabarits import Block, ImageBlock, Layout, QRBlock, ShapeBlock, TextBlock
+from affiches.gabarits import (
+    Block,
+    ImageBlock,
+    Layout,
+    QRBlock,
+    ShapeBlock,
+    TextBlock,
+    template_fields,
+)
 from affiches.scene import Page, Primitive, Scene
 from affiches.text.typography import french_typography
 
@@ -68,6 +77,8 @@ def compose(layout: Layout, variables: Mapping[str, str]) -> Scene:
     where = f"gabarit {layout.name}"
     title = fill_template(layout.title, variables, where) if layout.title else layout.description
     alt_text = fill_template(layout.alt_text, variables, where) if layout.alt_text else ""
+    if alt_text:
+        alt_text = _alt_additions(alt_text, layout, variables)
     pixel_size = (round(layout.width), round(layout.height)) if layout.unit == "px" else None
     return Scene(
         width=layout.width * layout.to_pt,
@@ -82,3 +93,30 @@ def compose(layout: Layout, variables: Mapping[str, str]) -> Scene:
         pixel_size=pixel_size,
         layout_name=layout.name,
     )
+
+
+def _alt_additions(alt_text: str, layout: Layout, variables: Mapping[str, str]) -> str:
+    """The alt text says what the image says: the event and the signature it shows,
+    when the layout prints them and its own alt text does not already."""
+    shown = {
+        name
+        for block in layout.blocks
+        if condition_met(block.condition, variables)
+        for name in _fields(block)
+    }
+    extra = []
+    event = variables.get("evenement", "").strip()
+    if event and "evenement" in shown and event not in alt_text:
+        extra.append(f"Annonce : {event}.")
+    signature = variables.get("signature", "").strip()
+    if signature and shown & {"signature", "collectif"} and signature not in alt_text:
+        extra.append(f"Signé : {signature}.")
+    return " ".join([alt_text, *extra])
+
+
+def _fields(block: Block) -> set[str]:
+    template = getattr(block, "template", "")
+    try:
+        return set(template_fields(template)) if template else set()
+    except ValueError:
+        return set()

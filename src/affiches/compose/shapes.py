@@ -42,7 +42,9 @@ def compose_shape(block: ShapeBlock, layout: Layout, variables: Mapping[str, str
             stroke=block.stroke,
             stroke_width=block.stroke_width * layout.font_to_pt,
             ellipse=block.shape == "ellipse",
-            bleeds=bleeds if block.shape == "rect" else (False, False, False, False),
+            # A rectangle bleeds on the sides it touches; an ellipse only when it touches
+            # all four (a sticker's die-cut disc: it grows evenly around its centre).
+            bleeds=bleeds if block.shape == "rect" or all(bleeds) else (False, False, False, False),
         )
     ]
 

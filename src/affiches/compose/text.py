@@ -40,10 +40,13 @@ def _fit_cached(
     max_lines: int,
     line_height: float,
     balance: bool,
+    align: str = "left",
 ) -> FittedText | None:
     """``fit_text`` remembered per (text, font, box): fixed texts are fitted once per
     process, not once per city (bounded, so a long batch stays flat in memory)."""
-    return fit_text(text, metrics, width, height, size_min, size_max, max_lines, line_height, balance)
+    return fit_text(
+        text, metrics, width, height, size_min, size_max, max_lines, line_height, balance, align
+    )
 
 
 def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
@@ -59,6 +62,7 @@ def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
         block.max_lines,
         block.line_height,
         block.balance,
+        block.align,
     )
     if fitted is None:
         unit = "px" if layout.unit == "px" else "pt"

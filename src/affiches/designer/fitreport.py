@@ -22,7 +22,6 @@ Contract:
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,9 +29,12 @@ from dataclasses import dataclass, field, replace
 from affiches.city.communes import Commune, iter_communes
 from affiches.city.model import City
 from affiches.compose import block_text, condition_met
+from affiches.designer.fastfit import Geometry, surely_fits
+from affiches.designer.linequality import DEFECT_KINDS, QualityCount, check_lines, quality_counts
 from affiches.gabarits import CITY_VARIABLES, Layout, TextBlock, template_fields
 from affiches.text.fonts import FontMetrics
-from affiches.text.textfit import HYPHENS, MIN_INK_GAP, fit_text, layout_at
+from affiches.text.linecheck import LineDefects
+from affiches.text.textfit import fit_text
 
 # Values of the variables that do not depend on the commune, so that blocks shown only
 # with a signature or an event are checked too.
@@ -74,6 +76,20 @@ class FitReport:
     failures: list[FitFailure] = field(default_factory=list)
     seconds: float = 0.0
     workers: int = 1
+    quality: list[QualityCount] = field(default_factory=list)
+
+    def defect_totals(self) -> dict[str, int]:
+        """Per kind of line defect, how many set texts show it (every block)."""
+        totals = dict.fromkeys(DEFECT_KINDS, 0)
+        for count in self.quality:
+            for kind, value in count.counts.items():
+                totals[kind] += value
+        return totals
+
+    @property
+    def smallest_gap(self) -> float | None:
+        gaps = [q.smallest_gap for q in self.quality if q.smallest_gap is not None]
+        return min(gaps) if gaps else None
 
     def failures_of(self, layout_name: str) -> list[FitFailure]:
         return [f for f in self.failures if f.layout == layout_name]
@@ -92,10 +108,6 @@ def commune_variables(commune: Commune) -> dict[str, str]:
     return City(commune.nom, commune).variables()
 
 
-# A block geometry: everything but the text that decides whether a text fits.
-Geometry = tuple[str, float, float, float, float, int, float, bool]
-
-
 def _geometry(block: TextBlock, layout: Layout, metrics: FontMetrics) -> Geometry:
     box = block.box.scaled(layout.to_pt)
     return (
@@ -107,90 +119,8 @@ def _geometry(block: TextBlock, layout: Layout, metrics: FontMetrics) -> Geometr
         block.max_lines,
         block.line_height,
         block.balance,
+        block.align,
     )
-
-
-_PIECE = re.compile(r"([^ \n\-\u2010]*)([ \n\-\u2010]|$)")
-
-
-def fast_pieces(text: str) -> list[tuple[str, str]]:
-    """``textfit.split_pieces`` as (text, after) tuples, with a regular expression."""
-    pieces: list[tuple[str, str]] = []
-    for match in _PIECE.finditer(text):
-        body, sep = match.groups()
-        if sep in HYPHENS:
-            pieces.append((body + sep, ""))
-            continue
-        after = sep or "$"
-        if not body and after == " " and pieces and pieces[-1][1] == " ":
-            continue
-        pieces.append((body, after))
-        if after == "$":
-            break
-    return pieces
-
-
-def greedy_line_count(
-    pieces: Sequence[tuple[str, str]], metrics: FontMetrics, max_units: float
-) -> int | None:
-    """``len(textfit.greedy_lines(...))``, computed with incremental line widths.
-
-    The width of a line grows piece by piece: the advance of the separator and of the
-    piece plus the kerning at the seam, which is exactly what measuring the joined
-    string gives (kerning only ever pairs neighbouring characters).
-    """
-    space = metrics.width_units(" ")
-    kern = metrics.kern
-    width_of = metrics.width_units
-    count = 0
-    paragraph_start = True
-    width = 0.0
-    last = ""
-    previous_after = ""
-    empty = True
-    for piece_text, piece_after in pieces:
-        if paragraph_start:
-            width, last, empty, previous_after = 0.0, "", True, ""
-            paragraph_start = False
-        # width of the current line with this piece appended
-        trial, trial_last = width, last
-        if not empty and previous_after == " ":
-            trial += (kern(trial_last, " ") if trial_last else 0) + space
-            trial_last = " "
-        if piece_text:
-            trial += (kern(trial_last, piece_text[0]) if trial_last else 0) + width_of(piece_text)
-            trial_last = piece_text[-1]
-        if trial <= max_units:
-            width, last, empty = trial, trial_last, False
-        else:
-            if empty:
-                return None
-            count += 1
-            width = float(width_of(piece_text))
-            last = piece_text[-1] if piece_text else ""
-            empty = False
-            if width > max_units:
-                return None
-        previous_after = piece_after
-        if piece_after == "\n":
-            count += 1
-            paragraph_start = True
-    if not paragraph_start:
-        count += 1
-    return count
-
-
-def surely_fits(text: str, metrics: FontMetrics, geometry: Geometry) -> bool:
-    """True when ``text`` fits at ``taille_min`` whatever line breaks balancing picks."""
-    _path, width, height, size, _size_max, max_lines, line_height, _balance = geometry
-    scale = size / metrics.units_per_em
-    lines = greedy_line_count(fast_pieces(text), metrics, width / scale)
-    if lines is None or lines > max_lines:
-        return False
-    top, bottom = metrics.ink_extent(text)
-    gap = max(size * line_height, (top - bottom) * scale + size * MIN_INK_GAP)
-    worst = top * scale + (lines - 1) * gap - bottom * scale
-    return worst <= height + 1e-9
 
 
 Outcome = tuple[float | None, str]  # (largest size that fits in pt or None, missing chars)
@@ -202,14 +132,17 @@ def check_text(geometry: Geometry, text: str) -> Outcome | None:
     key = (geometry, text)
     if key in _RESULTS:
         return _RESULTS[key]
-    path, width, height, size_min, _size_max, max_lines, line_height, balance = geometry
+    path, width, height, size_min, _size_max, max_lines, line_height, balance, align = geometry
     metrics, covered = _font(path)
     outcome: Outcome | None = None
     missing = "" if covered.issuperset(text) else "".join(metrics.missing_chars(text))
     if missing:
         outcome = (None, missing)
     elif not surely_fits(text, metrics, geometry) and (
-        layout_at(text, metrics, size_min, width, height, max_lines, line_height, balance) is None
+        fit_text(
+            text, metrics, width, height, size_min, size_min, max_lines, line_height, balance, align
+        )
+        is None
     ):
         smaller = fit_text(
             text,
@@ -221,6 +154,7 @@ def check_text(geometry: Geometry, text: str) -> Outcome | None:
             max_lines,
             line_height,
             balance,
+            align,
         )
         outcome = (smaller.size if smaller else None, "")
     _RESULTS[key] = outcome
@@ -250,9 +184,15 @@ def _init(specs: list[Spec], base: dict[str, str]) -> None:
     _BASE.update(base)
 
 
-def _check_communes(communes: list[Commune]) -> tuple[int, list[tuple[int, str, str, Outcome]]]:
-    """Fill and check every spec for these communes: (texts checked, failures)."""
+Checked = tuple[
+    int, list[tuple[int, str, str, Outcome]], dict[tuple[int, str], LineDefects]
+]
+
+
+def _check_communes(communes: list[Commune]) -> Checked:
+    """Fill and check every spec for these communes: (texts checked, failures, defects)."""
     seen: set[tuple[int, str]] = set()
+    defects: dict[tuple[int, str], LineDefects] = {}
     failures: list[tuple[int, str, str, Outcome]] = []
     fields = [tuple(template_fields(block.template)) for _layout, block, _geometry in _SPECS]
     texts: dict[tuple[str, bool, tuple[str, ...]], str] = {}
@@ -275,7 +215,9 @@ def _check_communes(communes: list[Commune]) -> tuple[int, list[tuple[int, str, 
             outcome = check_text(geometry, text)
             if outcome is not None:
                 failures.append((number, text, commune.nom, outcome))
-    return len(seen), failures
+            elif (number, text) not in defects:
+                defects[(number, text)] = check_lines(geometry, text)
+    return len(seen), failures, defects
 
 
 def _default_workers() -> int:
@@ -332,7 +274,9 @@ def fit_report(
         _init(specs, base)
         outcomes = [_check_communes(chunk) for chunk in chunks]
     grouped: dict[tuple[int, str], tuple[Outcome, list[str]]] = {}
-    for checked, failures in outcomes:
+    merged: dict[tuple[int, str], LineDefects] = {}
+    for checked, failures, defects in outcomes:
+        merged.update(defects)
         report.texts += checked
         for number, text, name, outcome in failures:
             grouped.setdefault((number, text), (outcome, []))[1].append(name)
@@ -352,6 +296,7 @@ def fit_report(
                 )
             )
     report.failures.sort(key=lambda f: (f.layout, f.block, f.text))
+    report.quality = quality_counts(merged, users)
     report.seconds = time.perf_counter() - start
     return report
 

@@ -168,9 +168,8 @@ def preview_image(
 
 
 def write_preview(image: PILImage.Image, target: Path, root: Path | None = None) -> None:
-    """Write the PNG atomically; with ``root`` (the output folder ``target`` lies in), no
-    folder between them is followed if it is a link."""
-    from affiches.jobs.files import write_file, write_path
+    """Write the PNG atomically; below ``root`` (the output folder), through no linked folder."""
+    from affiches.jobs.files import write_path, write_under
 
     def produce(stream: Any) -> None:
         image.save(stream, format="PNG", optimize=False)
@@ -178,7 +177,7 @@ def write_preview(image: PILImage.Image, target: Path, root: Path | None = None)
     if root is None:
         write_path(target, produce)
     else:
-        write_file(root, target.relative_to(root).as_posix(), produce)
+        write_under(root, target, produce)
 
 
 # ----------------------------------------------------------------- watch

@@ -7,7 +7,9 @@ runs them all (``gabarits.loader.check_file`` locates each at its file and line)
 Checks: content blocks that overlap without ``superposable`` (blocks whose ``si``
 conditions exclude each other never meet); text with too little contrast (WCAG 2)
 on any colour that may show behind it (``backgrounds_behind``); QR codes inverted or
-with too little contrast. A new check: a function here, added to ``DESIGN_CHECKS``.
+with too little contrast; and, from ``gabarits.printchecks``, the safe area inside the
+trim of print layouts and the smallest text size per medium. A new check: a function
+here (or in a module of its own), added to ``DESIGN_CHECKS``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from affiches.color import Color, contrast_ratio
 from affiches.gabarits.model import Block, Box, ImageBlock, Layout, QRBlock, ShapeBlock, TextBlock
+from affiches.gabarits.printchecks import safe_area_problems, size_problems
 
 # Contrast (WCAG 2): large text needs 3:1, other text 4.5:1. "Large" is 18 pt, or 14 pt
 # in a bold face.
@@ -176,7 +179,12 @@ def contrast_problems(layout: Layout) -> Found:
     return found
 
 
-DESIGN_CHECKS: tuple[Callable[[Layout], Found], ...] = (overlap_problems, contrast_problems)
+DESIGN_CHECKS: tuple[Callable[[Layout], Found], ...] = (
+    overlap_problems,
+    contrast_problems,
+    safe_area_problems,
+    size_problems,
+)
 
 
 def design_problems(layout: Layout) -> Found:

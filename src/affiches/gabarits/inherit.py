@@ -21,11 +21,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from affiches.errors import LayoutError
+from affiches.errors import LayoutError, LimitError
 from affiches.gabarits.discovery import find_layout
 from affiches.gabarits.lines import Origins, line_index
 from affiches.gabarits.model import Problem
-from affiches.limits import MAX_LAYOUT_BYTES, MAX_TOML_DEPTH, nesting_depth, read_regular_file
+from affiches.limits import MAX_LAYOUT_BYTES, parse_toml, read_regular_file
 from affiches.resources import builtin_layouts_dir
 
 LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")  # what herite may name
@@ -67,19 +67,15 @@ def read_layout_table(path: Path) -> dict[str, Any]:
         raise ParseFailure(path, line, "fichier", "octets illisibles en UTF-8 ; enregistrez le "
                                                   "gabarit en UTF-8") from None
     try:
-        table = tomllib.loads(text)
+        return parse_toml(text)
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_AT.search(str(exc))
         line = int(match.group(1)) if match else 1
         raise ParseFailure(
             path, line, "toml", f"TOML invalide : {_french_toml_error(str(exc))}"
         ) from None
-    except RecursionError:
-        table = None
-    if table is None or nesting_depth(table) > MAX_TOML_DEPTH:
-        raise ParseFailure(path, 1, "toml", f"tableaux ou tables imbriqués sur plus de {MAX_TOML_DEPTH} "
-                                            "niveaux ; simplifiez le fichier")
-    return table
+    except LimitError as exc:
+        raise ParseFailure(path, 1, "toml", str(exc)) from None
 
 
 def merge(

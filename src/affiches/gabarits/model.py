@@ -80,7 +80,7 @@ class TextBlock(Block):
     max_lines: int = 1
     line_height: float = 1.2
     uppercase: bool = False
-    balance: bool = True
+    balance: bool = False
     # The font, resolved when the layout is loaded (not in repr: batch fingerprints
     # hash repr(layout) and add the font file's digest themselves).
     font_file: Path = field(repr=False, compare=False)

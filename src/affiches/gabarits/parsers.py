@@ -97,7 +97,7 @@ def _parse_text(b: FieldReader, common: dict[str, Any], ctx: Context) -> Block |
         max_lines=int(b.number("lignes_max", default=1, minimum=1, integer=True)),
         line_height=b.number("interligne", default=1.2, minimum=0.5),
         uppercase=b.boolean("majuscules", False),
-        balance=b.boolean("equilibrer", True),
+        balance=b.boolean("equilibrer", False),
     )
     if font_file is None or metrics is None:
         return None  # the problem is recorded; a text block needs its font

@@ -31,6 +31,7 @@ Contract (scheduling, manifest and progress only; everything else is the pipelin
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sys
 import time
@@ -73,6 +74,7 @@ class BatchSettings:
     departement: str | None = None  # default département for homonyms
     keep_unknown: bool = False
     jobs: int = 1
+    letter_date: dt.date | None = None  # the date of the letters (lot --quoi lettre,cada)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class TaskResult:
     task: Task
     files: dict[str, dict[str, dict[str, Any]]]  # material -> relative path -> record
     error: str = ""
+    notes: str = ""  # what to complete by hand (a letter without the town hall's address)
 
 
 @dataclass
@@ -143,7 +146,7 @@ def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
 
     layouts = load_layouts(settings)
     for layout in layouts.values():  # fonts are loaded with the layouts
-        writer_for(layout.output_format)
+        writer_for(getattr(layout, "output_format", "pdf"))  # a letter layout's first file is a PDF
     with contextlib.suppress(AffichesError):
         qr_matrix(settings.kit.url)
     _WORKER["layouts"] = layouts
@@ -179,9 +182,17 @@ def make_task(task: Task) -> TaskResult:
     root: Path = _WORKER["root"]
     printing = _WORKER["printing"]
     try:
-        planned = pipeline.plan(task.folder, task.materials, layouts, printing)
+        from affiches.jobs.letters import LETTER_KINDS, letter_outputs
+
+        kit = [m for m in task.materials if m not in LETTER_KINDS]
+        planned = pipeline.plan(task.folder, kit, layouts, printing)
         composed = pipeline.compose(planned, task.variables, printing, root)
         outputs = pipeline.render(composed, printing)  # all rendered first: a misfit writes nothing
+        notes: list[str] = []
+        for kind in (m for m in task.materials if m in LETTER_KINDS):
+            letter_files, letter_notes = letter_outputs(task.folder, kind, layouts[kind], task.variables)
+            outputs += letter_files
+            notes += letter_notes
         with files.open_folder(root, (task.folder,)):
             pass  # the city folder exists and is no link
         decided = []
@@ -193,7 +204,7 @@ def make_task(task: Task) -> TaskResult:
             if action == "write":
                 files.write_file(root, output.name, output.data)
             results[output.material][output.name] = file_record(root / output.name, digest)
-        return TaskResult(task, results)
+        return TaskResult(task, results, notes=" ; ".join(notes))
     except AffichesError as exc:
         return TaskResult(task, {}, exc.message)
     except OSError as exc:
@@ -269,7 +280,7 @@ def run_batch(
             return
         for material, files in result.files.items():
             materials[material] = {"cle": task.keys[material], "fichiers": files}
-        entry.update(statut="fait", message="", materiels=materials)
+        entry.update(statut="fait", message=result.notes, materiels=materials)
         manifest.record(entry)
         summary.done += 1
         summary.folders[task.folder] = [task.line, task.name]

@@ -26,7 +26,8 @@ a 100,000-row file costs its text in memory, not 100,000 objects).
 - Headers are matched loosely (case, accents, spaces, hyphens, underscores ignored):
   ``Ville``, ``ville``, ``VILLE ``, ``commune``, ``nom``… name the city (required);
   ``departement``/``dép``/``code département``, ``collectif``, ``contact``/``courriel``,
-  ``url``/``lien``, ``date``, ``heure``, ``lieu`` are known optional columns. Any other
+  ``url``/``lien``, ``date``, ``heure``, ``lieu``, and for letters ``expediteur``,
+  ``adresse``, ``maire``, ``adresse mairie``, ``courriel mairie`` are known optional columns. Any other
   named column is kept as a template variable ``x_<name>`` (lower-case ASCII, ``_``
   between words), so layouts may use ``{x_telephone}``. Columns with an empty header
   (trailing separators) are ignored.
@@ -63,6 +64,12 @@ for _field, _names in {
     "date": ("date", "date evenement", "date rassemblement"),
     "heure": ("heure", "horaire", "heure rassemblement"),
     "lieu": ("lieu", "lieu rassemblement", "lieu evenement", "adresse rassemblement"),
+    # The sender of a letter (lot --quoi lettre,cada).
+    "expediteur": ("expediteur", "signataire", "nom expediteur"),
+    "adresse": ("adresse", "adresse postale", "adresse expediteur"),
+    "maire": ("maire", "nom du maire", "nom maire"),
+    "adresse_mairie": ("adresse mairie", "adresse de la mairie"),
+    "courriel_mairie": ("courriel mairie", "email mairie", "mail mairie", "courriel de la mairie"),
 }.items():
     for _name in _names:
         ALIASES[_name] = _field

@@ -13,6 +13,9 @@ Contract:
   the target is untouched; temporary files of the same name that a killed run left
   there are removed first. ``OSError`` becomes ``OutputError`` naming the path; other
   exceptions (from the callable) propagate.
+- ``write_path(path, data)`` writes a file the user named exactly (its folder is the
+  root); ``write_under(root, target, data)`` is ``write_file`` when ``target`` lies below
+  ``root``, ``write_path`` otherwise.
 - ``root`` itself is the user's choice (``-o``): created with its parents if missing,
   and it may be a link.
 - ``file_digest(root, name)`` is the SHA-256 of a regular file below ``root`` (read
@@ -136,6 +139,16 @@ def write_file(root: Path, name: str, data: Content, hint: str = _HINT) -> Path:
 def write_path(path: Path, data: Content, hint: str = _HINT) -> Path:
     """``write_file`` for a path chosen by the user (its folder is the root)."""
     return write_file(path.parent, path.name, data, hint)
+
+
+def write_under(root: Path, target: Path, data: Content, hint: str = _HINT) -> Path:
+    """``write_file(root, …)`` when ``target`` lies below ``root`` (no linked folder between
+    them is followed), else ``write_path`` (a file the user named exactly)."""
+    try:
+        relative = target.relative_to(root)
+    except ValueError:
+        return write_path(target, data, hint)
+    return write_file(root, relative.as_posix(), data, hint)
 
 
 def exists(root: Path, name: str) -> bool:

@@ -28,6 +28,7 @@ from affiches.printing.modes import PRINT_SHOP_BLEED_MM, PrintOptions
 
 MATERIAL_LAYOUTS = {"affiche": "affiche-a3", "tract": "tract-a5", "visuel": "visuel-carre"}
 KIT = ("affiche", "tract", "visuel")
+LETTERS = ("lettre", "cada")  # letters to the town hall (affiches.jobs.letters), also for lot --quoi
 MAX_OPTION_LENGTH = MAX_OPTION_CHARS  # affiches.limits: every limit in one place
 EVENT_VARIABLES = ("evenement", "date", "heure", "lieu")
 PRINT_OPTION_NAMES = (
@@ -107,12 +108,13 @@ def template_variables(city: City, options: KitOptions) -> dict[str, str]:
     return {**city.variables(), **option_variables(options)}
 
 
-def parse_materials(text: str) -> tuple[str, ...]:
+def parse_materials(text: str, allowed: Sequence[str] = KIT) -> tuple[str, ...]:
+    """``--quoi``: the kit's materials (``lot`` also allows ``LETTERS``)."""
     items = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    unknown = [item for item in items if item not in KIT]
+    unknown = [item for item in items if item not in allowed]
     if unknown or not items:
         raise OptionError(
-            f"--quoi : « {', '.join(unknown) or text} » inconnu ; choisissez parmi {', '.join(KIT)}",
+            f"--quoi : « {', '.join(unknown) or text} » inconnu ; choisissez parmi {', '.join(allowed)}",
             key="quoi", value=text,
         )
     return items
@@ -125,7 +127,7 @@ def parse_layout_choices(values: Sequence[str], materials: Sequence[str]) -> dic
         if "=" in value:
             material, _, name = value.partition("=")
             material = material.strip()
-            if material not in MATERIAL_LAYOUTS:
+            if material not in MATERIAL_LAYOUTS and material not in LETTERS:
                 raise OptionError(
                     f"--gabarit : matériel « {material} » inconnu ; écrivez affiche=NOM, tract=NOM ou "
                     "visuel=NOM", key="gabarit", value=value,

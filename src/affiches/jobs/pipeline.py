@@ -117,6 +117,16 @@ def output_name(folder: str, layout: Layout, mode: str, printing: PrintOptions) 
     return f"{folder}/{layout.name}-{folder}{suffix}.{layout.output_format}"
 
 
+def letter_names(folder: str, layout_name: str, formats: Sequence[str]) -> dict[str, str]:
+    """A letter's files, one per format: ``<folder>/<layout>-<folder>.<ext>``."""
+    return {fmt: f"{folder}/{layout_name}-{folder}.{fmt}" for fmt in formats}
+
+
+def campaign_mail_name(folder: str) -> str:
+    """The e-mail telling the campaign a request was sent: ``<folder>/courriel-technopolice-<folder>.eml``."""
+    return f"{folder}/courriel-technopolice-{folder}.eml"
+
+
 def plan(folder: str, materials: Sequence[str], layouts: Mapping[str, Layout],
          printing: PrintOptions) -> list[PlannedOutput]:
     files.split_name(folder)  # a folder name never climbs out of the root

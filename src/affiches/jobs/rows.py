@@ -12,10 +12,14 @@ Contract:
   folder name get distinct folders (``chatillon-92023``). A name that is no commune is a
   row error unless ``keep_unknown`` is set.
 - ``layout_fingerprints`` and ``inputs_key`` say when a material's files are up to date.
+- Letters (``lettre``, ``cada``): the row's sender columns (``expediteur``, ``adresse``,
+  ``maire``, ``adresse_mairie``, ``courriel_mairie``), the letters' date and the town
+  hall's data become ``lettre_…`` variables, in the letters' inputs keys only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
@@ -29,7 +33,7 @@ from affiches.errors import AffichesError, os_errors, printable
 from affiches.jobs import pipeline
 from affiches.jobs.diskmap import DiskMap
 from affiches.jobs.manifest import Manifest, is_current
-from affiches.jobs.options import check_text, template_variables
+from affiches.jobs.options import LETTERS, check_text, template_variables
 
 if TYPE_CHECKING:  # pragma: no cover
     from affiches.jobs.batch import BatchSettings
@@ -78,10 +82,14 @@ def _digest(data: bytes) -> str:
 def layout_fingerprints(layouts: Mapping[str, Any]) -> dict[str, str]:
     """material -> hash of the layout as parsed, its fonts and image files."""
     from affiches.gabarits import ImageBlock, TextBlock
+    from affiches.jobs.letters import LETTER_KINDS, letter_fingerprint
     from affiches.text.fontfile import font_digest
 
     prints = {}
     for material, layout in layouts.items():
+        if material in LETTER_KINDS:
+            prints[material] = letter_fingerprint(layout)
+            continue
         parts = [repr(layout)]
         for block in layout.blocks:
             if isinstance(block, TextBlock):
@@ -112,7 +120,22 @@ def rows_from_departement(departement: str, population_min: int = 0) -> Iterator
 
 
 def load_layouts(settings: BatchSettings) -> dict[str, Any]:
-    return pipeline.load_layouts(settings.materials, settings.kit)
+    """material -> its layout: a poster, flyer or visual layout, or a letter layout."""
+    from affiches.jobs.letters import LETTER_KINDS, load_letter_layouts
+
+    kit = [m for m in settings.materials if m not in LETTER_KINDS]
+    letters = [m for m in settings.materials if m in LETTER_KINDS]
+    return {**pipeline.load_layouts(kit, settings.kit),
+            **load_letter_layouts(letters, settings.kit.layout_dirs, settings.kit.layouts)}
+
+
+def _letter_key_variables(variables: Mapping[str, str], material: str) -> Mapping[str, str]:
+    """A kit material's inputs key ignores the letters' inputs (``lettre_…``)."""
+    from affiches.jobs.letters import LETTER_KINDS
+
+    if material in LETTER_KINDS:
+        return variables
+    return {k: v for k, v in variables.items() if not k.startswith("lettre_")}
 
 
 class Planner:
@@ -196,7 +219,13 @@ class Planner:
             extra=extra,
         )
         variables = template_variables(city, options)
-        keys = {m: inputs_key(variables, m, self.prints[m]) for m in settings.materials}
+        if any(m in LETTERS for m in settings.materials):
+            from affiches.jobs.letters import SENDER_FIELDS, city_letter_variables, sender_variables
+
+            sender = {name: pick(name, "") for name in SENDER_FIELDS}
+            variables.update(sender_variables(sender, settings.letter_date or dt.date.today()))
+            variables.update(city_letter_variables(city))
+        keys = {m: inputs_key(_letter_key_variables(variables, m), m, self.prints[m]) for m in settings.materials}
         entry = self.manifest.get(folder)
         root = settings.kit.output_dir
         todo = tuple(

@@ -40,6 +40,9 @@ register("pdf", "affiches.render.pdf_sheets:TilesWriter", mode="tuiles")
 register("pdf", "affiches.render.pdf_sheets:FitWriter", mode="a4")
 register("pdf", "affiches.render.pdf_sheets:NupWriter", mode="imposer")
 register("png", "affiches.render.png:PngWriter")
+register("odt", "affiches.render.letterfiles:OdtWriter")
+register("eml", "affiches.render.letterfiles:EmlWriter")
+register("txt", "affiches.render.letterfiles:TxtWriter")
 
 
 def formats() -> list[str]:

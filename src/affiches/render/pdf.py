@@ -26,20 +26,19 @@ once with the same painter and place it on other sheets.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from affiches.campaign import LABEL_FONT_REGULAR
 from affiches.color import Color
 from affiches.printing.modes import PrintOptions
 from affiches.render.painter import Painter, Target, Writer
+from affiches.render.pdf_fonts import font_name
 from affiches.scene import MM, Image, Line, QRCode, Rect, Scene, TextLine
 
 # Binary (Flate only) streams: ASCII85 on top of Flate would add a quarter to every page.
@@ -48,7 +47,6 @@ rl_config.useA85 = 0
 MARK_LENGTH = 5 * MM
 MARK_MIN_OFFSET = 3 * MM
 MARK_WIDTH = 0.25  # points
-_registered: dict[Path, str] = {}
 
 
 @dataclass(frozen=True)
@@ -74,40 +72,6 @@ class PdfOptions:
         if self.crop_marks:
             return self.mark_offset + MARK_LENGTH
         return self.bleed
-
-
-class _TaggedTTFont(TTFont):
-    """A TrueType font whose subsets get their own six-letter tag.
-
-    reportlab names the first subset of every font ``AAAAAA+…``; the PDF standard wants
-    different subsets of a file to carry different tags (preflight tools check it). The
-    tag is derived from the font's name, so it is the same in every document and process.
-    """
-
-    def addObjects(self, doc):  # type: ignore[no-untyped-def]
-        original = ttfonts.SUBSETN
-        offset = zlib.crc32(self.fontName.encode("utf-8")) % 999 * 1000  # six digits with n < 1000
-        ttfonts.SUBSETN = lambda n, *a: original(n + offset, *a)
-        try:
-            super().addObjects(doc)
-        finally:
-            ttfonts.SUBSETN = original
-
-
-def font_name(path: Path, name: str) -> str:
-    """Register a TrueType file with reportlab once; return the name to use."""
-    registered = _registered.get(path)
-    if registered is None:
-        registered = name
-        # Two different files with the same stem get distinct names.
-        while registered in _registered.values():
-            registered += "_"
-        # asciiReadable=False: a subset holds only the glyphs used (reportlab otherwise
-        # puts all 95 ASCII glyphs in every subset, doubling the file); text stays
-        # extractable through the ToUnicode map.
-        pdfmetrics.registerFont(_TaggedTTFont(registered, str(path), asciiReadable=False))
-        _registered[path] = registered
-    return registered
 
 
 def rgb_to_cmyk(color: Color) -> tuple[float, float, float, float]:

@@ -2,7 +2,10 @@
 
 Contract: ``metrics_record(path)`` returns every metric ``FontMetrics`` needs as plain
 data (units per em, vertical extents, cap height, cmap, advances, GPOS pair kerning
-flattened, each glyph's top and bottom).
+flattened, each glyph's top and bottom, and its ink profile: for each vertical slice
+``PROFILE_SLICE`` font units wide, the highest and lowest point of its outline there,
+measured on the outline's control polygon, which encloses TrueType's quadratic
+curves, so a profile never understates the ink).
 
 - Bundled fonts ship a precomputed record beside them (``NAME.metrics``:
   zlib-compressed, sorted JSON written at build time by ``write_metrics_cache``,
@@ -37,7 +40,9 @@ from affiches.errors import LayoutError, printable
 from affiches.limits import MAX_FONT_BYTES, MAX_METRICS_BYTES, read_regular_file
 
 METRICS_SUFFIX = ".metrics"
-METRICS_FORMAT = 2  # 1 was marshal data: no longer read
+METRICS_FORMAT = 3  # 1 and 2 were marshal data: never read
+_FAR = 1 << 30  # no ink in a slice: top -_FAR, bottom +_FAR
+PROFILE_SLICE = 32  # font units per slice of a glyph's ink profile (1/64 em at 2048 upm)
 
 
 @lru_cache(maxsize=64)
@@ -86,12 +91,17 @@ def _int_map(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(k, str) and _is_int(v) for k, v in value.items())
 
 
+def _int_list(value: Any) -> bool:
+    return isinstance(value, list) and all(map(_is_int, value))
+
+
 def _decoded(record: dict[str, Any]) -> dict[str, Any] | None:
     """The JSON record back to FontMetrics' types, or None when any field is malformed."""
     try:
         scalars = [record[key] for key in ("units_per_em", "ascent", "descent", "cap_height")]
         cmap_in, kerning_in = record["cmap"], record["kerning"]
         advances, tops, bottoms = record["advances"], record["glyph_tops"], record["glyph_bottoms"]
+        profiles_in = record["glyph_profiles"]
     except KeyError:
         return None
     if not all(map(_is_int, scalars)) or scalars[0] <= 0:
@@ -105,6 +115,10 @@ def _decoded(record: dict[str, Any]) -> dict[str, Any] | None:
             isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
             and isinstance(item[1], str) and _is_int(item[2]) for item in kerning_in):
         return None
+    if not isinstance(profiles_in, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and len(v) == 3 and _is_int(v[0])
+            and _int_list(v[1]) and _int_list(v[2]) and len(v[1]) == len(v[2]) for k, v in profiles_in.items()):
+        return None
     return {
         "units_per_em": scalars[0], "ascent": scalars[1], "descent": scalars[2], "cap_height": scalars[3],
         "cmap": {int(code): glyph for code, glyph in cmap_in.items()},
@@ -112,6 +126,8 @@ def _decoded(record: dict[str, Any]) -> dict[str, Any] | None:
         "kerning": {(left, right): value for left, right, value in kerning_in},
         "glyph_tops": tops,
         "glyph_bottoms": bottoms,
+        "glyph_profiles": {glyph: (first, tuple(top), tuple(bottom))
+                           for glyph, (first, top, bottom) in profiles_in.items()},
     }
 
 
@@ -131,6 +147,8 @@ def metrics_cache_bytes(font_path: Path | str) -> bytes:
         "kerning": sorted([left, right, value] for (left, right), value in record["kerning"].items()),
         "glyph_tops": dict(sorted(record["glyph_tops"].items())),
         "glyph_bottoms": dict(sorted(record["glyph_bottoms"].items())),
+        "glyph_profiles": {glyph: [first, list(top), list(bottom)]
+                           for glyph, (first, top, bottom) in sorted(record["glyph_profiles"].items())},
     }
     text = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     return zlib.compress(text.encode("ascii"), 9)
@@ -182,6 +200,7 @@ def _measure_font(font: Any) -> dict[str, Any]:
     glyf = font["glyf"]
     tops: dict[str, int] = {}
     bottoms: dict[str, int] = {}
+    profiles: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
     for glyph_name in sorted(set(cmap.values())):
         glyph = glyf[glyph_name]
         if glyph.numberOfContours == 0:
@@ -190,6 +209,10 @@ def _measure_font(font: Any) -> dict[str, Any]:
             glyph.recalcBounds(glyf)
         tops[glyph_name] = glyph.yMax
         bottoms[glyph_name] = glyph.yMin
+        coordinates, ends, _flags = glyph.getCoordinates(glyf)
+        profiles[glyph_name] = _ink_profile(
+            [(round(x), round(y)) for x, y in coordinates], list(ends)
+        )
     return {
         "units_per_em": head.unitsPerEm,
         "ascent": head.yMax,
@@ -200,7 +223,42 @@ def _measure_font(font: Any) -> dict[str, Any]:
         "kerning": kerning,
         "glyph_tops": tops,
         "glyph_bottoms": bottoms,
+        "glyph_profiles": profiles,
     }
+
+
+def _ink_profile(
+    points: list[tuple[int, int]], ends: list[int]
+) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+    """(first slice, highest y, lowest y per slice) of a glyph's control polygon."""
+    segments: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    start = 0
+    for end in ends:
+        contour = points[start : end + 1]
+        start = end + 1
+        segments.extend(zip(contour, contour[1:] + contour[:1], strict=True))
+    if not segments:
+        return (0, (), ())
+    xs = [x for x, _y in points]
+    first = min(xs) // PROFILE_SLICE
+    last = max(xs) // PROFILE_SLICE
+    tops = [-_FAR] * (last - first + 1)
+    bottoms = [_FAR] * (last - first + 1)
+    for (x0, y0), (x1, y1) in segments:
+        if x1 < x0:
+            x0, y0, x1, y1 = x1, y1, x0, y0
+        for k in range(x0 // PROFILE_SLICE, x1 // PROFILE_SLICE + 1):
+            left = max(x0, k * PROFILE_SLICE)
+            right = min(x1, (k + 1) * PROFILE_SLICE)
+            ys = (
+                (y0, y1)
+                if x1 == x0
+                else tuple(y0 + (y1 - y0) * (x - x0) / (x1 - x0) for x in (left, right))
+            )
+            index = k - first
+            tops[index] = max(tops[index], round(max(ys)))
+            bottoms[index] = min(bottoms[index], round(min(ys)))
+    return (first, tuple(tops), tuple(bottoms))
 
 
 def _gpos_pair_kerning(font) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]

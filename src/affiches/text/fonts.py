@@ -14,6 +14,11 @@ Contract:
   units or scaled to a size: advance widths, pair kerning (from GPOS PairPos lookups,
   class and glyph pairs, first subtable that covers a pair wins, as shapers do),
   vertical extents, and which characters it lacks. It never draws anything.
+- Ink: per glyph, the highest and lowest point (``glyph_tops``/``glyph_bottoms``) and
+  an ink profile (``glyph_profiles``, measured by ``affiches.text.fontfile``): for each
+  vertical slice ``PROFILE_SLICE`` font units wide, the highest and lowest point of
+  the glyph's outline there. ``ink_glyphs(text)`` places them along a set line: what
+  ``textfit`` compares to keep lines apart.
 - ``forget_fonts()`` drops those caches (a font file edited while watching a layout).
 - Text widths, ink extents, kerned chunks and positions are memoised per font
   (bounded: each table is emptied when full, see ``_WIDTH_CACHE_MAX``), so
@@ -90,12 +95,19 @@ class FontMetrics:
     kerning: dict[tuple[str, str], int] = field(repr=False)
     glyph_tops: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMax
     glyph_bottoms: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMin
+    # glyph -> (first slice index, highest y per slice, lowest y per slice); see module doc
+    glyph_profiles: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = field(
+        repr=False, default_factory=dict
+    )
     _char_widths: dict[str, int] = field(default_factory=dict, repr=False)
     _text_widths: dict[str, int] = field(default_factory=dict, repr=False)
     _pair_kerns: dict[str, int] = field(default_factory=dict, repr=False)  # "AV" -> kerning
     _ink_extents: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
     _chunks: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict, repr=False)
     _positions: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _ink_glyphs: dict[
+        str, tuple[tuple[int, int, int, int, tuple[int, ...], tuple[int, ...]], ...]
+    ] = field(default_factory=dict, repr=False)
 
     @staticmethod
     def load(path: Path | str) -> FontMetrics:
@@ -193,6 +205,29 @@ class FontMetrics:
             bottom = min(bottom, self.glyph_bottoms.get(glyph, 0))
         return top, bottom
 
+    def ink_glyphs(self, text: str) -> tuple[tuple[int, int, int, int, tuple[int, ...], tuple[int, ...]], ...]:
+        """The inked glyphs of a set line: (x, yMax, yMin, first slice, tops, bottoms).
+
+        ``x`` is the glyph's origin in font units from the line's origin (kerning
+        applied); the slices are the glyph's ink profile (see module doc). Memoised.
+        """
+        cached = self._ink_glyphs.get(text)
+        if cached is None:
+            if len(self._ink_glyphs) >= _LINE_CACHE_MAX:
+                self._ink_glyphs.clear()
+            out = []
+            for ch, x in zip(text, self.positions(text), strict=True):
+                glyph = self.cmap.get(ord(ch))
+                if glyph is None:
+                    continue
+                profile = self.glyph_profiles.get(glyph)
+                if profile and profile[1]:
+                    out.append(
+                        (x, self.glyph_tops[glyph], self.glyph_bottoms[glyph], *profile)
+                    )
+            cached = self._ink_glyphs[text] = tuple(out)
+        return cached
+
     def positions(self, text: str) -> list[int]:
         """x offset of each character of ``text`` in font units, kerning applied."""
         cached = self._positions.get(text)
@@ -275,4 +310,5 @@ def _from_record(path: str, record: dict) -> FontMetrics:  # type: ignore[type-a
         kerning=record["kerning"],
         glyph_tops=record["glyph_tops"],
         glyph_bottoms=record["glyph_bottoms"],
+        glyph_profiles=record["glyph_profiles"],
     )

@@ -1,42 +1,45 @@
 """Line breaking and size fitting of one text in one box. Pure functions.
 
 Contract:
-- Lines break only at ordinary spaces (U+0020, dropped at the break), after hyphens
-  (U+002D, U+2010, kept at the end of the line) and at explicit newlines. No-break
-  spaces (U+00A0, U+202F) never break.
+- Lines break only where ``affiches.text.breaks`` allows: ordinary spaces, after
+  hyphens, explicit newlines, and only where the French rules of its glue levels
+  allow, the strictest level that fits at ``size_min`` winning.
 - ``fit_text`` returns the largest size in [size_min, size_max] (in steps of
   ``SIZE_STEP``) at which the text fits the box: every line's advance width (kerning
   included) within the box width, at most ``max_lines`` lines, and the ink of the
   lines (from the first line's highest glyph to the last line's lowest) within the
   box height. It returns ``None`` when even ``size_min`` does not fit: the caller
   reports it, nothing is ever clipped or truncated.
-- Lines are ``line_height`` × size apart; below ``TIGHT_LEADING`` the gap is opened
-  where the ink of two lines would come closer than ``MIN_INK_GAP`` em.
-- With ``balance``, the same number of lines is kept but breaks are chosen to make
-  the lines as even as possible (headlines); otherwise lines are filled greedily.
+- Lines are ``line_height`` × size apart, opened where the ink of two lines
+  (``affiches.text.ink``) would come closer than ``MIN_INK_GAP`` em: only there with
+  tight (headline) leading, below ``TIGHT_LEADING``; evenly for the whole block
+  otherwise.
+- As many lines as greedy filling needs; within that count, with ``balance`` the
+  fewest breaks inside words then the narrowest widest line (headlines, names),
+  otherwise the most even right edge (paragraphs).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
+from affiches.text.breaks import (
+    GLUE_FULL,
+    GLUE_NAMES,
+    GLUE_NONE,
+    GLUE_WORDS_ONLY,
+    Piece,
+    glue_pieces,
+    join_line,
+    keeps_words_whole,
+    paragraphs,
+    split_pieces,
+)
 from affiches.text.fonts import FontMetrics
+from affiches.text.ink import MIN_INK_GAP, ink_distance, line_offset
 
 SIZE_STEP = 0.25
-MIN_INK_GAP = 0.06  # em between the ink of two lines, at least, with tight leading
 TIGHT_LEADING = 1.05
-HYPHENS = ("-", "\u2010")
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of text that cannot be broken, with what follows it."""
-
-    text: str
-    after: str  # " " (breakable space), "" (break after hyphen), "\n" (forced), "$" (end)
-
-
 @dataclass(frozen=True)
 class FittedText:
     size: float
@@ -45,68 +48,65 @@ class FittedText:
     baselines: tuple[float, ...]  # each line's baseline below the first one's, points
     top: float  # ink top of the first line above its baseline, points (positive)
     bottom: float  # ink bottom of the last line below its baseline, points (positive)
+    level: int = 3  # the breaking rules used (GLUE_FULL … GLUE_NONE)
 
     @property
     def height(self) -> float:
         return self.top + self.baselines[-1] + self.bottom
 
 
-def split_pieces(text: str) -> tuple[Piece, ...]:
-    pieces: list[Piece] = []
-    current: list[str] = []
-    for ch in text:
-        if ch == " ":
-            pieces.append(Piece("".join(current), " "))
-            current = []
-        elif ch == "\n":
-            pieces.append(Piece("".join(current), "\n"))
-            current = []
-        elif ch in HYPHENS:
-            current.append(ch)
-            pieces.append(Piece("".join(current), ""))
-            current = []
-        else:
-            current.append(ch)
-    pieces.append(Piece("".join(current), "$"))
-    # Empty pieces come from doubled spaces: merge them into the previous separator.
-    cleaned: list[Piece] = []
-    for piece in pieces:
-        if not piece.text and cleaned and cleaned[-1].after == " " and piece.after == " ":
-            continue
-        cleaned.append(piece)
-    return tuple(cleaned)
+def _line_widths(items: list[Piece], metrics: FontMetrics, limit: float) -> list[list[int]]:
+    """widths[i][j - i - 1]: advance width of items[i:j] set on one line (kerning included),
+    for j up to the first line wider than ``limit`` (kept, so callers see it overflow).
 
-
-def join_line(pieces: tuple[Piece, ...] | list[Piece]) -> str:
-    out = []
-    for i, piece in enumerate(pieces):
-        out.append(piece.text)
-        if i < len(pieces) - 1 and piece.after == " ":
-            out.append(" ")
-    return "".join(out)
-
-
-def _paragraphs(pieces: tuple[Piece, ...]) -> list[list[Piece]]:
-    paragraphs: list[list[Piece]] = [[]]
-    for piece in pieces:
-        paragraphs[-1].append(piece)
-        if piece.after == "\n":
-            paragraphs.append([])
-    return paragraphs
+    Built incrementally: width(a + b) = width(a) + width(b) + kern at the seam, which is
+    what measuring the joined string gives (kerning only pairs neighbours).
+    """
+    space = metrics.width_units(" ")
+    rows: list[list[int]] = []
+    for i in range(len(items)):
+        row: list[int] = []
+        width = metrics.width_units(items[i].text)
+        last = items[i].text[-1:]
+        row.append(width)
+        for j in range(i + 1, len(items)):
+            added = items[j].text
+            if items[j - 1].after == " ":
+                width += (metrics.kern(last, " ") if last else 0) + space
+                last = " "
+            if added:
+                width += (metrics.kern(last, added[0]) if last else 0) + metrics.width_units(added)
+                last = added[-1]
+            row.append(width)
+            if width > limit:
+                break
+        rows.append(row)
+    return rows
 
 
 def greedy_lines(pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float) -> list[str] | None:
     """Fill lines greedily; ``None`` when a single piece is wider than the line."""
+    breaks = _greedy_breaks(pieces, metrics, max_units)
+    if breaks is None:
+        return None
+    return [join_line(line) for paragraph in breaks for line in paragraph]
+
+
+def _greedy_breaks(
+    pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float
+) -> list[list[list[Piece]]] | None:
+    """Per paragraph, its lines (lists of pieces) filled greedily; ``None`` if a piece is too wide."""
     # Widths are extended piece by piece: width(a + b) = width(a) + width(b) + kern(a[-1], b[0]).
-    lines: list[str] = []
-    for paragraph in _paragraphs(pieces):
+    out: list[list[list[Piece]]] = []
+    for paragraph in paragraphs(pieces):
+        lines: list[list[Piece]] = []
+        current: list[Piece] = []
         text = ""
         width = 0
         separator = ""
-        started = False
         for piece in paragraph:
-            if not started:
-                text, width, started = piece.text, metrics.width_units(piece.text), True
+            if not current:
+                text, width, current = piece.text, metrics.width_units(piece.text), [piece]
                 if width > max_units:
                     return None
             else:
@@ -116,54 +116,112 @@ def greedy_lines(pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: flo
                     trial_width += metrics.kern(text[-1], added[0])
                 if trial_width <= max_units:
                     text, width = text + added, trial_width
+                    current.append(piece)
                 else:
-                    lines.append(text)
-                    text, width = piece.text, metrics.width_units(piece.text)
+                    lines.append(current)
+                    text, width, current = piece.text, metrics.width_units(piece.text), [piece]
                     if width > max_units:
                         return None
             separator = " " if piece.after == " " else ""
-        lines.append(text)
+        lines.append(current)
+        out.append(lines)
+    return out
+
+
+def _best_breaks(
+    items: list[Piece], metrics: FontMetrics, max_units: float, count: int, balance: bool
+) -> list[list[Piece]] | None:
+    """``items`` (one paragraph) in exactly ``count`` lines, the best breaks.
+
+    ``balance`` (headlines): the fewest breaks after a hyphen (words kept whole), then
+    the widest line as narrow as possible, then the most even.
+    Otherwise (running text): the least ragged right edge, the sum of the squared
+    slack of every line but the last, and a last line at least a third of the others.
+    """
+    n = len(items)
+    if count <= 1 or n <= 1:
+        return [items] if count == 1 or n == 1 else None
+    widths = _line_widths(items, metrics, max_units)
+    hyphen_cost = (max_units / 2) ** 2
+    too_wide = max_units + 1
+
+    def width(i: int, j: int) -> float:
+        row = widths[i]
+        return row[j - i - 1] if j - i - 1 < len(row) else too_wide
+
+    # best[(i, k)]: (cost tuple, next break) for items[i:] in k lines
+    best: dict[tuple[int, int], tuple[tuple[float, float, float], int]] = {}
+    for k in range(1, count + 1):
+        for i in range(n - 1, -1, -1):
+            if k == 1:
+                w = width(i, n)
+                if w <= max_units:
+                    cost = (0.0, w, w * w) if balance else (0.0, 0.0, 0.0)
+                    best[(i, 1)] = (cost, n)
+                continue
+            found: tuple[tuple[float, float, float], int] | None = None
+            for j in range(i + 1, n):
+                w = width(i, j)
+                if w > max_units:
+                    break
+                rest = best.get((j, k - 1))
+                if rest is None:
+                    continue
+                # A break after a hyphen splits a word: taken only when it pays.
+                hyphen = hyphen_cost if items[j - 1].after == "" else 0.0
+                if balance:
+                    cost = (rest[0][0] + (hyphen > 0), max(w, rest[0][1]), w * w + rest[0][2])
+                else:
+                    slack = max_units - w
+                    penalty = 0.0
+                    if k == 2:  # the last line follows: not shorter than a third of this one
+                        last = width(j, n)
+                        penalty = max(0.0, w / 3 - last) ** 2 * 4
+                    cost = (rest[0][0] + slack * slack + penalty + hyphen, 0.0, 0.0)
+                if found is None or cost < found[0]:
+                    found = (cost, j)
+            if found is not None:
+                best[(i, k)] = found
+    if (0, count) not in best:
+        return None
+    lines: list[list[Piece]] = []
+    i, k = 0, count
+    while k >= 1:
+        j = best[(i, k)][1]
+        lines.append(items[i:j])
+        i, k = j, k - 1
     return lines
 
 
 def balanced_lines(
     pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, count: int
 ) -> list[str] | None:
-    """Break into at most ``count`` lines minimising the widest line (single paragraph)."""
-    paragraphs = _paragraphs(pieces)
-    if len(paragraphs) != 1:
+    """Break into ``count`` lines minimising the widest line (single paragraph)."""
+    found_paragraphs = paragraphs(pieces)
+    if len(found_paragraphs) != 1:
         return None
-    items = paragraphs[0]
-    n = len(items)
+    found = _best_breaks(found_paragraphs[0], metrics, max_units, count, balance=True)
+    return None if found is None else [join_line(line) for line in found]
 
-    @cache
-    def width(i: int, j: int) -> int:
-        return metrics.width_units(join_line(items[i:j]))
 
-    @cache
-    def best(i: int, lines_left: int) -> tuple[float, float, tuple[int, ...]] | None:
-        # (widest line, sum of squares, break indices) for items[i:] in lines_left lines
-        if lines_left == 1:
-            w = width(i, n)
-            return (w, w * w, ()) if w <= max_units else None
-        result = None
-        for j in range(i + 1, n):
-            w = width(i, j)
-            if w > max_units:
-                break
-            rest = best(j, lines_left - 1)
-            if rest is None:
-                continue
-            candidate = (max(w, rest[0]), w * w + rest[1], (j, *rest[2]))
-            if result is None or candidate[:2] < result[:2]:
-                result = candidate
-        return result
+def choose_lines(
+    pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, max_lines: int, balance: bool
+) -> list[str] | None:
+    """The lines of the text at this width, or ``None`` (a piece too wide, too many lines).
 
-    found = best(0, count)
-    if found is None:
+    As many lines as greedy filling needs (the fewest), paragraph by paragraph; within
+    that count the breaks of ``_best_breaks``.
+    """
+    greedy = _greedy_breaks(pieces, metrics, max_units)
+    if greedy is None or sum(map(len, greedy)) > max_lines:
         return None
-    bounds = [0, *found[2], n]
-    return [join_line(items[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    lines: list[str] = []
+    for paragraph, filled in zip(paragraphs(pieces), greedy, strict=True):
+        chosen = None
+        if len(filled) > 1:
+            chosen = _best_breaks(paragraph, metrics, max_units, len(filled), balance)
+        lines.extend(join_line(line) for line in (chosen or filled))
+    return lines
 
 
 def layout_at(
@@ -176,27 +234,41 @@ def layout_at(
     line_height: float,
     balance: bool,
     pieces: tuple[Piece, ...] | None = None,
+    align: str = "left",
+    level: int = GLUE_FULL,
 ) -> FittedText | None:
     """The text set at ``size`` if it fits the box, else ``None``."""
     if pieces is None:
-        pieces = split_pieces(text)
+        pieces = glue_pieces(split_pieces(text), level, keeps_words_whole(text, balance))
     scale = size / metrics.units_per_em
     max_units = box_width / scale
-    lines = greedy_lines(pieces, metrics, max_units)
-    if lines is None or len(lines) > max_lines:
+    lines = choose_lines(pieces, metrics, max_units, max_lines, balance)
+    if lines is None:
         return None
-    if balance and len(lines) > 1:
-        lines = balanced_lines(pieces, metrics, max_units, len(lines)) or lines
     extents = [metrics.ink_extent(line) for line in lines]
-    # Baseline to baseline: the layout's line height. With tight (headline) leading it
-    # is opened up where an accent on a capital would touch the line above; normal
-    # leading is left even, as fonts are designed for it.
+    # Baseline to baseline: the layout's line height, opened where the ink of two lines
+    # (accents, descenders) would come closer than MIN_INK_GAP em: only there with tight
+    # (headline) leading, evenly for the whole block with running-text leading.
+    leading = size * line_height
+    min_gap = metrics.units_per_em * MIN_INK_GAP
+    needs = []
+    xs: list[float] | None = None
+    for index, ((_, bottom_above), (top_below, _)) in enumerate(zip(extents, extents[1:], strict=False)):
+        need = leading
+        if (top_below - bottom_above + min_gap) * scale > leading:
+            if xs is None:
+                xs = [line_offset(metrics.width_units(line), max_units, align) for line in lines]
+            floor = leading / scale - min_gap
+            touch = ink_distance(
+                metrics, lines[index], xs[index], lines[index + 1], xs[index + 1], floor
+            )
+            need = max(leading, (touch + min_gap) * scale)
+        needs.append(need)
+    if needs and line_height >= TIGHT_LEADING:
+        needs = [max(needs)] * len(needs)
     baselines = [0.0]
-    for (_, bottom_above), (top_below, _) in zip(extents, extents[1:], strict=False):
-        gap = size * line_height
-        if line_height < TIGHT_LEADING:
-            gap = max(gap, (top_below - bottom_above) * scale + size * MIN_INK_GAP)
-        baselines.append(baselines[-1] + gap)
+    for need in needs:
+        baselines.append(baselines[-1] + need)
     fitted = FittedText(
         size=size,
         lines=tuple(lines),
@@ -204,6 +276,7 @@ def layout_at(
         baselines=tuple(baselines),
         top=extents[0][0] * scale,
         bottom=-extents[-1][1] * scale,
+        level=level,
     )
     if fitted.height > box_height + 1e-9:
         return None
@@ -220,28 +293,77 @@ def fit_text(
     max_lines: int,
     line_height: float = 1.2,
     balance: bool = False,
+    align: str = "left",
 ) -> FittedText | None:
-    """Largest size in [size_min, size_max] at which ``text`` fits, or ``None``."""
-    pieces = split_pieces(text)
+    """Largest size in [size_min, size_max] at which ``text`` fits, or ``None``.
+
+    The French breaking rules are tried strictest first (``GLUE_FULL``, ``GLUE_NAMES``,
+    ``GLUE_WORDS_ONLY``, then none): a looser level is used only when the stricter one
+    does not fit even at ``size_min``.
+    """
+    raw = split_pieces(text)
+    whole = keeps_words_whole(text, balance)
+    for level in (GLUE_FULL, GLUE_NAMES, GLUE_WORDS_ONLY, GLUE_NONE):
+        pieces = glue_pieces(raw, level, whole)
+        if level != GLUE_FULL and pieces == glue_pieces(raw, level + 1, whole):
+            continue  # same pieces as the stricter level: same answer
+        found = _fit_pieces(
+            text, pieces, metrics, box_width, box_height, size_min, size_max, max_lines,
+            line_height, balance, align, level,
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def _fit_pieces(
+    text: str,
+    pieces: tuple[Piece, ...],
+    metrics: FontMetrics,
+    box_width: float,
+    box_height: float,
+    size_min: float,
+    size_max: float,
+    max_lines: int,
+    line_height: float,
+    balance: bool,
+    align: str,
+    level: int,
+) -> FittedText | None:
+    top_all, bottom_all = metrics.ink_extent(text)
+
+    def fits(size: float) -> bool:
+        """``layout_at(size) is not None``, decided cheaply when it can be: the line count
+        is greedy filling's, and the height is at most the worst case of those lines."""
+        scale = size / metrics.units_per_em
+        greedy = _greedy_breaks(pieces, metrics, box_width / scale)
+        if greedy is None:
+            return False
+        count = sum(map(len, greedy))
+        if count > max_lines:
+            return False
+        gap = max(size * line_height, (top_all - bottom_all + metrics.units_per_em * MIN_INK_GAP) * scale)
+        if (top_all - bottom_all) * scale + (count - 1) * gap <= box_height + 1e-9:
+            return True
+        return at(size) is not None
 
     def at(size: float) -> FittedText | None:
-        return layout_at(text, metrics, size, box_width, box_height, max_lines, line_height, balance, pieces)
+        return layout_at(
+            text, metrics, size, box_width, box_height, max_lines, line_height, balance,
+            pieces, align, level,
+        )
 
     steps = int(round((size_max - size_min) / SIZE_STEP))
-    best = at(size_max)
-    if best is not None:
-        return best
-    low = at(size_min)
-    if low is None:
+    if fits(size_max):
+        return at(size_max)
+    if not fits(size_min):
         return None
     # Invariant: size at step ``lo`` fits, at step ``hi`` does not.
     lo, hi = 0, steps
-    best = low
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        fitted = at(size_min + mid * SIZE_STEP)
-        if fitted is not None:
-            lo, best = mid, fitted
+        if fits(size_min + mid * SIZE_STEP):
+            lo = mid
         else:
             hi = mid
-    return best
+    return at(size_min + lo * SIZE_STEP)

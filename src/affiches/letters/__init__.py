@@ -1,0 +1,1 @@
+"""Letters to the mayor and requests for documents: layouts, composition, files."""
