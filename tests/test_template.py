@@ -106,3 +106,22 @@ def test_verifier_refuses_attribute_access(in_tmp: Path, runner: CliRunner) -> N
     assert result.stderr == ("Erreur : t.toml : blocs.a.texte : champ « {x_a.__class__} » refusé : seul un "
                              "nom de variable est permis (ni point, ni crochets, ni espace)\n")
     assert not Path("sortie").exists()
+
+
+def test_letter_layouts_use_the_restricted_formatter_too(tmp_path: Path) -> None:
+    from affiches.letters.compose import fill
+    from affiches.letters.layout import check_letter_layout, is_letter_layout
+
+    source = Path(__file__).parents[1] / "layouts" / "lettres" / "lettre-maire.toml"
+    text = source.read_text(encoding="utf-8")
+    hostile = tmp_path / "lettre.toml"
+    hostile.write_text(text.replace('objet = "', 'objet = "{x_a.__class__} ', 1), encoding="utf-8")
+    problems = check_letter_layout(hostile)
+    assert any("champ « {x_a.__class__} » refusé" in p for p in problems), problems
+    with pytest.raises(LayoutError, match="refusé"):
+        fill("{x_a.__class__}", {"x_a": "a"}, "lettre")
+    deep = tmp_path / "profond.toml"
+    deep.write_text('type = "lettre"\nx = ' + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert not is_letter_layout(deep)
+    assert check_letter_layout(deep) == [f"{deep} : tableaux ou tables imbriqués sur plus de 16 niveaux ; "
+                                         "simplifiez le fichier"]
