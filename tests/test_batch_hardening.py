@@ -127,3 +127,16 @@ def test_finished_folders_are_listed_in_csv_order(tmp_path: Path) -> None:
     summary = run_batch([InputRow(3, "Nice"), InputRow(2, "Lyon"), InputRow(4, "Brest")], settings(tmp_path))
     assert summary.ordered_folders() == (["lyon", "nice", "brest"], ["Lyon", "Nice", "Brest"])
     assert list(summary.folders) == ["brest", "lyon", "nice"]
+
+
+def test_a_fifo_planted_as_the_journal_neither_blocks_nor_receives_anything(in_tmp: Path, runner: CliRunner) -> None:
+    import os
+
+    Path("sortie").mkdir()
+    os.mkfifo(Path("sortie") / JOURNAL)
+    Path("v.csv").write_text("Ville\nLyon\n", encoding="utf-8")
+    result = runner.invoke(cli, ["lot", "v.csv", "-q", "visuel", "-o", "sortie", "-s"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"Erreur : écriture impossible de {Path('sortie') / JOURNAL} : ce n’est pas un fichier ordinaire "
+        "(tube ou périphérique) ; supprimez ce fichier ou choisissez un autre dossier --sortie")

@@ -139,6 +139,7 @@ _OS_REASONS = {
     errno.ELOOP: "lien symbolique refusé",
     errno.ENAMETOOLONG: "nom trop long",
     errno.EFBIG: "fichier trop gros pour le système",
+    errno.ENXIO: "ce n’est pas un fichier ordinaire (tube ou périphérique)",
 }
 
 

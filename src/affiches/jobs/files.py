@@ -32,6 +32,7 @@ import errno
 import hashlib
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -182,10 +183,17 @@ def file_digest(root: Path, name: str) -> str | None:
 
 
 def open_append(path: Path) -> BinaryIO:
-    """``path`` opened for appending (created if missing); a link there is refused."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-    with os_errors(path, "supprimez ce fichier ou choisissez un autre dossier --sortie"):
+    """``path`` opened for appending (created if missing); a link there is refused, and so
+    is anything but a regular file (a FIFO planted there would block: opened non-blocking,
+    checked, then set back to blocking)."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    hint = "supprimez ce fichier ou choisissez un autre dossier --sortie"
+    with os_errors(path, hint):
         fd = os.open(path, flags, 0o666)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputError(f"{path} n’est pas un fichier ordinaire : rien n’y est écrit ; {hint}", path=str(path))
+    os.set_blocking(fd, True)
     return os.fdopen(fd, "ab")
 
 
