@@ -58,18 +58,20 @@ ALLOWED: dict[str, set[str]] = {
     "resources": {"errors"},
     "city": {"errors", "resources"},
     "text": {"errors", "limits", "resources"},
+    "images": {"errors", "limits"},  # users' logos and photos: checked loading, pure pixel work
     "gabarits": {"errors", "limits", "resources", "campaign", "color", "scene", "text"},
-    "compose": {"errors", "limits", "campaign", "color", "scene", "text", "gabarits"},
+    "compose": {"errors", "limits", "campaign", "color", "scene", "text", "gabarits", "images"},
     # Letters (issue 11): their layouts and composition, at the level of gabarits + compose;
     # they read the postal and date helpers of city/ (pure), never jobs/ or render/.
-    "letters": {"errors", "limits", "resources", "city", "color", "scene", "text"},
-    "render": {"errors", "campaign", "color", "scene", "text", "printing"},
+    "letters": {"errors", "limits", "resources", "city", "color", "scene", "text", "images"},
+    "render": {"errors", "campaign", "color", "scene", "text", "printing", "images"},
     "printing": {"errors", "scene"},  # plans only: tiles, reduction, imposition
     "jobs": {"errors", "limits", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", "",
-             "letters"},
+             "letters", "images"},
     "designer": {"errors", "limits", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "jobs",
                  "color"},
-    "cli": {"errors", "limits", "city", "jobs", "designer", "gabarits", "resources", "", "text", "letters"},
+    "web": {"errors", "limits", "city", "jobs", "resources"},  # the web page: a front end like cli
+    "cli": {"errors", "limits", "city", "jobs", "designer", "gabarits", "resources", "", "text", "letters", "web"},
     "__main__": {"cli"},
     "": {"errors"},
 }

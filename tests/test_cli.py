@@ -88,7 +88,8 @@ def test_trailing_newline_is_refused(in_tmp: Path, runner: CliRunner) -> None:
     ("args", "stderr"),
     [
         (["--quoi", "affiche,poster"],
-         "Erreur : --quoi : « poster » inconnu ; choisissez parmi affiche, tract, visuel"),
+         "Erreur : --quoi : « poster » inconnu ; choisissez parmi affiche, tract, visuel, story, portrait, paysage, "
+         "ou reseaux (visuel, story, portrait, paysage)"),
         (["--url", "laquadrature.net"],
          "Erreur : --url : « laquadrature.net » n’est pas une adresse web ; donnez une adresse "
          "complète, par exemple https://laquadrature.net/pasdevsadansmaville"),

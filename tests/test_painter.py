@@ -31,7 +31,7 @@ from affiches.render.painter import METHODS, Painter, Writer
 from affiches.render.pdf import PdfOptions, PdfPainter, write_pdf
 from affiches.render.pdf_sheets import write_fitted, write_nup, write_tiles
 from affiches.render.png import PngPainter
-from affiches.scene import MM, Image, Line, Page, QRCode, Rect, Scene, TextLine
+from affiches.scene import MM, Image, Line, Page, Picture, QRCode, Rect, Scene, TextLine
 
 A4 = (210 * MM, 297 * MM)
 
@@ -80,17 +80,23 @@ class Recorder(Painter):
     def image(self, item: Image) -> None:
         self.calls.append(("image", item))
 
+    def artwork(self, item: Picture) -> None:
+        self.calls.append(("artwork", item))
 
-EXPECTED_METHOD = {Rect: "rect", Line: "line", TextLine: "text", QRCode: "qr", Image: "image"}
+
+EXPECTED_METHOD = {Rect: "rect", Line: "line", TextLine: "text", QRCode: "qr", Image: "image",
+                   Picture: "artwork"}
 
 
 def with_extra_page(scene: Scene, picture: Path) -> Scene:
-    """``scene`` plus a page holding what the shipped layouts do not: a line, an image."""
+    """``scene`` plus a page holding what the shipped layouts do not: a line, an image,
+    a user's picture."""
     black = Color((0.0, 0.0, 0.0))
     extra = Page((
         Line(10, 20, 200, 20, black, 4),
         Image(10, 40, 100, 60, picture),
         Rect(150, 40, 60, 60, stroke=black, stroke_width=2, ellipse=True),
+        Picture(10, 120, 100, 60, "raster", picture.read_bytes(), picture.name, "d", True, "logo", "logos"),
     ))
     return replace(scene, pages=(*scene.pages, extra))
 
@@ -238,7 +244,7 @@ def test_unknown_names_are_french_errors() -> None:
     with pytest.raises(AffichesError) as info:
         writer_for("jpeg")
     assert str(info.value) == (
-        "format de sortie inconnu : « jpeg » ; formats disponibles : pdf, png, odt, eml, txt"
+        "format de sortie inconnu : « jpeg » ; formats disponibles : pdf, png, jpg, odt, eml, txt"
     )
     with pytest.raises(AffichesError) as info:
         writer_for("pdf", "poster")
@@ -268,7 +274,7 @@ def test_registry_imports_writers_only_when_used() -> None:
         "import sys\n"
         "from affiches.render import formats, writer_for\n"
         "from affiches.errors import AffichesError\n"
-        "assert formats() == ['pdf', 'png', 'odt', 'eml', 'txt']\n"
+        "assert formats() == ['pdf', 'png', 'jpg', 'odt', 'eml', 'txt']\n"
         "try:\n"
         "    writer_for('svg')\n"
         "except AffichesError:\n"

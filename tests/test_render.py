@@ -268,7 +268,9 @@ def test_writer_registry() -> None:
 
     with pytest.raises(AffichesError) as info:
         writer_for("svg")
-    assert str(info.value) == "format de sortie inconnu : « svg » ; formats disponibles : pdf, png, odt, eml, txt"
+    assert str(info.value) == (
+        "format de sortie inconnu : « svg » ; formats disponibles : pdf, png, jpg, odt, eml, txt"
+    )
     with pytest.raises(AffichesError) as info:
         writer_for("png", "tuiles")
     assert str(info.value) == (

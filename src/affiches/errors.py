@@ -74,6 +74,14 @@ class OptionError(AffichesError):
     """An option's value cannot be used."""
 
 
+class ImageError(AffichesError):
+    """A user's image (logo, photo) is unreadable, hostile or over a limit."""
+
+
+class FocusError(OptionError):
+    """The --cadrage value (the photo's focal point) cannot be read."""
+
+
 class CsvError(AffichesError):
     """The CSV file cannot be read or has no usable city column."""
 
@@ -126,6 +134,18 @@ class LimitError(AffichesError):
     """An input asks for more than a limit of ``affiches.limits`` allows."""
 
 
+class FormError(AffichesError):
+    """Fields of the web page's form cannot be used: ``errors`` maps each field to its
+    one-line message (several at once). Picklable: it crosses the render processes."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(" ".join(self.errors.values()), key=next(iter(self.errors), None))
+
+    def __reduce__(self) -> tuple[type[FormError], tuple[dict[str, str]]]:
+        return (FormError, (self.errors,))
+
+
 _OS_REASONS = {
     errno.ENOENT: "dossier ou fichier inexistant",
     errno.EACCES: "permission refusée",
@@ -176,7 +196,9 @@ __all__ = [
     "CsvError",
     "EventError",
     "FitError",
+    "FocusError",
     "GlyphError",
+    "ImageError",
     "ImposeError",
     "LayoutError",
     "LimitError",

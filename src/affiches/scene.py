@@ -16,7 +16,7 @@ imports nothing of the package but ``color``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from affiches.color import Color
@@ -108,7 +108,26 @@ class Image:
     path: Path
 
 
-Primitive = Rect | Line | TextLine | QRCode | Image
+@dataclass(frozen=True)
+class Picture:
+    """A user's picture (logo or photo), already checked: ``data`` is a PNG of sRGB
+    pixels (``kind`` "raster") or a hardened SVG (``kind`` "svg"). The box has the
+    picture's own proportions (composition fitted it): writers never distort it."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    kind: str  # "raster" | "svg"
+    data: bytes = field(repr=False)
+    name: str = ""  # the user's file name
+    digest: str = ""  # identifies ``data``
+    opaque: bool = True
+    role: str = "logo"  # "logo" | "photo"
+    block: str = ""
+
+
+Primitive = Rect | Line | TextLine | QRCode | Image | Picture
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """What every command module shares: Click context settings and the one place errors become output.
 
 Contract: ``production_options(batch)`` adds the options the city commands and ``lot``
-share (output folder, layouts, URL, signature, event, force), each defined once with
+share (output folder, layouts, URL, signature, event, a collective's logos, photo and
+own words, force), each defined once with
 its help for one city or for a batch (where a row's column wins). ``AffichesGroup`` is
 the class of the ``affiches`` group; a library
 ``AffichesError`` raised anywhere below it (any command, any sub-group, any option
@@ -44,6 +45,20 @@ _HELP = {
     "heure": ("Heure du rassemblement (13 h, 13:30…).", "Heure par défaut (colonne « heure »)."),
     "lieu": ("Lieu du rassemblement.", "Lieu par défaut (colonne « lieu »)."),
     "force": ("Réécrire les fichiers déjà présents.", "Tout refaire, même ce qui est à jour."),
+    "logo": ("Logo du collectif (PNG, JPEG ou SVG), placé dans l’emplacement prévu par chaque "
+             "gabarit ; deux fois pour deux logos côte à côte.",
+             "Logo du collectif (PNG, JPEG ou SVG), pour toutes les villes ; deux fois pour deux logos."),
+    "photo": ("Photo (JPEG, PNG) en fond des visuels, assombrie sous le texte.",
+              "Photo en fond des visuels, pour toutes les villes."),
+    "cadrage": ("Point de la photo gardé au recadrage : centre, haut, bas, gauche, droite, "
+                "haut-gauche… ou X,Y en % (ex. 50,30) [défaut : centre].",
+                "Point de la photo gardé au recadrage (centre, haut, 50,30…)."),
+    "credit": ("Crédit de la photo, par exemple « Photo : Camille D. ».",
+               "Crédit de la photo par défaut (colonne « credit » prioritaire)."),
+    "accroche": ("Votre accroche, à la place du titre (là où le gabarit le permet).",
+                 "Accroche par défaut (colonne « accroche » prioritaire)."),
+    "message": ("Votre message, à la place de la phrase de demande ({ville}, {a_ville}… permis).",
+                "Message par défaut (colonne « message » prioritaire)."),
 }
 
 
@@ -71,6 +86,14 @@ def production_options(batch: bool = False) -> Callable[[F], F]:
         click.option("--date", "date_", default="", metavar="DATE", help=text("date")),
         click.option("--heure", default="", metavar="HEURE", help=text("heure")),
         click.option("--lieu", default="", metavar="LIEU", help=text("lieu")),
+        click.option("--logo", "logos", multiple=True, metavar="FICHIER",
+                     type=click.Path(dir_okay=False, path_type=Path), help=text("logo")),
+        click.option("--photo", default=None, metavar="FICHIER",
+                     type=click.Path(dir_okay=False, path_type=Path), help=text("photo")),
+        click.option("--cadrage", default=None, metavar="POSITION", help=text("cadrage")),
+        click.option("--credit", default="", metavar="TEXTE", help=text("credit")),
+        click.option("--accroche", default="", metavar="TEXTE", help=text("accroche")),
+        click.option("--message", default="", metavar="TEXTE", help=text("message")),
         click.option("-f", "--force", is_flag=True, help=text("force")),
     ]
 

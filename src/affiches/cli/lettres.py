@@ -48,6 +48,10 @@ def letter_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Date de la lettre (2026-05-16, 16/05/2026…) [défaut : aujourd’hui]."),
         click.option("--fait-a", default="", metavar="LIEU",
                      help="Lieu écrit avant la date [défaut : la ville de votre adresse]."),
+        click.option("--logo", "logos", multiple=True, metavar="FICHIER",
+                     type=click.Path(dir_okay=False, path_type=Path),
+                     help="Logo du collectif (PNG, JPEG ou SVG), en haut à droite de la lettre ; "
+                          "deux fois pour deux logos."),
         click.option("-f", "--force", is_flag=True, help="Réécrire les fichiers déjà présents."),
     ]
     for option in reversed(options):
@@ -58,9 +62,10 @@ def letter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def run_letter(kind: str, ville: str, *, sortie: Path, departement: str | None, gabarit: str,
                dossiers_gabarits: tuple[Path, ...], expediteur: str, adresse: str, contact: str,
                collectif: str, maire: str, adresse_mairie: str, courriel_mairie: str,
-               date_lettre: str, fait_a: str, force: bool) -> None:
+               date_lettre: str, fait_a: str, force: bool, logos: tuple[Path, ...] = ()) -> None:
     from affiches.city.events import parse_date
     from affiches.jobs.letters import LetterOptions, make_letter
+    from affiches.jobs.options import load_pictures
     from affiches.jobs.pipeline import resolve
 
     today = dt.date.today()
@@ -69,6 +74,7 @@ def run_letter(kind: str, ville: str, *, sortie: Path, departement: str | None, 
         adresse=adresse, courriel=contact, collectif=collectif, maire=maire,
         adresse_mairie=adresse_mairie, courriel_mairie=courriel_mairie,
         date=parse_date(date_lettre, today) if date_lettre.strip() else today, lieu=fait_a, force=force,
+        logos=load_pictures(logos).logos,
     )
     city = resolve(ville, departement)
     written, notes = make_letter(city, kind, options)

@@ -91,8 +91,9 @@ class Progress:
 @click.option("--population-min", type=click.IntRange(min=0, max=MAX_POPULATION), default=0, metavar="N",
               help="Avec --departement seul : communes d’au moins N habitants.")
 @click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True, metavar="LISTE",
-              help="Matériels à produire, séparés par des virgules (affiche, tract, visuel ; "
-                   "lettre au maire, cada pour la demande de documents).")
+              help="Matériels à produire, séparés par des virgules : affiche, tract, visuel, "
+                   "story, portrait, paysage (« reseaux » : les quatre visuels) ; lettre au maire, "
+                   "cada pour la demande de documents.")
 @click.option("--date-lettre", default="", metavar="DATE",
               help="Date des lettres (lettre, cada) [défaut : aujourd’hui].")
 @production_options(batch=True)
@@ -122,7 +123,8 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
       affiches lot --departement 93 --population-min 20000 --quoi visuel
 
     Le fichier CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) a une colonne
-    Ville et, au choix : departement, collectif, contact, url, date, heure, lieu ;
+    Ville et, au choix : departement, collectif, contact, url, date, heure, lieu,
+    accroche, message, credit ;
     toute autre colonne est disponible dans les gabarits sous le nom {x_colonne}.
     Pour les lettres (--quoi lettre,cada) : expediteur, adresse, maire,
     adresse mairie, courriel mairie. Une seconde exécution ne refait que ce qui a changé (voir manifest.csv).
@@ -130,10 +132,10 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
     from affiches.city.events import parse_date
     from affiches.errors import AffichesError
     from affiches.jobs.batch import BatchSettings, available_cpus, rows_from_departement, run_batch
-    from affiches.jobs.options import KIT, LETTERS, build_options, parse_materials
+    from affiches.jobs.options import LETTERS, MATERIAL_LAYOUTS, build_options, parse_materials
     from affiches.limits import check_jobs
 
-    materials = parse_materials(quoi, KIT + LETTERS)
+    materials = parse_materials(quoi, (*MATERIAL_LAYOUTS, *LETTERS))
     if fichier is None and not departement:
         raise click.UsageError("donnez un FICHIER CSV ou --departement CODE",
                                click.get_current_context())

@@ -24,6 +24,7 @@ from affiches.cli.fr import install_french_messages
 from affiches.cli.gabarits import gabarits
 from affiches.cli.lettres import cada, lettre
 from affiches.cli.lot import lot
+from affiches.cli.serveur import serveur
 
 install_french_messages()
 
@@ -91,7 +92,9 @@ def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("ville")
 @click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True,
-              metavar="LISTE", help="Matériels à produire, séparés par des virgules.")
+              metavar="LISTE", help="Matériels à produire, séparés par des virgules : affiche, "
+                                    "tract, visuel, story, portrait, paysage ; « reseaux » pour "
+                                    "les quatre visuels.")
 @shared_options
 @print_options
 def kit(ville: str, quoi: str, **options: Any) -> None:
@@ -131,3 +134,4 @@ cli.add_command(lot)
 cli.add_command(gabarits)
 cli.add_command(lettre)
 cli.add_command(cada)
+cli.add_command(serveur)

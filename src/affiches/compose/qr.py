@@ -28,7 +28,8 @@ def _decimal(value: float, digits: int) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
-def compose_qr(block: QRBlock, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
+def compose_qr(block: QRBlock, layout: Layout, variables: Mapping[str, str],
+               pictures: object = None) -> list[Primitive]:
     data = fill_template(block.data, variables, where(layout.name, block.name)).strip()
     if not data:
         return []

@@ -15,7 +15,8 @@ from affiches.gabarits import ImageBlock, Layout, ShapeBlock
 from affiches.scene import Image, Line, Primitive, Rect
 
 
-def compose_shape(block: ShapeBlock, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
+def compose_shape(block: ShapeBlock, layout: Layout, variables: Mapping[str, str],
+                  pictures: object = None) -> list[Primitive]:
     box = block.box.scaled(layout.to_pt)
     if block.shape == "line":
         assert block.stroke is not None
@@ -49,6 +50,7 @@ def compose_shape(block: ShapeBlock, layout: Layout, variables: Mapping[str, str
     ]
 
 
-def compose_image(block: ImageBlock, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
+def compose_image(block: ImageBlock, layout: Layout, variables: Mapping[str, str],
+                  pictures: object = None) -> list[Primitive]:
     box = block.box.scaled(layout.to_pt)
     return [Image(box.x, box.y, box.width, box.height, block.path)]

@@ -6,27 +6,56 @@ block's font has every character (``GlyphError``), fits the text with the font's
 real metrics (``FitError`` naming the layout, the block and the text when it cannot
 fit at the smallest size allowed) and returns one ``TextLine`` per line, aligned in
 the block's box, in points. An empty text gives nothing. The font comes resolved in
-the block (``TextBlock.metrics``): no file is read here.
+the block (``TextBlock.metrics``): no file is read here. A block that declares
+``modifiable`` takes the user's own words (``--accroche``, ``--message``) when given,
+with the same filling, typography and fitting (``compose.ownwords`` words the error);
+with a photo (``pictures.photo``) a block's ``couleur_photo`` replaces its colour.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
+from affiches.compose.ownwords import own_words_error
 from affiches.compose.templates import fill_template, short, where
-from affiches.errors import FitError
+from affiches.errors import FitError, LayoutError
 from affiches.gabarits import Layout, TextBlock
+from affiches.images.artwork import NO_PICTURES, UserPictures
 from affiches.scene import Primitive, TextLine
 from affiches.text.fonts import FontMetrics
 from affiches.text.textfit import FittedText, fit_text
 from affiches.text.typography import french_typography
 
 
+def block_template(block: TextBlock, variables: Mapping[str, str]) -> str:
+    """The block's template, or the user's own words when the block allows them
+    (``modifiable``) and they are given."""
+    if block.replaceable and variables.get(block.replaceable, "").strip():
+        return variables[block.replaceable]
+    return block.template
+
+
 def block_text(block: TextBlock, variables: Mapping[str, str], layout_name: str) -> str:
-    text = fill_template(block.template, variables, where(layout_name, block.name))
+    template = block_template(block, variables)
+    place = where(layout_name, block.name) if template is block.template else f"--{block.replaceable}"
+    text = fill_template(template, variables, place)
     text = french_typography(text.strip())
     return text.upper() if block.uppercase else text
+
+
+def _own_words_fit(block: TextBlock, layout: Layout, variables: Mapping[str, str]) -> Callable[[str], bool]:
+    """Whether a prefix of the user's words fits the block (for the error's advice)."""
+
+    def fits(prefix: str) -> bool:
+        text = french_typography(fill_template(prefix, variables, "").strip())
+        try:
+            fit_block(block, text.upper() if block.uppercase else text, layout)
+        except (FitError, LayoutError):
+            return False
+        return True
+
+    return fits
 
 
 @lru_cache(maxsize=2048)
@@ -76,13 +105,23 @@ def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
     return fitted
 
 
-def compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str]) -> list[Primitive]:
+def compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str],
+                 pictures: UserPictures = NO_PICTURES) -> list[Primitive]:
     text = block_text(block, variables, layout.name)
     if not text:
         return []
     metrics = block.metrics
     metrics.check_coverage(text, where(layout.name, block.name))
-    fitted = fit_block(block, text, layout)
+    try:
+        fitted = fit_block(block, text, layout)
+    except FitError:
+        if block_template(block, variables) is block.template:
+            raise
+        own = " ".join(variables[block.replaceable].split())
+        raise own_words_error(block.replaceable, layout.name, block.name, own,
+                              _own_words_fit(block, layout, variables)) from None
+    over_photo = pictures.photo is not None and block.photo_color is not None
+    color = block.photo_color if over_photo and block.photo_color is not None else block.color
     box = block.box.scaled(layout.to_pt)
     if block.valign == "top":
         top = box.y
@@ -108,7 +147,7 @@ def compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str])
                 font_path=metrics.path,
                 font_name=metrics.name,
                 size=fitted.size,
-                color=block.color,
+                color=color,
                 text=line,
                 width=width,
                 chunks=chunks,

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from affiches.color import Color, contrast_ratio
-from affiches.gabarits.model import Block, Box, ImageBlock, Layout, QRBlock, ShapeBlock, TextBlock
+from affiches.gabarits.model import Block, Box, ImageBlock, Layout, PhotoBlock, QRBlock, ShapeBlock, TextBlock
 from affiches.gabarits.printchecks import safe_area_problems, size_problems
 
 # Contrast (WCAG 2): large text needs 3:1, other text 4.5:1. "Large" is 18 pt, or 14 pt
@@ -179,9 +179,67 @@ def contrast_problems(layout: Layout) -> Found:
     return found
 
 
+def _covered(layout: Layout, photo: PhotoBlock, block: TextBlock) -> bool:
+    """A filled shape drawn between the photo and the text hides the photo behind it."""
+    return any(
+        isinstance(other, ShapeBlock) and other.fill is not None and other.shape == "rect"
+        and other.index < block.index and other.page == block.page
+        and other.box.contains(block.box) and other.condition in ("", block.condition)
+        for other in layout.blocks
+    )
+
+
+def _worst_over_photo(text: Color, tint: Color, opacity: float) -> float:
+    """The lowest contrast of ``text`` over any photo tinted at ``opacity``: every
+    pixel then lies in the RGB cube blended towards the tint, whose luminance extremes
+    are at the blended corners."""
+    corners = [(r, g, b) for r in (0.0, 1.0) for g in (0.0, 1.0) for b in (0.0, 1.0)]
+    t_r, t_g, t_b = tint.rgb
+    blended = [Color((r * (1 - opacity) + t_r * opacity, g * (1 - opacity) + t_g * opacity,
+                      b * (1 - opacity) + t_b * opacity)) for r, g, b in corners]
+    low = min(c.luminance() for c in blended)
+    high = max(c.luminance() for c in blended)
+    lum = text.luminance()
+    if low <= lum <= high:
+        return 1.0
+    nearest = high if high < lum else low
+    return (max(lum, nearest) + 0.05) / (min(lum, nearest) + 0.05)
+
+
+def photo_problems(layout: Layout) -> Found:
+    """Texts over a photo block that some photo would leave unreadable even tinted at
+    ``assombrir_max``: their colour there (``couleur_photo``, else ``couleur``) is
+    checked against the lightest and darkest pixels any photo can have once tinted.
+    A layout that passes takes every photo (the real pixels, measured when composing,
+    then only decide how little to darken)."""
+    found: Found = []
+    photos = [b for b in layout.blocks if isinstance(b, PhotoBlock)]
+    for block in layout.blocks:
+        if not isinstance(block, TextBlock) or _exclusive(block.condition, "photo"):
+            continue
+        for photo in photos:
+            if photo.page != block.page:  # a photo is drawn first on its page, under everything
+                continue
+            if photo.box.intersection_area(block.box) <= 0 or _covered(layout, photo, block):
+                continue
+            color = block.photo_color or block.color
+            need = CONTRAST_LARGE if _is_large(block, layout) else CONTRAST_SMALL
+            ratio = _worst_over_photo(color, photo.tint, photo.maximum)
+            if ratio < need - 1e-9:
+                key = "couleur_photo" if block.photo_color else "couleur"
+                found.append((
+                    ("blocs", block.index, key),
+                    f"texte {color.hex} sur la photo du bloc « {photo.name} » teintée de {photo.tint.hex} à "
+                    f"{round(photo.maximum * 100)} % au plus : contraste {_ratio(ratio)} sur une photo "
+                    f"défavorable, il faut {_ratio(need)} ; changez la couleur_photo, la teinte ou assombrir_max",
+                ))
+    return found
+
+
 DESIGN_CHECKS: tuple[Callable[[Layout], Found], ...] = (
     overlap_problems,
     contrast_problems,
+    photo_problems,
     safe_area_problems,
     size_problems,
 )

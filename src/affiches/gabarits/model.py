@@ -81,6 +81,8 @@ class TextBlock(Block):
     line_height: float = 1.2
     uppercase: bool = False
     balance: bool = False
+    photo_color: Color | None = None  # ``couleur_photo``: the text's colour over a photo
+    replaceable: str = ""  # ``modifiable``: "accroche" | "message" (the user's own words)
     # The font, resolved when the layout is loaded (not in repr: batch fingerprints
     # hash repr(layout) and add the font file's digest themselves).
     font_file: Path = field(repr=False, compare=False)
@@ -108,6 +110,25 @@ class ShapeBlock(Block):
 @dataclass(frozen=True)
 class ImageBlock(Block):
     path: Path = Path()
+
+
+@dataclass(frozen=True)
+class LogoBlock(Block):
+    """The slot of the ``--logo`` files: side by side, one common height, not distorted."""
+
+    align: str = "center"
+    gap: float | None = None  # layout units between two logos; None: 5 % of the box width
+
+
+@dataclass(frozen=True)
+class PhotoBlock(Block):
+    """The area ``--photo`` fills (a background: not content), tinted under the text."""
+
+    is_content: ClassVar[bool] = False
+
+    tint: Color = Color((0, 0, 0))
+    minimum: float = 0.2  # opacity of the tint, from…
+    maximum: float = 0.8  # …to (beyond: the photo is refused)
 
 
 @dataclass(frozen=True)

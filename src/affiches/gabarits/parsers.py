@@ -29,12 +29,13 @@ from affiches.color import Color
 from affiches.errors import AffichesError
 from affiches.gabarits.discovery import find_image, unique_paths, user_font_dirs
 from affiches.gabarits.fields import Collector, FieldReader, parse_box, suggest
-from affiches.gabarits.model import Block, ImageBlock, QRBlock, ShapeBlock, TextBlock
+from affiches.gabarits.model import Block, ImageBlock, LogoBlock, PhotoBlock, QRBlock, ShapeBlock, TextBlock
 from affiches.gabarits.variables import TEMPLATE_VARIABLES, is_known_variable
 from affiches.limits import image_problem, is_plain_relative
 from affiches.text.fonts import FontMetrics, find_font
 
 ALIGNMENTS = {"gauche": "left", "centre": "center", "droite": "right"}
+OWN_WORDS = ("accroche", "message")  # what ``modifiable`` may name (--accroche, --message)
 VERTICALS = {"haut": "top", "milieu": "middle", "bas": "bottom"}
 COMMON_BLOCK_KEYS = frozenset(
     {"nom", "type", "boite", "page", "si", "supprimer", "note", "superposable"}
@@ -98,6 +99,8 @@ def _parse_text(b: FieldReader, common: dict[str, Any], ctx: Context) -> Block |
         line_height=b.number("interligne", default=1.2, minimum=0.5),
         uppercase=b.boolean("majuscules", False),
         balance=b.boolean("equilibrer", False),
+        photo_color=b.color("couleur_photo", ctx.named, None) if "couleur_photo" in raw else None,
+        replaceable=b.choice("modifiable", OWN_WORDS, "") if "modifiable" in raw else "",
     )
     if font_file is None or metrics is None:
         return None  # the problem is recorded; a text block needs its font
@@ -153,6 +156,24 @@ def _parse_image(b: FieldReader, common: dict[str, Any], ctx: Context) -> Block 
     return ImageBlock(**common, path=image_path or Path(file_name))
 
 
+def _parse_logo(b: FieldReader, common: dict[str, Any], ctx: Context) -> Block | None:
+    align = b.choice("alignement", ALIGNMENTS, "centre")
+    gap = b.number("espacement", minimum=0) if "espacement" in b.data else None
+    return LogoBlock(**common, align=ALIGNMENTS[align], gap=gap)
+
+
+def _parse_photo(b: FieldReader, common: dict[str, Any], ctx: Context) -> Block | None:
+    minimum = b.number("assombrir", default=0.2, minimum=0)
+    maximum = b.number("assombrir_max", default=max(0.8, minimum), minimum=0)
+    for key, value in (("assombrir", minimum), ("assombrir_max", maximum)):
+        if value > 1:
+            b.add(key, f"{value:g} : une opacité va de 0 (photo intacte) à 1 (teinte seule)")
+    if minimum > maximum:
+        b.add("assombrir", f"{minimum:g} dépasse assombrir_max ({maximum:g})")
+    return PhotoBlock(**common, tint=b.color("teinte", ctx.named, "#000000"),
+                      minimum=min(minimum, 1.0), maximum=min(max(maximum, minimum), 1.0))
+
+
 _SHAPE_KEYS = frozenset({"couleur", "contour", "epaisseur"})
 BLOCK_TYPES: dict[str, BlockType] = {
     "texte": BlockType(
@@ -170,6 +191,8 @@ BLOCK_TYPES: dict[str, BlockType] = {
                 "interligne",
                 "majuscules",
                 "equilibrer",
+                "couleur_photo",
+                "modifiable",
             }
         ),
         _parse_text,
@@ -179,6 +202,8 @@ BLOCK_TYPES: dict[str, BlockType] = {
     "ellipse": BlockType(ShapeBlock, _SHAPE_KEYS, _parse_shape),
     "ligne": BlockType(ShapeBlock, frozenset({"couleur", "epaisseur"}), _parse_shape),
     "image": BlockType(ImageBlock, frozenset({"fichier"}), _parse_image),
+    "logo": BlockType(LogoBlock, frozenset({"alignement", "espacement"}), _parse_logo),
+    "photo": BlockType(PhotoBlock, frozenset({"teinte", "assombrir", "assombrir_max"}), _parse_photo),
 }
 # Every key allowed in a block of each type (what the JSON Schema must list).
 BLOCK_KEYS = {kind: set(COMMON_BLOCK_KEYS | t.keys) for kind, t in BLOCK_TYPES.items()}

@@ -40,6 +40,12 @@ TEMPLATE_VARIABLES = (
     "date",
     "heure",
     "lieu",
+    # A collective's own material (--logo, --photo, --credit, --accroche, --message).
+    "logo",
+    "photo",
+    "credit",
+    "accroche",
+    "message",
 )
 EXTRA_PREFIX = "x_"  # extra columns of a batch CSV: {x_colonne}
 

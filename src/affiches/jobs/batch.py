@@ -152,6 +152,7 @@ def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
     _WORKER["layouts"] = layouts
     _WORKER["root"] = settings.kit.output_dir
     _WORKER["printing"] = settings.kit.printing
+    _WORKER["pictures"] = settings.kit.pictures
 
 
 def _die_with_parent() -> None:
@@ -185,12 +186,14 @@ def make_task(task: Task) -> TaskResult:
         from affiches.jobs.letters import LETTER_KINDS, letter_outputs
 
         kit = [m for m in task.materials if m not in LETTER_KINDS]
-        planned = pipeline.plan(task.folder, kit, layouts, printing)
-        composed = pipeline.compose(planned, task.variables, printing, root)
+        pictures = _WORKER["pictures"]
+        planned = pipeline.plan(task.folder, kit, layouts, printing, pictures)
+        composed = pipeline.compose(planned, task.variables, printing, root, pictures)
         outputs = pipeline.render(composed, printing)  # all rendered first: a misfit writes nothing
         notes: list[str] = []
         for kind in (m for m in task.materials if m in LETTER_KINDS):
-            letter_files, letter_notes = letter_outputs(task.folder, kind, layouts[kind], task.variables)
+            letter_files, letter_notes = letter_outputs(task.folder, kind, layouts[kind], task.variables,
+                                                         pictures.logos)
             outputs += letter_files
             notes += letter_notes
         with files.open_folder(root, (task.folder,)):

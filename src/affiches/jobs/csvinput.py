@@ -64,6 +64,9 @@ for _field, _names in {
     "date": ("date", "date evenement", "date rassemblement"),
     "heure": ("heure", "horaire", "heure rassemblement"),
     "lieu": ("lieu", "lieu rassemblement", "lieu evenement", "adresse rassemblement"),
+    "accroche": ("accroche", "titre", "slogan"),
+    "message": ("message", "texte", "phrase"),
+    "credit": ("credit", "credit photo", "photo credit"),
     # The sender of a letter (lot --quoi lettre,cada).
     "expediteur": ("expediteur", "signataire", "nom expediteur"),
     "adresse": ("adresse", "adresse postale", "adresse expediteur"),

@@ -5,8 +5,9 @@ Contract:
   resolves the city, composes every material before writing any (a problem stops
   everything, nothing written), writes the files through the pipeline and returns
   the lines to show: notes on stderr, one path per written file on stdout, a note for
-  each file left as it was (``--force`` to redo it). Errors propagate as
-  ``AffichesError``.
+  each file left as it was (``--force`` to redo it), and one for a ``--logo`` or
+  ``--photo`` that none of the chosen layouts has a place for (``unused_pictures``).
+  Errors propagate as ``AffichesError``.
 - ``plan_kit(city, materials, options)`` and ``make_kit(...)`` are the pipeline's
   ``compose_city`` and ``make_city`` (``affiches.jobs.pipeline``) under their old names;
   ``atomic_write(path, produce)`` is ``affiches.jobs.files.write_path``.
@@ -78,6 +79,21 @@ def atomic_write(path: Path, produce: Callable[[BinaryIO], object]) -> None:
     files.write_path(path, produce)
 
 
+def unused_pictures(materials: Iterable[str], options: KitOptions) -> list[str]:
+    """Notes for a logo or photo that none of the chosen layouts has a place for."""
+    from affiches.gabarits import LogoBlock, PhotoBlock
+
+    layouts = [layout_for(material, options) for material in materials]
+    notes = []
+    for given, kind, option in ((options.pictures.logos, LogoBlock, "--logo"),
+                                (options.pictures.photo, PhotoBlock, "--photo")):
+        if given and not any(isinstance(b, kind) for layout in layouts for b in layout.blocks):
+            names = ", ".join(layout.name for layout in layouts)
+            notes.append(f"Note : {option} n’est utilisé par aucun des gabarits choisis ({names}) ; "
+                         "voir « affiches gabarits liste »")
+    return notes
+
+
 def make_city_materials(city: str, materials: Iterable[str], *, departement: str | None = None,
                         **cli_options: object) -> list[OutputLine]:
     from affiches.jobs.pipeline import resolve
@@ -86,6 +102,7 @@ def make_city_materials(city: str, materials: Iterable[str], *, departement: str
     options = build_options(materials, **cli_options)  # type: ignore[arg-type]
     resolved = resolve(city, departement)
     lines = [OutputLine(note, to_stderr=True) for note in resolved.notes]
+    lines += [OutputLine(note, to_stderr=True) for note in unused_pictures(materials, options)]
     for item in make_kit(resolved, materials, options):
         if item.status == "existant":
             lines.append(OutputLine(f"{item.path} existe déjà : laissé tel quel (--force pour le refaire)", True))

@@ -9,7 +9,7 @@ Contract:
   ``lettre_adresse_mairie``, ``lettre_courriel_mairie``, ``lettre_date``,
   ``lettre_lieu``) and the town hall's (``lettre_population``, ``lettre_mairie_lignes``).
   The batch builds the same keys from a row, so its inputs key covers them.
-- ``letter_outputs(folder, kind, layout, variables)`` composes the letter (nothing
+- ``letter_outputs(folder, kind, layout, variables, logos)`` composes the letter (nothing
   written: a bad input or a text that does not fit raises first) and returns its
   files in memory (``pipeline.OutputFile``; names from ``pipeline.letter_names``):
   ``.pdf``, ``.odt``, ``.eml``, ``.txt``, and for a layout that has one the e-mail to
@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from affiches.city.model import City
+from affiches.images.artwork import Artwork
 from affiches.jobs import pipeline
 from affiches.jobs.options import KitOptions, template_variables
 from affiches.letters.compose import LetterInputs, compose_campaign_mail, compose_letter
@@ -60,6 +61,7 @@ class LetterOptions:
     lieu: str = ""
     force: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
+    logos: tuple[Artwork, ...] = ()  # --logo, checked (affiches.images)
 
 
 def load_letter_layouts(kinds: Iterable[str], layout_dirs: Sequence[Path] = (),
@@ -124,11 +126,11 @@ def _render(scene: Scene, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def letter_outputs(folder: str, kind: str, layout: LetterLayout,
-                   variables: Mapping[str, str]) -> tuple[list[pipeline.OutputFile], list[str]]:
+def letter_outputs(folder: str, kind: str, layout: LetterLayout, variables: Mapping[str, str],
+                   logos: Sequence[Artwork] = ()) -> tuple[list[pipeline.OutputFile], list[str]]:
     inputs = letter_inputs(variables)
     letter = compose_letter(layout, inputs)
-    scene = letter_scene(letter, layout)
+    scene = letter_scene(letter, layout, logos)
     names = pipeline.letter_names(folder, layout.name, LETTER_FORMATS)
     outputs = [pipeline.OutputFile(name, _render(scene, fmt), kind) for fmt, name in names.items()]
     mail = compose_campaign_mail(layout, inputs, letter)
@@ -146,7 +148,7 @@ def letter_outputs(folder: str, kind: str, layout: LetterLayout,
 
 def make_letter(city: City, kind: str, options: LetterOptions) -> tuple[list[pipeline.Written], list[str]]:
     layout = load_letter_layouts([kind], options.layout_dirs, {kind: options.layout})[kind]
-    outputs, notes = letter_outputs(city.folder, kind, layout, letter_variables(city, options))
+    outputs, notes = letter_outputs(city.folder, kind, layout, letter_variables(city, options), options.logos)
     return pipeline.write(outputs, options.output_dir, options.force), notes
 
 

@@ -10,13 +10,15 @@ Contract:
 - ``load_layouts(materials, options)`` → ``{material: Layout}`` (``--gabarit`` or default).
 - ``plan(folder, materials, layouts, printing)`` → ``[PlannedOutput]``: the ONLY place
   where output names are decided: ``<folder>/<layout>-<folder><variant>.<ext>``
-  (``variant`` is the print mode's suffix, ``-imprimeur``, ``-a4-tuiles``…) and, for a
-  PNG, its alt text ``<folder>/<layout>-<folder>.txt``. Names are relative to the
+  (``variant`` is the print mode's suffix, ``-imprimeur``, ``-a4-tuiles``…; ``ext`` the
+  layout's format, ``jpg`` for a screen visual with a photo: ``output_format``) and, for
+  a PNG, its alt text ``<folder>/<layout>-<folder>.txt``. Names are relative to the
   output root, ``/``-separated. Print options that apply to no material are an error.
   The other names of a city's outputs live next to it: ``homonym_folder`` (a batch's
   second city with the same slug), ``preview_name`` and ``sheet_name`` (designers'
   previews).
-- ``compose(planned, variables, printing, root)`` → ``[Composed]``: every scene
+- ``compose(planned, variables, printing, root, pictures)`` → ``[Composed]``: every scene
+  (with the user's logos and photo, ``affiches.images``)
   composed, QR codes checked for the print mode; the first problem raises before
   anything is rendered or written.
 - ``render(composed, printing)`` → ``[OutputFile]`` (name, bytes, material): the files'
@@ -40,6 +42,7 @@ from pathlib import Path
 from affiches.city.model import City
 from affiches.errors import OutputError
 from affiches.gabarits import Layout, load_layout
+from affiches.images.artwork import NO_PICTURES, UserPictures
 from affiches.jobs import files
 from affiches.jobs.options import MATERIAL_LAYOUTS, KitOptions, template_variables
 from affiches.printing.modes import PrintOptions, check_materials, check_printable, file_suffix, mode_for
@@ -112,9 +115,22 @@ def sheet_name(city: City) -> str:
     return f"{PREVIEWS_FOLDER}/planche-{city.slug}.png"
 
 
-def output_name(folder: str, layout: Layout, mode: str, printing: PrintOptions) -> str:
+def output_format(layout: Layout, pictures: UserPictures = NO_PICTURES) -> str:
+    """The layout's format, except that a screen visual with a photo block, when a photo
+    is given, is a JPEG (a photograph: a PNG would be five to ten times bigger)."""
+    from affiches.gabarits import PhotoBlock
+
+    if layout.output_format == "png" and pictures.photo is not None and any(
+        isinstance(block, PhotoBlock) for block in layout.blocks
+    ):
+        return "jpg"
+    return layout.output_format
+
+
+def output_name(folder: str, layout: Layout, mode: str, printing: PrintOptions,
+                pictures: UserPictures = NO_PICTURES) -> str:
     suffix = file_suffix(mode, printing) if layout.output_format == "pdf" else ""
-    return f"{folder}/{layout.name}-{folder}{suffix}.{layout.output_format}"
+    return f"{folder}/{layout.name}-{folder}{suffix}.{output_format(layout, pictures)}"
 
 
 def letter_names(folder: str, layout_name: str, formats: Sequence[str]) -> dict[str, str]:
@@ -128,7 +144,7 @@ def campaign_mail_name(folder: str) -> str:
 
 
 def plan(folder: str, materials: Sequence[str], layouts: Mapping[str, Layout],
-         printing: PrintOptions) -> list[PlannedOutput]:
+         printing: PrintOptions, pictures: UserPictures = NO_PICTURES) -> list[PlannedOutput]:
     files.split_name(folder)  # a folder name never climbs out of the root
     if printing.any:
         check_materials(tuple(materials), {m: layouts[m].output_format for m in materials}, printing)
@@ -136,19 +152,19 @@ def plan(folder: str, materials: Sequence[str], layouts: Mapping[str, Layout],
     for material in materials:
         layout = layouts[material]
         mode = mode_for(material, layout.output_format, printing)
-        name = output_name(folder, layout, mode, printing)
+        name = output_name(folder, layout, mode, printing, pictures)
         alt = name.rsplit(".", 1)[0] + ALT_TEXT_SUFFIX if layout.output_format == "png" else None
         planned.append(PlannedOutput(material, layout, mode, name, alt))
     return planned
 
 
 def compose(planned: Sequence[PlannedOutput], variables: Mapping[str, str], printing: PrintOptions,
-            root: Path = Path()) -> list[Composed]:
+            root: Path = Path(), pictures: UserPictures = NO_PICTURES) -> list[Composed]:
     from affiches.compose import compose as compose_scene
 
     composed = []
     for item in planned:
-        scene = compose_scene(item.layout, variables)
+        scene = compose_scene(item.layout, variables, pictures)
         if item.layout.output_format == "pdf":
             check_printable(scene, item.layout.name, item.mode, printing)
         alt = item.alt_text_name if scene.alt_text else None
@@ -161,7 +177,8 @@ def render_one(item: Composed, printing: PrintOptions) -> list[OutputFile]:
     from affiches.render import writer_for
 
     buffer = io.BytesIO()
-    writer_for(item.layout.output_format, item.print_mode, printing)(item.scene, buffer)
+    fmt = item.name.rsplit(".", 1)[-1]  # the layout's format, or jpg for a photo visual
+    writer_for(fmt, item.print_mode, printing)(item.scene, buffer)
     out = [OutputFile(item.name, buffer.getvalue(), item.material)]
     if item.alt_text_name:
         out.append(OutputFile(item.alt_text_name, (item.scene.alt_text + "\n").encode("utf-8"),
@@ -196,8 +213,8 @@ def compose_city(city: City, materials: Iterable[str], options: KitOptions,
     materials = tuple(materials)
     chosen = {m: layouts[m] if layouts and m in layouts else layout_for(m, options) for m in materials}
     variables = template_variables(city, options)
-    planned = plan(city.folder, materials, chosen, options.printing)
-    return compose(planned, variables, options.printing, options.output_dir)
+    planned = plan(city.folder, materials, chosen, options.printing, options.pictures)
+    return compose(planned, variables, options.printing, options.output_dir, options.pictures)
 
 
 def render_city(typed: str, materials: Iterable[str], options: KitOptions,

@@ -217,6 +217,8 @@ class Planner:
             contact=pick("contact", settings.kit.contact),
             url=pick("url", settings.kit.url),
             extra=extra,
+            own_words={name: pick(name, settings.kit.own_words.get(name, ""))
+                       for name in ("accroche", "message", "credit")},
         )
         variables = template_variables(city, options)
         if any(m in LETTERS for m in settings.materials):
@@ -225,7 +227,10 @@ class Planner:
             sender = {name: pick(name, "") for name in SENDER_FIELDS}
             variables.update(sender_variables(sender, settings.letter_date or dt.date.today()))
             variables.update(city_letter_variables(city))
-        keys = {m: inputs_key(_letter_key_variables(variables, m), m, self.prints[m]) for m in settings.materials}
+        # A changed logo, photo or crop redoes the city's files.
+        pictures = settings.kit.pictures.fingerprint
+        keys = {m: inputs_key({**_letter_key_variables(variables, m), "_images": pictures}, m, self.prints[m])
+                for m in settings.materials}
         entry = self.manifest.get(folder)
         root = settings.kit.output_dir
         todo = tuple(

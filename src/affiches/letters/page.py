@@ -12,7 +12,9 @@ top-left corner):
   fits the window; an unknown address is drawn as a framed place to fill in;
 - place and date right-aligned under the window, « Objet : » in bold, the body,
   room to sign (``SIGNATURE_ROOM``), the signature;
-- fold marks for three panels at 99 and 198 mm, in the margins.
+- fold marks for three panels at 99 and 198 mm, in the margins;
+- the collective's logos (``--logo``), if any, side by side in ``LOGO_BOX``, top right,
+  above the window (never seen through it), aligned right, not distorted.
 
 The body is set at the layout's size, or smaller down to its minimum, so that the
 letter holds on one page; otherwise ``FitError`` (nothing is ever cut). Missing glyphs
@@ -25,8 +27,9 @@ from collections.abc import Sequence
 
 from affiches.color import Color
 from affiches.errors import FitError
+from affiches.images.artwork import Artwork, side_by_side
 from affiches.letters.layout import LetterLayout
-from affiches.scene import MM, TO_FILL_MARK, LetterText, Line, Page, Primitive, Rect, Scene, TextLine
+from affiches.scene import MM, TO_FILL_MARK, LetterText, Line, Page, Picture, Primitive, Rect, Scene, TextLine
 from affiches.text.breaks import GLUE_FULL, GLUE_NONE, GLUE_WORDS_ONLY, Piece, glue_pieces, join_line, split_pieces
 from affiches.text.fonts import FontMetrics, find_font
 
@@ -44,6 +47,8 @@ BOTTOM = 282.0
 SIGNATURE_ROOM = 22.0
 SIGNATURE_X = 115.0
 FOLDS = (99.0, 198.0)
+LOGO_BOX = (125.0, 15.0, 65.0, 28.0)  # x, y, width, height: above the window (y 55)
+LOGO_GAP = 4.0
 FOLD_MARK = 6.0  # length of a fold mark, mm
 PARAGRAPH_GAP = 0.55  # of a line
 LIST_INDENT = 6.0
@@ -177,12 +182,20 @@ def _page(letter: LetterText, layout: LetterLayout, setter: _Setter, size: float
     return items
 
 
-def letter_scene(letter: LetterText, layout: LetterLayout) -> Scene:
+def logo_items(logos: Sequence[Artwork]) -> list[Primitive]:
+    box = tuple(v * MM for v in LOGO_BOX)
+    boxes = side_by_side(box, [logo.aspect for logo in logos], LOGO_GAP * MM, "right")  # type: ignore[arg-type]
+    return [Picture(x, y, w, h, logo.kind, logo.data, logo.name, logo.digest, logo.opaque, "logo", "logos")
+            for logo, (x, y, w, h) in zip(logos, boxes, strict=True)]
+
+
+def letter_scene(letter: LetterText, layout: LetterLayout, logos: Sequence[Artwork] = ()) -> Scene:
     setter = _Setter(layout)
     size = layout.size
     while size >= layout.size_min - 1e-9:
         items = _page(letter, layout, setter, size)
         if items is not None:
+            items = logo_items(logos) + items
             return Scene(
                 width=A4[0] * MM,
                 height=A4[1] * MM,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from affiches.color import Color
 from affiches.render.painter import Painter
-from affiches.scene import Image, Line, QRCode, Rect, Scene, TextLine
+from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 
 def _num(value: float) -> str:
@@ -69,6 +69,12 @@ class TextDumper(Painter):
         self.lines.append(
             f"  image {_num(item.x)} {_num(item.y)} {_num(item.width)} {_num(item.height)} "
             f"{item.path.name}"
+        )
+
+    def artwork(self, item: Picture) -> None:
+        self.lines.append(
+            f"  {item.role} [{item.block}] {_num(item.x)} {_num(item.y)} {_num(item.width)} "
+            f"{_num(item.height)} {item.kind} {item.name} {item.digest}"
         )
 
 

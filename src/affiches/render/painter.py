@@ -1,7 +1,7 @@
 """The painter protocol: one walk over a scene, one dispatch per primitive type.
 
 Contract: a ``Painter`` subclass implements one method per primitive (``rect``,
-``line``, ``text``, ``qr``, ``image``) and, if it needs them, the hooks around
+``line``, ``text``, ``qr``, ``image``, ``artwork``) and, if it needs them, the hooks around
 the document and each page. ``paint(scene, pages)`` calls, in this order:
 ``begin_document(scene)``; for each selected page (all by default, in order)
 ``begin_page(scene, index)``, the primitive methods for the page's items in order,
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from affiches.printing.modes import PrintOptions
-from affiches.scene import Image, Line, Primitive, QRCode, Rect, Scene, TextLine
+from affiches.scene import Image, Line, Picture, Primitive, QRCode, Rect, Scene, TextLine
 
 Target = str | Path | BinaryIO
 
@@ -38,6 +38,7 @@ METHODS: dict[type, str] = {
     TextLine: "text",
     QRCode: "qr",
     Image: "image",
+    Picture: "artwork",
 }
 
 
@@ -84,6 +85,9 @@ class Painter:
         raise NotImplementedError(self._missing(item))
 
     def image(self, item: Image) -> None:
+        raise NotImplementedError(self._missing(item))
+
+    def artwork(self, item: Picture) -> None:
         raise NotImplementedError(self._missing(item))
 
     def _missing(self, item: Primitive) -> str:

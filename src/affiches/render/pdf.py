@@ -39,7 +39,7 @@ from affiches.color import Color
 from affiches.printing.modes import PrintOptions
 from affiches.render.painter import Painter, Target, Writer
 from affiches.render.pdf_fonts import font_name
-from affiches.scene import MM, Image, Line, QRCode, Rect, Scene, TextLine
+from affiches.scene import MM, Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 # Binary (Flate only) streams: ASCII85 on top of Flate would add a quarter to every page.
 rl_config.useA85 = 0
@@ -244,6 +244,13 @@ class PdfPainter(Painter):
             ImageReader(flat.convert("CMYK")), self.x(item.x), self.y(item.y + item.height),
             item.width, item.height, preserveAspectRatio=True,
         )
+
+    def artwork(self, item: Picture) -> None:
+        """A user's logo (SVG: vector paths) or photo (one image), see render.pictures."""
+        from affiches.render.pictures import pdf_picture
+
+        pdf_picture(self.canvas, item, self.x(item.x), self.y(item.y + item.height), cmyk=self.cmyk,
+                    background=self.background, convert=rgb_to_cmyk)
 
     def qr(self, item: QRCode) -> None:
         self.fill(item.light)

@@ -24,7 +24,7 @@ from PIL import ImageDraw, ImageFont
 
 from affiches.printing.modes import PrintOptions
 from affiches.render.painter import Painter, Target, Writer
-from affiches.scene import Image, Line, QRCode, Rect, Scene, TextLine
+from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 SNAP = 6  # palette entries this close to a frequent exact colour become that colour
 
@@ -131,6 +131,16 @@ class PngPainter(Painter):
             oy = round(item.y * scale) + (box_h - picture.height) // 2
             self.picture.paste(picture, (ox, oy), picture)
 
+    def artwork(self, item: Picture) -> None:
+        """A user's logo or photo, resized to its box's whole pixels."""
+        from affiches.render.pictures import raster_picture
+
+        scale = self.scale
+        left, top = round(item.x * scale), round(item.y * scale)
+        right, bottom = round((item.x + item.width) * scale), round((item.y + item.height) * scale)
+        pixels = raster_picture(item, right - left, bottom - top)
+        self.picture.paste(pixels, (left, top), pixels)
+
 
 def render_image(scene: Scene, options: PngOptions | None = None) -> PILImage.Image:
     """Page ``options.page`` of ``scene`` as an RGB image (no palette)."""
@@ -194,6 +204,9 @@ class _FlatColors(Painter):
         self.found.setdefault(item.light.rgb255())
 
     def image(self, item: Image) -> None:
+        self.pictures = True
+
+    def artwork(self, item: Picture) -> None:
         self.pictures = True
 
 

@@ -197,7 +197,7 @@ class FontMetrics:
     def _ink(self, text: str) -> tuple[int, int]:
         top = 0
         bottom = 0
-        for ch in text:
+        for ch in set(text):  # each character once: long texts repeat few of them
             glyph = self.cmap.get(ord(ch))
             if glyph is None:
                 continue
