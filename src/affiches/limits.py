@@ -60,6 +60,18 @@ MAX_PX_SIDE = 8_000  # a PNG page side
 MAX_PX_AREA = 40_000_000  # a PNG page, width × height (about 120 MB of RGB)
 MAX_IMAGE_PIXELS = 40_000_000  # an embedded image, decoded (Pillow's bomb check)
 
+# A collective's own pictures and words (--logo, --photo, --accroche, --message;
+# affiches.images, affiches.jobs.options): a user's file, checked before any use.
+MAX_USER_IMAGE_BYTES = 20_000_000  # a logo or photo file (20 Mo)
+MAX_USER_SVG_BYTES = 2_000_000  # an SVG logo (2 Mo): more path data only slows the PDF down
+MAX_USER_IMAGE_PIXELS = 25_000_000  # read from the header, before decoding (a 24 Mpx camera passes)
+MAX_USER_IMAGE_SIDE = 12_000  # pixels, either side
+MAX_SVG_ELEMENTS = 20_000  # elements of an SVG logo, also once its <use> are expanded
+MAX_SVG_DEPTH = 64  # nesting of an SVG logo's elements
+MAX_LOGO_ASPECT = 20  # a logo's width to height, or height to width
+MAX_LOGOS = 2  # a collective and a partner
+MAX_OWN_WORDS = 400  # --accroche, --message: a headline or a sentence, not a page
+
 # Batches.
 MAX_POPULATION = 100_000_000  # --population-min
 JOBS_PER_CPU = 2  # --jobs is at most twice the CPUs available

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from affiches.errors import FitError
 
 OWN_WORDS = ("accroche", "message")
-MAX_OWN_WORDS = 400  # characters: more is not a headline nor a sentence for a visual
 
 
 def longest_fitting(text: str, fits: Callable[[str], bool]) -> int:
