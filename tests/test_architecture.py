@@ -51,26 +51,27 @@ def package_of(module: str) -> str:
 # What each package may import from the package (besides itself). Data flows one way.
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
+    "limits": {"errors"},  # every resource limit (issue 9): a leaf, like errors
     "campaign": set(),
     "color": {"errors"},
     "scene": {"color", "errors"},
     "resources": {"errors"},
     "city": {"errors", "resources"},
-    "text": {"errors", "resources"},
-    "images": {"errors"},  # users' logos and photos: checked loading, pure pixel work
-    "gabarits": {"errors", "resources", "campaign", "color", "scene", "text"},
-    "compose": {"errors", "campaign", "color", "scene", "text", "gabarits", "images"},
+    "text": {"errors", "limits", "resources"},
+    "images": {"errors", "limits"},  # users' logos and photos: checked loading, pure pixel work
+    "gabarits": {"errors", "limits", "resources", "campaign", "color", "scene", "text"},
+    "compose": {"errors", "limits", "campaign", "color", "scene", "text", "gabarits", "images"},
     # Letters (issue 11): their layouts and composition, at the level of gabarits + compose;
     # they read the postal and date helpers of city/ (pure), never jobs/ or render/.
-    "letters": {"errors", "resources", "city", "color", "scene", "text", "images"},
+    "letters": {"errors", "limits", "resources", "city", "color", "scene", "text", "images"},
     "render": {"errors", "campaign", "color", "scene", "text", "printing", "images"},
     "printing": {"errors", "scene"},  # plans only: tiles, reduction, imposition
-    "jobs": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", "",
+    "jobs": {"errors", "limits", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "printing", "",
              "letters", "images"},
-    "designer": {"errors", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "jobs",
+    "designer": {"errors", "limits", "campaign", "city", "text", "gabarits", "compose", "scene", "render", "jobs",
                  "color"},
-    "web": {"errors", "city", "jobs", "resources"},  # the web page: a front end like cli
-    "cli": {"errors", "city", "jobs", "designer", "gabarits", "resources", "", "text", "letters", "web"},
+    "web": {"errors", "limits", "city", "jobs", "resources"},  # the web page: a front end like cli
+    "cli": {"errors", "limits", "city", "jobs", "designer", "gabarits", "resources", "", "text", "letters", "web"},
     "__main__": {"cli"},
     "": {"errors"},
 }

@@ -244,6 +244,28 @@ def test_planche(in_tmp: Path, suffix: str) -> None:
     assert target.read_bytes() == data  # deterministic
 
 
+def test_verifier_tries_blocks_shown_only_without_an_event(in_tmp: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9: a ``si = "!evenement"`` block that cannot fit used to pass verifier."""
+    from affiches.cli.main import cli
+
+    Path("t.toml").write_text(
+        'nom = "t"\nmateriel = "affiche"\nunite = "mm"\nlargeur = 100\nhauteur = 100\n'
+        'fond = "#FFFFFF"\n\n'
+        '[[blocs]]\nnom = "sans"\ntype = "texte"\nsi = "!evenement"\n'
+        'texte = "Un texte beaucoup trop long pour une boîte si petite, même en tout petit"\n'
+        'police = "Manrope-Bold"\ncouleur = "#000000"\nboite = [0, 0, 20, 5]\ntaille_max = 20\n'
+        'taille_min = 10\n\n'
+        '[[blocs]]\nnom = "avec"\ntype = "texte"\nsi = "evenement"\ntexte = "{evenement}"\n'
+        'police = "Manrope-Bold"\ncouleur = "#000000"\nboite = [0, 50, 100, 50]\ntaille_max = 20\n'
+        'taille_min = 4\nlignes_max = 4\n', encoding="utf-8")
+    result = runner.invoke(cli, ["gabarits", "verifier", "t.toml"])
+    assert result.exit_code == 1, result.output
+    problems = [line for line in result.stdout.splitlines() if line.startswith("t.toml:12: blocs.sans.texte:")]
+    assert len(problems) == 1, result.stdout
+    assert problems[0].startswith("t.toml:12: blocs.sans.texte: le texte « Un texte beaucoup")
+    assert "ne tient pas dans sa boîte" in problems[0]
+
+
 LINES = """\
 nom = "lignes"
 materiel = "autre"

@@ -139,3 +139,103 @@ def test_unreadable_font_is_a_layout_error(tmp_path: Path) -> None:
     bad.write_bytes(b"not a font")
     with pytest.raises(LayoutError, match="police illisible"):
         FontMetrics.load(bad)
+
+
+# ------------------------------------------------ hostile fonts and caches (issue 9)
+
+
+def _copy_font(tmp_path: Path, name: str = "Manrope-Bold") -> Path:
+    font = tmp_path / f"{name}.ttf"
+    font.write_bytes(find_font(name).read_bytes())
+    return font
+
+
+def _fresh(font: Path) -> FontMetrics:
+    from affiches.text.fonts import forget_fonts
+
+    forget_fonts()
+    return FontMetrics.load(font)
+
+
+def test_shipped_metrics_are_json_and_equal_to_the_fonts_measures() -> None:
+    import json
+    import zlib
+
+    from affiches.text.fontfile import _read_cache, compute_metrics_record, font_digest, metrics_cache_path
+
+    for name in ("Manrope-Regular", "Manrope-Bold", "Manrope-ExtraBold",
+                 "RobotoCondensed-Regular", "RobotoCondensed-Bold"):
+        font = find_font(name)
+        raw = json.loads(zlib.decompress(metrics_cache_path(font).read_bytes()))
+        assert raw["sha256"] == font_digest(font)
+        assert _read_cache(metrics_cache_path(font), font_digest(font)) == compute_metrics_record(str(font))
+
+
+def test_a_marshal_or_pickle_metrics_file_is_never_loaded(tmp_path: Path) -> None:
+    import marshal
+    import pickle
+    import zlib
+
+    from affiches.text.fontfile import font_digest, metrics_cache_path
+
+    font = _copy_font(tmp_path)
+    expected = _fresh(font).advances
+    digest = font_digest(font)
+    for payload in (marshal.dumps({"format": 1, "sha256": digest}),
+                    pickle.dumps({"format": 2, "sha256": digest})):
+        metrics_cache_path(font).write_bytes(zlib.compress(payload))
+        assert _fresh(font).advances == expected
+
+
+@pytest.mark.parametrize("poison", [
+    {"units_per_em": "1000"}, {"units_per_em": 0}, {"cmap": {"sixty-five": "A"}},
+    {"kerning": [["A", "V"]]}, {"advances": {"A": 1.5}}, {"glyph_tops": []}, {"sha256": "0" * 64},
+])
+def test_a_malformed_or_foreign_metrics_file_is_ignored(tmp_path: Path, poison: dict) -> None:  # type: ignore[type-arg]
+    import json
+    import zlib
+
+    from affiches.text.fontfile import metrics_cache_bytes, metrics_cache_path
+
+    font = _copy_font(tmp_path)
+    expected = _fresh(font)
+    record = json.loads(zlib.decompress(metrics_cache_bytes(font)))
+    record.update(poison)
+    metrics_cache_path(font).write_bytes(zlib.compress(json.dumps(record).encode()))
+    loaded = _fresh(font)
+    assert (loaded.units_per_em, loaded.cmap, loaded.advances, loaded.kerning) == (
+        expected.units_per_em, expected.cmap, expected.advances, expected.kerning)
+
+
+def test_a_metrics_decompression_bomb_is_ignored(tmp_path: Path) -> None:
+    import zlib
+
+    from affiches.limits import MAX_METRICS_BYTES
+    from affiches.text.fontfile import metrics_cache_path
+
+    font = _copy_font(tmp_path)
+    metrics_cache_path(font).write_bytes(zlib.compress(b"[" * (MAX_METRICS_BYTES * 4), 9))
+    assert _fresh(font).units_per_em > 0
+
+
+@pytest.mark.parametrize("damage", ["truncated", "zeroed", "empty"])
+def test_a_damaged_font_is_a_one_line_error(in_tmp: Path, runner, damage: str) -> None:  # type: ignore[no-untyped-def]
+    from affiches.cli.main import cli
+
+    data = find_font("Manrope-Bold").read_bytes()
+    broken = {"truncated": data[: len(data) // 3], "zeroed": data[:12] + bytes(len(data) - 12),
+              "empty": b""}[damage]
+    Path("Casse.ttf").write_bytes(broken)
+    Path("t.toml").write_text(
+        'nom = "t"\nmateriel = "affiche"\nunite = "mm"\nlargeur = 100\nhauteur = 100\n'
+        'fond = "#FFFFFF"\n\n[[blocs]]\nnom = "a"\ntype = "texte"\ntexte = "{ville}"\n'
+        'police = "Casse"\ncouleur = "#000000"\nboite = [0, 0, 100, 50]\ntaille_max = 20\n'
+        'taille_min = 6\n', encoding="utf-8")
+    result = runner.invoke(cli, ["affiche", "Lyon", "-g", "t.toml", "-o", "sortie"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Erreur : ")
+    assert "police illisible : Casse.ttf (" in lines[0]
+    assert lines[0].endswith("; fichier abîmé ou tronqué, remplacez-le par la police d’origine")
+    assert not Path("sortie").exists()

@@ -7,7 +7,9 @@ offending value and the fix, the same text without its location prefix
 ``path``: ``None`` when irrelevant) and its exit status (``exit_code``, Click's
 model: 1 for a problem with the input, 2 for a usage error). Nobody parses a
 message back: callers read the fields. ``os_errors(path, hint)`` turns an
-``OSError`` raised in its block into the one-line ``OutputError``. Only the
+``OSError`` raised in its block into the one-line ``OutputError``; ``printable(text)``
+escapes control characters (terminal escape sequences from a CSV cell) for display.
+Only the
 command line (``affiches.cli``) and the web layer turn errors into output.
 This module imports nothing from the package.
 """
@@ -88,6 +90,10 @@ class LayoutError(AffichesError):
     """A layout file is missing, unreadable or invalid."""
 
 
+class TemplateError(LayoutError):
+    """A layout template outside the restricted formatter's subset (``affiches.text.template``)."""
+
+
 class FitError(AffichesError):
     """A text cannot fit its block even at the smallest size allowed."""
 
@@ -124,6 +130,10 @@ class OutputError(AffichesError):
     """An output path is unsafe or cannot be written."""
 
 
+class LimitError(AffichesError):
+    """An input asks for more than a limit of ``affiches.limits`` allows."""
+
+
 class FormError(AffichesError):
     """Fields of the web page's form cannot be used: ``errors`` maps each field to its
     one-line message (several at once). Picklable: it crosses the render processes."""
@@ -148,6 +158,8 @@ _OS_REASONS = {
     errno.EDQUOT: "quota disque dépassé",
     errno.ELOOP: "lien symbolique refusé",
     errno.ENAMETOOLONG: "nom trop long",
+    errno.EFBIG: "fichier trop gros pour le système",
+    errno.ENXIO: "ce n’est pas un fichier ordinaire (tube ou périphérique)",
 }
 
 
@@ -167,6 +179,16 @@ def os_errors(path: str | Path, hint: str = "vérifiez le dossier --sortie",
                           detail=f"{action} {path} : {os_reason(exc)}") from None
 
 
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0, 32), *range(127, 160))}
+_CONTROLS.update({c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show on a terminal or in a one-line report: control characters
+    (escape sequences, line breaks, bidirectional overrides) written as ``\\x1b``…"""
+    return str(text).translate(_CONTROLS)
+
+
 __all__ = [
     "AffichesError",
     "CityNameError",
@@ -179,11 +201,14 @@ __all__ = [
     "ImageError",
     "ImposeError",
     "LayoutError",
+    "LimitError",
     "OptionError",
     "OutputError",
     "PrintError",
     "QRDataError",
+    "TemplateError",
     "ResourceError",
     "os_errors",
     "os_reason",
+    "printable",
 ]

@@ -7,7 +7,8 @@ its help for one city or for a batch (where a row's column wins). ``AffichesGrou
 the class of the ``affiches`` group; a library
 ``AffichesError`` raised anywhere below it (any command, any sub-group, any option
 callback) becomes ONE line ``Erreur : …`` on stderr and the error's ``exit_code``
-(1; 2 for usage errors). No other code turns errors into output. Imports nothing from
+(1; 2 for usage errors), control characters (terminal escape sequences a CSV cell may
+hold) shown escaped, never raw. No other code turns errors into output. Imports nothing from
 the other command modules (no circle).
 """
 
@@ -19,7 +20,8 @@ from typing import Any, TypeVar
 
 import click
 
-from affiches.errors import AffichesError
+from affiches.errors import AffichesError, printable
+from affiches.limits import check_output_path
 
 CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -68,7 +70,8 @@ def production_options(batch: bool = False) -> Callable[[F], F]:
 
     options = [
         click.option("-o", "--sortie", type=click.Path(file_okay=False, path_type=Path),
-                     default=Path("output"), show_default=True, help=text("sortie")),
+                     default=Path("output"), show_default=True, help=text("sortie"),
+                     callback=lambda _ctx, _param, value: check_output_path(value)),
         click.option("-g", "--gabarit", "gabarits", multiple=True,
                      metavar="MATÉRIEL=NOM" if batch else "NOM|FICHIER", help=text("gabarit")),
         click.option("--dossier-gabarits", "dossiers_gabarits", multiple=True,
@@ -109,5 +112,5 @@ class AffichesGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AffichesError as exc:
-            click.echo(f"Erreur : {exc}", err=True)
+            click.echo(f"Erreur : {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)

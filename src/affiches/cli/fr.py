@@ -79,6 +79,9 @@ def install_french_messages() -> None:
     import click.types
 
     click.formatting.HelpFormatter.write_heading = _write_heading_fr  # type: ignore[method-assign]
+    # Type names are translated when click.types is imported, before this hook: set them here.
+    click.types.IntRange.name = "entier"
+    click.types.FloatRange.name = "nombre"
     for module in (click.core, click.decorators, click.exceptions, click.formatting,
                    click.parser, click.types):
         if hasattr(module, "_"):

@@ -297,12 +297,12 @@ def apercu(
                 variables,
                 lambda line: click.echo(line, err=True),
                 dossiers,
-                max_side=taille,
+                max_side=taille, root=sortie,
             )
         except KeyboardInterrupt:
             click.echo("Surveillance arrêtée.", err=True)
         return
-    outcome = render_once(path, target, variables, dossiers, taille)
+    outcome = render_once(path, target, variables, dossiers, taille, root=sortie)
     for line in outcome.lines:
         click.echo(line, err=True)
     if any("aperçu impossible" in line or "écriture impossible" in line for line in outcome.lines):
@@ -371,7 +371,7 @@ def planche(
     """Une page avec tous les gabarits rendus pour une ville, pour relire un ensemble."""
     from affiches.designer.previews import contact_sheet, sample_variables
     from affiches.gabarits import available_layouts, find_layout, load_layout
-    from affiches.jobs.files import write_path
+    from affiches.jobs.files import write_under
     from affiches.jobs.pipeline import resolve, sheet_name
 
     city = resolve(ville, departement)
@@ -405,6 +405,6 @@ def planche(
             "creationDate": fixed,
             "modDate": fixed,
         }
-    write_path(target, lambda stream: image.save(stream, format=fmt, **options),
-               hint="vérifiez --sortie ou --fichier")
+    write_under(sortie, target, lambda stream: image.save(stream, format=fmt, **options),
+                hint="vérifiez --sortie ou --fichier")
     click.echo(str(target))

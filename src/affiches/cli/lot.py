@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from affiches.cli.common import CONTEXT, production_options
+from affiches.limits import MAX_POPULATION
 
 
 class Progress:
@@ -48,13 +50,14 @@ class Progress:
         self.last = now
         self.draw(summary, count, now)
 
-    def eta(self, count: int, now: float) -> str:
+    def eta(self, summary: Any, count: int, now: float) -> str:
         from affiches.jobs.batch import format_duration
 
-        if not count or count >= self.total:
+        worked = summary.done + summary.failed  # rows already up to date cost nothing: not a rate
+        if not worked or count >= self.total:
             return ""
         elapsed = now - self.start
-        return f" · reste ≈ {format_duration(elapsed / count * (self.total - count))}"
+        return f" · reste ≈ {format_duration(elapsed / worked * (self.total - count))}"
 
     def draw(self, summary: Any, count: int, now: float) -> None:
         total = max(self.total, 1)
@@ -63,7 +66,7 @@ class Progress:
             return f"{value} {word}{'s' if value > 1 else ''}"
 
         counts = (f"{count}/{self.total} ({percent} %) · {n(summary.done, 'fait')} · "
-                  f"{summary.skipped} à jour · {n(summary.failed, 'échec')}{self.eta(count, now)}")
+                  f"{summary.skipped} à jour · {n(summary.failed, 'échec')}{self.eta(summary, count, now)}")
         if self.tty:
             width = 24
             filled = width * count // total
@@ -85,7 +88,7 @@ class Progress:
 @click.option("-d", "--departement", metavar="CODE",
               help="Sans FICHIER : toutes les communes de ce département (ex. 42). Avec FICHIER : "
                    "département des lignes qui n’en donnent pas.")
-@click.option("--population-min", type=click.IntRange(min=0), default=0, metavar="N",
+@click.option("--population-min", type=click.IntRange(min=0, max=MAX_POPULATION), default=0, metavar="N",
               help="Avec --departement seul : communes d’au moins N habitants.")
 @click.option("-q", "--quoi", default="affiche,tract,visuel", show_default=True, metavar="LISTE",
               help="Matériels à produire, séparés par des virgules : affiche, tract, visuel, "
@@ -97,7 +100,7 @@ class Progress:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processus en parallèle [défaut : processeurs disponibles].")
 @click.option("--encodage", default=None, metavar="NOM",
-              help="Encodage du fichier (détecté sinon : UTF-8 ou Windows-1252).")
+              help="Encodage du fichier (détecté sinon : UTF-8, UTF-16 ou Windows-1252).")
 @click.option("--garder-inconnues", is_flag=True,
               help="Produire aussi les villes absentes de la base, écrites telles quelles.")
 @click.option("--zip", "zip_mode", type=click.Choice(["ville", "lot"]), default=None,
@@ -130,6 +133,7 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
     from affiches.errors import AffichesError
     from affiches.jobs.batch import BatchSettings, available_cpus, rows_from_departement, run_batch
     from affiches.jobs.options import LETTERS, MATERIAL_LAYOUTS, build_options, parse_materials
+    from affiches.limits import check_jobs
 
     materials = parse_materials(quoi, (*MATERIAL_LAYOUTS, *LETTERS))
     if fichier is None and not departement:
@@ -139,7 +143,7 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
     settings = BatchSettings(
         materials=materials, kit=kit, date=options["date_"], heure=options["heure"],
         lieu=options["lieu"], departement=departement if fichier else None,
-        keep_unknown=garder_inconnues, jobs=jobs or available_cpus(),
+        keep_unknown=garder_inconnues, jobs=check_jobs(jobs) if jobs else available_cpus(),
         letter_date=parse_date(date_lettre) if date_lettre.strip() else None,
     )
     if fichier is not None:
@@ -147,11 +151,14 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
         from affiches.jobs.csvinput import read_city_table
 
         table = read_city_table(fichier, encodage)
-        rows = [InputRow(r.line, r.city, r.values, r.extra, r.unreadable) for r in table.rows]
+        rows: Iterable[Any] = (InputRow(r.line, r.city, r.values, r.extra, r.unreadable)
+                               for r in table.rows)
+        count = len(table.rows)
         source = f"{fichier} ({table.encoding}, séparateur « {table.delimiter} »)"
     else:
         assert departement is not None
         rows = list(rows_from_departement(departement, population_min))
+        count = len(rows)
         if not rows:
             raise AffichesError(
                 f"--departement {departement} : aucune commune"
@@ -159,10 +166,10 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
                 + " ; vérifiez le code (ex. 42, 2A, 974)")
         source = f"département {departement}"
     if not quiet:
-        click.echo(f"{len(rows)} lignes lues de {source} ; {settings.jobs} processus.", err=True)
-    progress = Progress(len(rows), quiet)
+        click.echo(f"{count} lignes lues de {source} ; {settings.jobs} processus.", err=True)
+    progress = Progress(count, quiet)
     try:
-        summary = run_batch(rows, settings, progress, total=len(rows))
+        summary = run_batch(rows, settings, progress, total=count)
     except KeyboardInterrupt:
         progress.clear()
         click.echo("Interrompu : ce qui est terminé est gardé ; relancez pour continuer.", err=True)
@@ -172,17 +179,12 @@ def lot(fichier: Path | None, departement: str | None, population_min: int, quoi
     if zip_mode or planche:
         from affiches.jobs import archives
 
-        folders = sorted(set(summary.folders))
         if zip_mode == "ville":
-            summary.paths.extend(archives.zip_folder(root, f) for f in folders)
+            summary.paths.extend(archives.zip_folder(root, f) for f in summary.folders)
         elif zip_mode == "lot":
-            summary.paths.append(archives.zip_batch(root, folders))
+            summary.paths.append(archives.zip_batch(root, summary.folders))
         if planche:
-            from affiches.jobs.manifest import Manifest
-
-            entries = Manifest.open(root).entries
-            ordered = sorted(folders, key=lambda f: (entries.get(f, {}).get("ligne", 0), f))
-            names = [entries.get(f, {}).get("ville", f) for f in ordered]
+            ordered, names = summary.ordered_folders()
             summary.paths.extend(archives.contact_sheets(root, ordered, names))
     for path in summary.paths:
         click.echo(str(path))

@@ -4,12 +4,14 @@ Contract:
 - ``check_layout_file(path, dirs)`` returns every ``Problem`` of a layout file: the
   structural and design checks of ``layout.check_file`` and, when those pass, a trial
   composition of each block with sample variables (``sample_variables``: a real city,
-  a signature and an event, so conditional blocks are tried too): texts that cannot
+  a signature and an event) and again with each variable a ``si`` condition tests
+  emptied (``condition_variants``), so every block is tried in every case where it is
+  shown, ``si = "!evenement"`` included: texts that cannot
   fit, characters missing from the block's font (bundled or the designer's own), QR
   codes too small. Each problem points at the block's line.
 - ``preview_image(layout, variables, max_side)`` composes and rasterises every page side
   by side, scaled to fit ``max_side`` pixels (Pillow image); ``write_preview`` writes it
-  atomically.
+  atomically (below an output folder: through no linked folder).
 - ``watch(path, ...)`` polls the layout file, the files it inherits from and their
   fonts and images every ``interval`` seconds, re-renders the preview on every change
   and reports what changed or what is wrong through ``say``; it never stops on a
@@ -30,6 +32,7 @@ from affiches.campaign import LABEL_FONT_BOLD, LABEL_FONT_REGULAR
 from affiches.city.model import City
 from affiches.errors import AffichesError, OutputError, os_reason
 from affiches.gabarits import (
+    Block,
     ImageBlock,
     Layout,
     Problem,
@@ -88,14 +91,27 @@ def composition_problems(
                     )
                 )
                 continue
-        try:
-            compose_block(block, layout, variables)
-        except AffichesError as exc:
-            key = "texte" if isinstance(block, TextBlock) else "boite"
-            if isinstance(block, ImageBlock):
-                key = "fichier"
-            found.append((("blocs", block.index, key), exc.detail))
+        for variant in condition_variants(layout, block, variables):
+            try:
+                compose_block(block, layout, variant)
+            except AffichesError as exc:
+                key = "texte" if isinstance(block, TextBlock) else "boite"
+                if isinstance(block, ImageBlock):
+                    key = "fichier"
+                found.append((("blocs", block.index, key), exc.detail))
+                break  # one problem per block: the first variant that fails
     return found
+
+
+def condition_variants(layout: Layout, block: Block, variables: Mapping[str, str]) -> list[dict[str, str]]:
+    """The variable sets under which ``block`` is shown: the sample as given, and the sample
+    with each variable the layout's conditions test emptied (``si = "!evenement"`` blocks are
+    shown only without an event), when the block's own condition holds in it."""
+    from affiches.compose import condition_met
+
+    tested = sorted({b.condition.lstrip("!") for b in layout.blocks if b.condition})
+    variants = [dict(variables)] + [{**variables, name: ""} for name in tested if variables.get(name)]
+    return [v for v in variants if condition_met(block.condition, v)]
 
 
 def check_layout_file(
@@ -151,10 +167,17 @@ def preview_image(
     return sheet
 
 
-def write_preview(image: PILImage.Image, target: Path) -> None:
-    from affiches.jobs.files import write_path
+def write_preview(image: PILImage.Image, target: Path, root: Path | None = None) -> None:
+    """Write the PNG atomically; below ``root`` (the output folder), through no linked folder."""
+    from affiches.jobs.files import write_path, write_under
 
-    write_path(target, lambda stream: image.save(stream, format="PNG", optimize=False))
+    def produce(stream: Any) -> None:
+        image.save(stream, format="PNG", optimize=False)
+
+    if root is None:
+        write_path(target, produce)
+    else:
+        write_under(root, target, produce)
 
 
 # ----------------------------------------------------------------- watch
@@ -210,6 +233,7 @@ def render_once(
     variables: Mapping[str, str],
     dirs: Sequence[Path | str] = (),
     max_side: int = PREVIEW_MAX_SIDE,
+    root: Path | None = None,
 ) -> RenderOutcome:
     """Check, compose and write the preview; problems are reported, never raised."""
     start = time.perf_counter()
@@ -218,7 +242,7 @@ def render_once(
     try:
         layout = load_layout(path, dirs)
         image = preview_image(layout, variables, max_side)
-        write_preview(image, target)
+        write_preview(image, target, root)
     except OutputError as exc:
         return RenderOutcome(False, (*errors, exc.detail), time.perf_counter() - start)
     except AffichesError as exc:
@@ -243,13 +267,14 @@ def watch(
     interval: float = 0.2,
     should_stop: Callable[[], bool] = lambda: False,
     max_side: int = PREVIEW_MAX_SIDE,
+    root: Path | None = None,
 ) -> int:
     """Re-render the preview whenever a watched file changes; returns the number of renders."""
     renders = 0
 
     def render(reason: str) -> None:
         nonlocal renders
-        outcome = render_once(path, target, variables, dirs, max_side)
+        outcome = render_once(path, target, variables, dirs, max_side, root)
         renders += 1
         stamp = time.strftime("%H:%M:%S")
         for line in outcome.lines:

@@ -8,7 +8,8 @@ Contract:
 - ``available_layouts`` maps every usable name to its winning file; ``layout_catalog``
   also lists the files a user layout hides; ``is_builtin`` tells a bundled file.
 - ``user_font_dirs`` (``$AFFICHES_POLICES``) and ``find_image`` (beside the layout,
-  then the package's ``assets/``) are the other search paths of a layout.
+  then the package's ``assets/``) are the other search paths of a layout; an image
+  is a relative name without ``..`` whose real path stays inside its folder.
 Reads folder listings only; parses nothing.
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from affiches.errors import LayoutError
+from affiches.limits import file_inside
 from affiches.resources import assets_dir, builtin_layouts_dir
 
 ENV_LAYOUT_DIRS = "AFFICHES_GABARITS"
@@ -80,6 +82,9 @@ def find_layout(name_or_path: str, extra_dirs: Sequence[Path | str] = ()) -> Pat
     if candidate.suffix == ".toml" or os.sep in name_or_path:
         if candidate.is_file():
             return candidate.resolve()
+        if candidate.exists():
+            raise LayoutError(f"gabarit « {name_or_path} » : ce n’est pas un fichier ordinaire ; "
+                              "donnez un fichier .toml")
         raise LayoutError(f"gabarit introuvable : fichier « {name_or_path} » inexistant")
     layouts = available_layouts(extra_dirs)
     if name_or_path in layouts:
@@ -95,11 +100,13 @@ def find_layout(name_or_path: str, extra_dirs: Sequence[Path | str] = ()) -> Pat
 
 
 def find_image(name: str, folders: Sequence[Path]) -> Path | None:
-    """An image file named by a layout: beside the layout (or its parents), then in assets/."""
-    if not name:
-        return None
+    """An image file named by a layout: beside the layout (or its parents), then in assets/.
+
+    Only a relative name without ``..`` is looked for, and only a file whose real path
+    (links resolved) lies inside the folder it was found in (``limits.file_inside``).
+    """
     for base in (*folders, assets_dir()):
-        candidate = (base / name).resolve()
-        if candidate.is_file():
+        candidate = file_inside(base, name)
+        if candidate is not None:
             return candidate
     return None

@@ -13,12 +13,14 @@ Colour forms: ``"#RRGGBB"``, ``"#RGB"``, ``"cmjn(c, m, y, k)"`` (percent), a nam
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from affiches.color import Color
+from affiches.errors import TemplateError
 from affiches.gabarits.lines import Origins
 from affiches.gabarits.model import Box, Problem
 from affiches.gabarits.variables import TEMPLATE_VARIABLES, is_known_variable, template_fields
@@ -164,7 +166,10 @@ class FieldReader:
             )
             return float(m.group(1).replace(",", "."))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.add(key, f"nombre attendu, trouvé « {value} »")
+            self.add(key, f"nombre attendu, trouvé « {str(value)[:40]} »")
+            return float(default or 0)
+        if not math.isfinite(value):
+            self.add(key, f"nombre fini attendu, trouvé {value}")
             return float(default or 0)
         if integer and not float(value).is_integer():
             self.add(key, f"nombre entier attendu, trouvé {value}")
@@ -210,8 +215,8 @@ class FieldReader:
             return ""
         try:
             names = template_fields(value)
-        except ValueError:
-            self.add(key, "accolades déséquilibrées (écrivez {{ et }} pour une accolade)")
+        except TemplateError as exc:  # unbalanced braces, a field not allowed
+            self.add(key, str(exc))
             return value
         for name in names:
             if not is_known_variable(name):

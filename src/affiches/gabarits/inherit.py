@@ -6,8 +6,10 @@ inherit from the built-in of the same name), and returns the merged table with i
 ``Origins``: the parent's keys overridden by the child's; ``[couleurs]`` merged by
 name; blocks merged by ``nom`` (a child block with a parent's name updates it,
 ``supprimer = true`` removes it, other child blocks are appended); ``_parent`` holds
-the parent's name. A file that cannot be read, invalid TOML, a bad ``herite`` or a
-cycle raise ``ParseFailure`` carrying one ``Problem`` (file, line, key, French
+the parent's name. ``herite`` names a layout only (letters, digits, ``-``, ``_``:
+never a path). A file is read as a regular file of at most ``limits.MAX_LAYOUT_BYTES``,
+nested at most ``limits.MAX_TOML_DEPTH`` deep. A file that cannot be read, invalid
+TOML, a bad ``herite`` or a cycle raise ``ParseFailure`` carrying one ``Problem`` (file, line, key, French
 message). Values are not checked here: see ``gabarits.loader``.
 """
 
@@ -19,11 +21,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from affiches.errors import LayoutError
+from affiches.errors import LayoutError, LimitError
 from affiches.gabarits.discovery import find_layout
 from affiches.gabarits.lines import Origins, line_index
 from affiches.gabarits.model import Problem
+from affiches.limits import MAX_LAYOUT_BYTES, parse_toml, read_regular_file
 from affiches.resources import builtin_layouts_dir
+
+LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")  # what herite may name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -50,18 +55,27 @@ class ParseFailure(Exception):
 
 
 def read_layout_table(path: Path) -> dict[str, Any]:
+    """The TOML table of one layout file: a regular file of at most ``MAX_LAYOUT_BYTES``,
+    UTF-8, nested at most ``MAX_TOML_DEPTH`` deep."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParseFailure(path, 1, "fichier", f"lecture impossible ({exc})") from None
+        data = read_regular_file(path, MAX_LAYOUT_BYTES, LayoutError, "fichier de gabarit (.toml)")
+        text = data.decode("utf-8")
+    except LayoutError as exc:
+        raise ParseFailure(path, 1, "fichier", str(exc).removeprefix(f"{path} : ")) from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ParseFailure(path, line, "fichier", "octets illisibles en UTF-8 ; enregistrez le "
+                                                  "gabarit en UTF-8") from None
     try:
-        return tomllib.loads(text)
+        return parse_toml(text)
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_AT.search(str(exc))
         line = int(match.group(1)) if match else 1
         raise ParseFailure(
             path, line, "toml", f"TOML invalide : {_french_toml_error(str(exc))}"
         ) from None
+    except LimitError as exc:
+        raise ParseFailure(path, 1, "toml", str(exc)) from None
 
 
 def merge(
@@ -83,6 +97,9 @@ def merge(
     line = line_index(path).top.get("herite", 1)
     if not isinstance(parent_name, str):
         raise ParseFailure(path, line, "herite", "attendu le nom d’un gabarit entre guillemets")
+    if not LAYOUT_NAME.fullmatch(parent_name):
+        raise ParseFailure(path, line, "herite", f"« {parent_name[:60]} » : nommez un gabarit (lettres, "
+                                                 "chiffres, - et _), pas un fichier ni un chemin")
     try:
         parent_path = find_layout(parent_name, [path.parent, *extra_dirs])
     except LayoutError as exc:

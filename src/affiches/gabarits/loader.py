@@ -29,12 +29,12 @@ from affiches.gabarits.fields import Collector, FieldReader, parse_color, sugges
 from affiches.gabarits.inherit import ParseFailure, merge
 from affiches.gabarits.model import UNITS_TO_PT, Block, Layout, Problem
 from affiches.gabarits.parsers import build_block
+from affiches.limits import MAX_LAYOUT_BLOCKS, MAX_LAYOUT_PAGES, MAX_MM_SIDE, MAX_PX_AREA, MAX_PX_SIDE
 
 MATERIALS = ("affiche", "tract", "visuel", "autocollant", "banniere", "autre")
 FORMATS = ("pdf", "png")
 SCHEMA_FILE = "gabarit.schema.json"
-# Plausible page sizes: beyond these, the unit is probably wrong.
-MAX_MM_SIDE = 3000
+# Plausible page sizes: beyond these, the unit is probably wrong (limits: affiches.limits).
 MIN_PX_SIDE = 200
 
 TOP_KEYS = {
@@ -86,7 +86,20 @@ def build_layout(
             f"{width:g} × {height:g} px, c’est une vignette : ces nombres sont-ils des "
             'millimètres ? écrivez unite = "mm"',
         )
+    if unit == "px" and (max(width, height) > MAX_PX_SIDE or width * height > MAX_PX_AREA):
+        top.add(
+            "largeur" if width >= height else "hauteur",
+            f"{width:g} × {height:g} px : au plus {MAX_PX_SIDE} px de côté et "
+            f"{MAX_PX_AREA // 1_000_000} millions de pixels ; réduisez la page",
+        )
+        width, height = min(width, MAX_PX_SIDE), min(height, MAX_PX_SIDE)
+    if unit == "pt" and max(width, height) > MAX_MM_SIDE * UNITS_TO_PT["mm"]:
+        top.add("largeur" if width >= height else "hauteur",
+                f"{max(width, height):g} pt, soit plus de {MAX_MM_SIDE // 1000} m ; réduisez la page")
     pages = int(top.number("pages", default=1, minimum=1, integer=True))
+    if pages > MAX_LAYOUT_PAGES:
+        top.add("pages", f"{pages} pages, {MAX_LAYOUT_PAGES} au plus ; faites plusieurs gabarits")
+        pages = MAX_LAYOUT_PAGES
     for key in ("nom", "description", "titre", "texte_alternatif", "$schema"):
         if key in data:
             top.text(key)
@@ -112,6 +125,9 @@ def build_layout(
     if not isinstance(raw_blocks, list):
         top.add("blocs", "liste de blocs attendue ([[blocs]])")
         raw_blocks = []
+    if len(raw_blocks) > MAX_LAYOUT_BLOCKS:
+        top.add("blocs", f"{len(raw_blocks)} blocs, {MAX_LAYOUT_BLOCKS} au plus ; regroupez-les")
+        raw_blocks = raw_blocks[:MAX_LAYOUT_BLOCKS]
     names_seen: dict[str, int] = {}
     for number, raw in enumerate(raw_blocks):
         if isinstance(raw, Mapping) and isinstance(raw.get("nom"), str):
@@ -187,7 +203,8 @@ def check_file(
     """
     path = Path(path)
     if not path.is_file():
-        return [Problem(path, 1, "fichier", "fichier inexistant")]
+        reason = "ce n’est pas un fichier ordinaire" if path.exists() else "fichier inexistant"
+        return [Problem(path, 1, "fichier", reason)]
     try:
         data, origins = merge(path.resolve(), extra_dirs)
     except ParseFailure as exc:

@@ -31,6 +31,7 @@ from affiches.gabarits.discovery import find_image, unique_paths, user_font_dirs
 from affiches.gabarits.fields import Collector, FieldReader, parse_box, suggest
 from affiches.gabarits.model import Block, ImageBlock, LogoBlock, PhotoBlock, QRBlock, ShapeBlock, TextBlock
 from affiches.gabarits.variables import TEMPLATE_VARIABLES, is_known_variable
+from affiches.limits import image_problem, is_plain_relative
 from affiches.text.fonts import FontMetrics, find_font
 
 ALIGNMENTS = {"gauche": "left", "centre": "center", "droite": "right"}
@@ -140,13 +141,19 @@ def _parse_shape(b: FieldReader, common: dict[str, Any], ctx: Context) -> Block 
 def _parse_image(b: FieldReader, common: dict[str, Any], ctx: Context) -> Block | None:
     file_name = b.text("fichier")
     image_path = find_image(file_name, ctx.folders)
-    if image_path is None:
+    if file_name and not is_plain_relative(file_name):
+        b.add("fichier", f"image « {file_name[:80]} » refusée : nommez un fichier du dossier du gabarit, "
+                         "sans « .. » ni chemin absolu")
+        image_path = None
+    elif image_path is None:
         b.add(
             "fichier",
-            f"image « {file_name} » introuvable (cherchée à côté du gabarit et dans assets/)",
+            f"image « {file_name[:80]} » introuvable (cherchée à côté du gabarit et dans assets/)",
         )
-        image_path = Path(file_name)
-    return ImageBlock(**common, path=image_path)
+    elif (problem := image_problem(image_path)) is not None:
+        b.add("fichier", f"image « {file_name[:80]} » : {problem}")
+        image_path = None
+    return ImageBlock(**common, path=image_path or Path(file_name))
 
 
 def _parse_logo(b: FieldReader, common: dict[str, Any], ctx: Context) -> Block | None:

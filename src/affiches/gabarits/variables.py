@@ -5,13 +5,14 @@ fit report tries every commune in the blocks that use one); ``TEMPLATE_VARIABLES
 every name a template (``texte``, ``donnees``, ``titre``, ``texte_alternatif``) or a
 ``si`` condition may use; names starting with ``x_`` (extra CSV columns of a batch)
 are allowed too (``is_known_variable``). Values are built by ``affiches.jobs``.
-``template_fields`` and ``template_literal`` read templates (``str.format`` syntax)
-without filling them. Pure: imports nothing from the package.
+``template_fields`` and ``template_literal`` read templates without filling them,
+through the restricted formatter of ``affiches.text.template`` (plain ``{name}`` and
+``{name:spec}`` only). Pure: imports nothing else from the package.
 """
 
 from __future__ import annotations
 
-import string
+from affiches.text.template import field_names, literal
 
 # The variables whose value depends on the commune (the fit report tries them all).
 CITY_VARIABLES = (
@@ -54,17 +55,11 @@ def is_known_variable(name: str) -> bool:
 
 
 def template_fields(template: str) -> list[str]:
-    """Variable names a template uses; raises ValueError on unbalanced braces."""
-    names = []
-    for _literal, field_name, _spec, _conv in string.Formatter().parse(template):
-        if field_name is not None:
-            names.append(field_name)
-    return names
+    """Variable names a template uses; raises ``TemplateError`` (French) on unbalanced
+    braces or a field the restricted formatter refuses."""
+    return field_names(template)
 
 
 def template_literal(template: str) -> str:
     """The fixed text of a template (what does not come from variables)."""
-    try:
-        return "".join(literal for literal, *_ in string.Formatter().parse(template))
-    except ValueError:
-        return template
+    return literal(template)

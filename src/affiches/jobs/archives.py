@@ -5,8 +5,10 @@ Contract:
   and ``zip_batch(root, folders)`` packs every listed folder into ``root/lot.zip``.
   Archives are deterministic: entries sorted, fixed timestamp (1980-01-01), fixed
   permissions, PDF/PNG stored (already compressed), text deflated. Each archive is
-  written atomically (``affiches.jobs.files``) and rewritten only when its bytes would
-  change. Links in a city folder are never followed into an archive.
+  written atomically (``affiches.jobs.files``); a city's archive is rewritten only when
+  its bytes would change, the batch's ``lot.zip`` is streamed to disk (its size does not
+  go through memory) and rewritten each time, with the same bytes for the same files.
+  Links in a city folder are never followed into an archive.
 - ``contact_sheets(root, folders, names)`` draws the square visuals of the listed
   folders as a grid of thumbnails with the city's name under each, ``PER_SHEET`` per
   page, into ``root/planche/planche-001.png``…; folders without a visual are skipped.
@@ -18,8 +20,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from affiches.campaign import LABEL_FONT_BOLD
 from affiches.errors import os_errors
@@ -74,16 +77,21 @@ def zip_folder(root: Path, folder: str) -> Path:
     return root / name
 
 
-def zip_batch(root: Path, folders: Sequence[str], name: str = "lot.zip") -> Path:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for folder in sorted(set(folders)):
-            for path in _files(root / folder):
-                _add(archive, path, f"{folder}/{path.name}")
-        for extra in ("manifest.csv",):
-            if (root / extra).is_file() and not (root / extra).is_symlink():
-                _add(archive, root / extra, extra)
-    _write_if_changed(root, name, buffer.getvalue())
+def zip_batch(root: Path, folders: Iterable[str], name: str = "lot.zip") -> Path:
+    """``folders``: a list (sorted here) or an already sorted, duplicate-free iterable
+    (a ``DiskMap``). The archive is streamed to disk: memory does not grow with it."""
+    ordered: Iterable[str] = sorted(set(folders)) if isinstance(folders, (list, tuple, set)) else folders
+
+    def produce(stream: BinaryIO) -> None:
+        with zipfile.ZipFile(stream, "w") as archive:
+            for folder in ordered:
+                for path in _files(root / folder):
+                    _add(archive, path, f"{folder}/{path.name}")
+            for extra in ("manifest.csv",):
+                if (root / extra).is_file() and not (root / extra).is_symlink():
+                    _add(archive, root / extra, extra)
+
+    write_file(root, name, produce)
     return root / name
 
 

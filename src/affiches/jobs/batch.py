@@ -7,6 +7,14 @@ Contract (scheduling, manifest and progress only; everything else is the pipelin
   processes (layouts, fonts, QR code of the URL and writers prepared once per worker),
   records each finished row in the manifest journal at once, and returns a
   ``BatchSummary``. A failing row never stops the others.
+- Memory stays flat whatever the number of rows: rows are read lazily, the manifest
+  entries, the duplicate tables and the list of finished folders live in
+  ``DiskMap``s (temporary SQLite files), at most ``jobs × 3`` chunks are in flight, and
+  ``BatchSummary.failures`` keeps the first ``MAX_KEPT_FAILURES`` (all are counted).
+- Interrupted (Ctrl-C, a broken worker, any exception), the batch stops at once: the
+  chunks already running finish, nothing is compacted, the journal keeps every
+  finished row and the next run resumes from it. Otherwise the manifest is compacted
+  at the end (``Manifest.save``).
 - A worker runs the same pipeline as ``affiches kit`` (``affiches.jobs.pipeline``: plan,
   compose, render to bytes) and writes with ``affiches.jobs.files.write_file`` (atomic,
   nothing outside the output folder, a city folder that is a link refused). A file
@@ -34,6 +42,7 @@ from typing import Any
 
 from affiches.errors import AffichesError, OutputError, os_errors, os_reason
 from affiches.jobs import pipeline
+from affiches.jobs.diskmap import DiskMap
 from affiches.jobs.files import clean_stale_parts
 from affiches.jobs.manifest import Manifest, file_record
 from affiches.jobs.options import KIT, MATERIAL_LAYOUTS, KitOptions
@@ -47,9 +56,12 @@ from affiches.jobs.rows import (
     load_layouts,
     rows_from_departement,
 )
+from affiches.limits import available_cpus
 
 # Bumped when the way files are rendered changes without a layout or font changing.
 RENDER_VERSION = "1"
+# Failures kept in BatchSummary.failures (all are counted, shown and in manifest.csv).
+MAX_KEPT_FAILURES = 1_000
 
 
 @dataclass(frozen=True)
@@ -80,9 +92,20 @@ class BatchSummary:
     skipped: int = 0
     failed: int = 0
     seconds: float = 0.0
-    failures: list[RowFailure] = field(default_factory=list)
+    failures: list[RowFailure] = field(default_factory=list)  # the first MAX_KEPT_FAILURES
     paths: list[Path] = field(default_factory=list)  # manifest, archives, contact sheets
-    folders: list[str] = field(default_factory=list)  # folders of rows done or up to date
+    # folders of rows done or up to date -> [CSV line, city as printed]; on disk: memory flat
+    folders: DiskMap = field(default_factory=DiskMap)
+
+    def add_failure(self, failure: RowFailure) -> None:
+        self.failed += 1
+        if len(self.failures) < MAX_KEPT_FAILURES:
+            self.failures.append(failure)
+
+    def ordered_folders(self) -> tuple[list[str], list[str]]:
+        """The folders made or up to date, in CSV order, and the city of each."""
+        pairs = sorted(((line, folder, name) for folder, (line, name) in self.folders.items_sorted()))
+        return [folder for _line, folder, _name in pairs], [name for _line, _folder, name in pairs]
 
     def text(self) -> str:
         def plural(n: int, word: str) -> str:
@@ -104,16 +127,6 @@ def format_duration(seconds: float) -> str:
         return f"{minutes} min {secs:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
-
-
-def available_cpus() -> int:
-    count = getattr(os, "process_cpu_count", None)
-    if count is not None:
-        return max(1, count() or 1)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 # ---------------------------------------------------------------------- workers
@@ -249,8 +262,7 @@ def run_batch(
         root.mkdir(parents=True, exist_ok=True)
         clean_stale_parts(root, depth=1)
         manifest = Manifest.open(root)
-    for key in [k for k, e in manifest.entries.items() if not e.get("materiels")]:
-        del manifest.entries[key]  # failures of an earlier run are re-checked now
+    manifest.forget_failures()  # failures of an earlier run are re-checked now
     layouts = load_layouts(settings)  # a bad layout or option stops here, nothing written
     prints = layout_fingerprints(layouts)
     planner = Planner(settings, prints, manifest)
@@ -263,9 +275,8 @@ def run_batch(
         materials = dict(entry.get("materiels", {}))
         entry.update(dossier=task.folder, ligne=task.line, ville=task.name)
         if result.error:
-            summary.failed += 1
             failure = RowFailure(task.line, task.city, result.error)
-            summary.failures.append(failure)
+            summary.add_failure(failure)
             entry.update(statut="échec", message=result.error, materiels=materials)
             manifest.record(entry)
             notify(summary, task.line, failure)
@@ -275,7 +286,7 @@ def run_batch(
         entry.update(statut="fait", message=result.notes, materiels=materials)
         manifest.record(entry)
         summary.done += 1
-        summary.folders.append(task.folder)
+        summary.folders[task.folder] = [task.line, task.name]
         notify(summary, task.line, None)
 
     def planned() -> Iterator[Task]:
@@ -284,15 +295,14 @@ def run_batch(
                 summary.total += 1
             outcome = planner.plan(row)
             if isinstance(outcome, RowFailure):
-                summary.failed += 1
-                summary.failures.append(outcome)
+                summary.add_failure(outcome)
                 key = f"ligne-{outcome.line:06d}"
                 manifest.record({"dossier": key, "ligne": outcome.line, "ville": outcome.value,
                                  "statut": "échec", "message": outcome.reason})
                 notify(summary, outcome.line, outcome)
             elif outcome is not None and not outcome.materials:
                 summary.skipped += 1
-                summary.folders.append(outcome.folder)
+                summary.folders[outcome.folder] = [outcome.line, outcome.name]
                 entry = manifest.get(outcome.folder)
                 if entry and (entry.get("statut"), entry.get("ligne")) != ("fait", outcome.line):
                     manifest.record({**entry, "statut": "fait", "message": "",
@@ -310,10 +320,16 @@ def run_batch(
                 finish(make_task(task))
         else:
             _run_pool(planned(), settings, jobs, finish)
-    finally:
+    except BaseException:
+        # Ctrl-C, a broken pool, a full disk: no compaction (it would take seconds on a large
+        # batch); the journal holds every finished row and the next run replays it.
         summary.seconds = time.perf_counter() - start
-        manifest.close_journal()
-        summary.paths.extend(manifest.save())
+        manifest.close()
+        planner.close()
+        raise
+    summary.seconds = time.perf_counter() - start
+    planner.close()
+    summary.paths.extend(manifest.save())
     return summary
 
 

@@ -13,6 +13,9 @@ Contract:
   the target is untouched; temporary files of the same name that a killed run left
   there are removed first. ``OSError`` becomes ``OutputError`` naming the path; other
   exceptions (from the callable) propagate.
+- ``write_path(path, data)`` writes a file the user named exactly (its folder is the
+  root); ``write_under(root, target, data)`` is ``write_file`` when ``target`` lies below
+  ``root``, ``write_path`` otherwise.
 - ``root`` itself is the user's choice (``-o``): created with its parents if missing,
   and it may be a link.
 - ``file_digest(root, name)`` is the SHA-256 of a regular file below ``root`` (read
@@ -29,6 +32,7 @@ import errno
 import hashlib
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -138,6 +142,16 @@ def write_path(path: Path, data: Content, hint: str = _HINT) -> Path:
     return write_file(path.parent, path.name, data, hint)
 
 
+def write_under(root: Path, target: Path, data: Content, hint: str = _HINT) -> Path:
+    """``write_file(root, …)`` when ``target`` lies below ``root`` (no linked folder between
+    them is followed), else ``write_path`` (a file the user named exactly)."""
+    try:
+        relative = target.relative_to(root)
+    except ValueError:
+        return write_path(target, data, hint)
+    return write_file(root, relative.as_posix(), data, hint)
+
+
 def exists(root: Path, name: str) -> bool:
     """Whether ``root/name`` exists (a link counts, and is not followed)."""
     try:
@@ -169,10 +183,17 @@ def file_digest(root: Path, name: str) -> str | None:
 
 
 def open_append(path: Path) -> BinaryIO:
-    """``path`` opened for appending (created if missing); a link there is refused."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-    with os_errors(path, "supprimez ce fichier ou choisissez un autre dossier --sortie"):
+    """``path`` opened for appending (created if missing); a link there is refused, and so
+    is anything but a regular file (a FIFO planted there would block: opened non-blocking,
+    checked, then set back to blocking)."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    hint = "supprimez ce fichier ou choisissez un autre dossier --sortie"
+    with os_errors(path, hint):
         fd = os.open(path, flags, 0o666)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputError(f"{path} n’est pas un fichier ordinaire : rien n’y est écrit ; {hint}", path=str(path))
+    os.set_blocking(fd, True)
     return os.fdopen(fd, "ab")
 
 

@@ -1,21 +1,34 @@
 """The batch manifest: what each output folder holds, to skip what is up to date.
 
 Contract:
-- ``Manifest.open(output_dir)`` reads ``manifest.json`` and then replays the journal
-  ``.manifest.journal`` (one JSON entry per line, appended as rows complete, so a run
-  killed with ``kill -9`` loses at most the line being written; a torn last line is
-  ignored). Unreadable files are treated as empty: the worst case is redoing work.
+- ``Manifest.open(output_dir)`` reads the compacted state ``manifest.json`` and then
+  replays the journal ``.manifest.journal`` (one small JSON record per line, appended
+  as rows complete, so a run killed with ``kill -9`` or stopped by Ctrl-C loses at most
+  the line being written; a torn line is ignored). Both are streamed line by line into
+  a ``DiskMap`` (``affiches.jobs.diskmap``): the entries are never all in memory, so a
+  batch's memory does not grow with its number of rows. Files are opened without
+  following links and must be regular files; unreadable files are treated as empty:
+  the worst case is redoing work.
 - An entry is keyed by the city's folder name and holds the CSV line, the city, the
-  status (``fait``, ``ignoré``, ``échec``), a message, and per material the key of its
-  inputs (hash of the template variables, the layout, its fonts and images, the
-  program version) and its files with size, modification time and SHA-256.
-- ``record(entry)`` updates an entry and appends it to the journal at once (opened
-  without following a link: a journal that is a link is refused, ``OutputError``).
-- ``save()`` writes ``manifest.json`` (sorted, atomic, fsync) and the spreadsheet
-  report ``manifest.csv`` (UTF-8 with BOM, ``;``: opens as is in French Excel and
-  LibreOffice), then removes the journal.
+  status (``fait``, ``échec``), a message, and per material the key of its inputs
+  (hash of the template variables, the layout, its fonts and images, the program
+  version) and its files with size, modification time and SHA-256.
+- ``get(folder)`` returns a copy of an entry; ``record(entry)`` stores it and appends
+  it to the journal at once (opened without following a link: a journal that is a
+  link is refused, ``OutputError``); ``forget_failures()`` drops the failed entries
+  of earlier runs (re-checked now).
+- ``save()`` compacts: writes ``manifest.json`` (sorted by folder, one entry per line
+  inside one JSON object, so it is read back streamed; atomic, fsync) and the
+  spreadsheet report ``manifest.csv`` (UTF-8 with BOM, ``;``, ordered by CSV line:
+  opens as is in French Excel and LibreOffice; a cell starting with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so that no formula
+  from a CSV cell runs when it is opened — OWASP's rule), then removes the journal.
+  Both files are written streamed. ``close()`` (after an interruption) keeps the
+  journal for the next run instead of compacting.
+- A ``manifest.json`` written before this layout (indented) is still read, whole.
 - ``is_current(entry, material, key, root)`` says whether that material's files exist
-  unchanged (a regular file, not a link; same size and mtime, or same SHA-256) with the same inputs key.
+  unchanged (a regular file, not a link; same size and mtime, or same SHA-256) with the
+  same inputs key.
 """
 
 from __future__ import annotations
@@ -25,17 +38,26 @@ import csv
 import hashlib
 import io
 import json
+import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any, BinaryIO
 
 from affiches.errors import os_errors
-from affiches.jobs.files import open_append, read_nofollow, write_file
+from affiches.jobs.diskmap import DiskMap
+from affiches.jobs.files import open_append, write_file
 
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 JOURNAL = ".manifest.journal"
 FORMAT = 1
+HEADER = '{"format": 1, "villes": {'
+FOOTER = "}}"
+FAILED = "échec"
+LEGACY_MAX_BYTES = 512 * 1024 * 1024  # an indented manifest of an older version, read whole
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def sha256_file(path: Path) -> str:
@@ -47,61 +69,126 @@ def sha256_file(path: Path) -> str:
 
 
 def file_record(path: Path, sha256: str | None = None) -> dict[str, Any]:
-    stat = path.stat()
+    info = path.stat()
     return {
         "sha256": sha256 or sha256_file(path),
-        "taille": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
+        "taille": info.st_size,
+        "mtime_ns": info.st_mtime_ns,
     }
 
 
 def file_unchanged(path: Path, record: dict[str, Any]) -> bool:
     try:
-        stat = path.lstat()  # a link planted since is a change, never followed
+        info = path.lstat()  # a link planted since is a change, never followed
     except OSError:
         return False
-    if not S_ISREG(stat.st_mode):
+    if not stat.S_ISREG(info.st_mode):
         return False
-    if stat.st_size != record.get("taille"):
+    if info.st_size != record.get("taille"):
         return False
-    if stat.st_mtime_ns == record.get("mtime_ns"):
+    if info.st_mtime_ns == record.get("mtime_ns"):
         return True
     return sha256_file(path) == record.get("sha256")
 
 
+def spreadsheet_safe(cell: object) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection)."""
+    text = str(cell)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@contextlib.contextmanager
+def _open_regular(path: Path) -> Iterator[BinaryIO | None]:
+    """``path`` opened for reading if it is a regular file (never through a link), else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        yield None
+        return
+    with os.fdopen(fd, "rb") as stream:
+        yield stream if stat.S_ISREG(os.fstat(fd).st_mode) else None
+
+
+def _is_entry(entry: Any) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("dossier"), str)
+
+
+def _read_state(path: Path, into: DiskMap) -> None:
+    """Stream ``manifest.json`` (one entry per line) into the map; older layouts whole."""
+    with _open_regular(path) as stream:
+        if stream is None:
+            return
+        first = stream.readline().decode("utf-8", "replace").strip()
+        if first != HEADER:
+            _read_legacy(first.encode() + stream.read(LEGACY_MAX_BYTES), into)
+            return
+        for raw in stream:
+            line = raw.decode("utf-8", "replace").strip().removesuffix(",")
+            if not line or line == FOOTER:
+                continue
+            try:
+                (folder, entry), = json.loads("{" + line + "}").items()
+            except ValueError:
+                continue  # a damaged line: that folder's work is redone
+            if _is_entry(entry) and entry["dossier"] == folder:
+                _put(into, entry)
+
+
+def _read_legacy(data: bytes, into: DiskMap) -> None:
+    try:
+        state = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return
+    if isinstance(state, dict) and state.get("format") == FORMAT and isinstance(state.get("villes"), dict):
+        for entry in state["villes"].values():
+            if _is_entry(entry):
+                _put(into, entry)
+
+
+def _replay_journal(path: Path, into: DiskMap) -> None:
+    with _open_regular(path) as stream:
+        if stream is None:
+            return
+        for raw in stream:
+            try:
+                entry = json.loads(raw.decode("utf-8"))
+            except ValueError:
+                continue  # torn line of a killed run
+            if _is_entry(entry):
+                _put(into, entry)
+
+
+def _rank(entry: dict[str, Any]) -> int:
+    line = entry.get("ligne")
+    return line if isinstance(line, int) and not isinstance(line, bool) else 0
+
+
+def _put(into: DiskMap, entry: dict[str, Any]) -> None:
+    into.put(entry["dossier"], entry, rank=_rank(entry), tag="" if entry.get("materiels") else FAILED)
+
+
 class Manifest:
-    def __init__(self, root: Path, entries: dict[str, dict[str, Any]]):
+    def __init__(self, root: Path, entries: DiskMap):
         self.root = root
         self.entries = entries
         self._journal: BinaryIO | None = None
 
     @classmethod
     def open(cls, root: Path) -> Manifest:
-        entries: dict[str, dict[str, Any]] = {}
-        try:
-            data = json.loads(read_nofollow(root / MANIFEST_JSON).decode("utf-8"))
-            if isinstance(data, dict) and data.get("format") == FORMAT:
-                entries = {k: v for k, v in data.get("villes", {}).items() if isinstance(v, dict)}
-        except (OSError, ValueError):
-            pass
-        try:
-            with io.TextIOWrapper(io.BytesIO(read_nofollow(root / JOURNAL)), encoding="utf-8") as stream:
-                for line in stream:
-                    try:
-                        entry = json.loads(line)
-                    except ValueError:
-                        continue  # torn line of a killed run
-                    if isinstance(entry, dict) and isinstance(entry.get("dossier"), str):
-                        entries[entry["dossier"]] = entry
-        except (OSError, ValueError):
-            pass
+        entries = DiskMap()
+        _read_state(root / MANIFEST_JSON, entries)
+        _replay_journal(root / JOURNAL, entries)
         return cls(root, entries)
 
     def get(self, folder: str) -> dict[str, Any] | None:
         return self.entries.get(folder)
 
+    def forget_failures(self) -> int:
+        """Drop the entries without files (failures of an earlier run: re-checked now)."""
+        return self.entries.delete_tagged(FAILED)
+
     def record(self, entry: dict[str, Any]) -> None:
-        self.entries[entry["dossier"]] = entry
+        _put(self.entries, entry)
         line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
         with os_errors(self.root / JOURNAL):
             if self._journal is None:
@@ -115,35 +202,55 @@ class Manifest:
             self._journal.close()
             self._journal = None
 
-    def save(self) -> list[Path]:
+    def close(self) -> None:
+        """Stop without compacting: the journal stays, the next run replays it."""
         self.close_journal()
-        data = {"format": FORMAT, "villes": dict(sorted(self.entries.items()))}
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-        json_path = self.root / MANIFEST_JSON
-        csv_path = self.root / MANIFEST_CSV
-        write_file(self.root, MANIFEST_JSON, text.encode("utf-8"))
-        write_file(self.root, MANIFEST_CSV, self.csv_report().encode("utf-8-sig"))
+        self.entries.close()
+
+    def save(self) -> list[Path]:
+        """Compact: write ``manifest.json`` and ``manifest.csv`` streamed, remove the journal."""
+        self.close_journal()
+        write_file(self.root, MANIFEST_JSON, self._write_state)
+        write_file(self.root, MANIFEST_CSV, self._write_report)
         with os_errors(self.root / JOURNAL), contextlib.suppress(FileNotFoundError):
             (self.root / JOURNAL).unlink()
-        return [json_path, csv_path]
+        self.entries.close()
+        return [self.root / MANIFEST_JSON, self.root / MANIFEST_CSV]
 
-    def csv_report(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    def _write_state(self, stream: BinaryIO) -> None:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=True)
+        text.write(HEADER + "\n")
+        previous: str | None = None
+        for folder, entry in self.entries.items_sorted():
+            if previous is not None:
+                text.write(previous + ",\n")
+            previous = json.dumps(folder, ensure_ascii=False) + ": " + json.dumps(
+                entry, ensure_ascii=False, sort_keys=True)
+        if previous is not None:
+            text.write(previous + "\n")
+        text.write(FOOTER + "\n")
+        text.detach()
+
+    def _write_report(self, stream: BinaryIO) -> None:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
+        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
         writer.writerow(["ligne", "ville", "dossier", "statut", "fichiers", "message"])
-        def order(entry: dict[str, Any]) -> tuple[int, str]:
-            return (int(entry.get("ligne") or 0), entry["dossier"])
-
-        for entry in sorted(self.entries.values(), key=order):
+        for entry in self.entries.values_by_rank():
             files = sorted(
                 name for material in entry.get("materiels", {}).values()
                 for name in material.get("fichiers", {})
             )
-            writer.writerow([
+            writer.writerow([spreadsheet_safe(cell) for cell in (
                 entry.get("ligne", ""), entry.get("ville", ""), entry["dossier"],
                 entry.get("statut", ""), " ".join(files), entry.get("message", ""),
-            ])
-        return out.getvalue()
+            )])
+        text.detach()
+
+    def csv_report(self) -> str:
+        """The spreadsheet report as text (what ``save`` writes to ``manifest.csv``)."""
+        buffer = io.BytesIO()
+        self._write_report(buffer)
+        return buffer.getvalue().decode("utf-8-sig")
 
 
 def is_current(entry: dict[str, Any] | None, material: str, key: str, root: Path) -> bool:

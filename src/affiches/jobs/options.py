@@ -26,6 +26,7 @@ from affiches.campaign import DEFAULT_URL, HASHTAG
 from affiches.city.model import City
 from affiches.errors import OptionError
 from affiches.images.artwork import NO_PICTURES, UserPictures
+from affiches.limits import MAX_OPTION_CHARS
 from affiches.printing.modes import PRINT_SHOP_BLEED_MM, PrintOptions
 
 MATERIAL_LAYOUTS = {
@@ -37,7 +38,7 @@ KIT = ("affiche", "tract", "visuel")
 SOCIAL = ("visuel", "story", "portrait", "paysage")
 GROUPS = {"kit": KIT, "reseaux": SOCIAL}  # names a -q list may use for several materials
 LETTERS = ("lettre", "cada")  # letters to the town hall (affiches.jobs.letters), also for lot --quoi
-MAX_OPTION_LENGTH = 200
+MAX_OPTION_LENGTH = MAX_OPTION_CHARS  # affiches.limits: every limit in one place
 MAX_OWN_WORDS = 400  # --accroche, --message: a headline or a sentence, not a page
 MAX_LOGOS = 2  # a collective and a partner
 EVENT_VARIABLES = ("evenement", "date", "heure", "lieu")

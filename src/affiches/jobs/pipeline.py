@@ -25,7 +25,8 @@ Contract:
   exact bytes in memory, alt texts included (UTF-8, one final newline).
 - ``write(files, root, force)`` → ``[Written]``: each file through
   ``affiches.jobs.files.write_file`` (atomic, nothing outside ``root``); an existing
-  file is left alone (status ``existant``) unless ``force``.
+  file is left alone (status ``existant``) unless ``force``. When a write fails (a full
+  disk), the ``OutputError`` lists the files already written, each complete.
 - ``render_city(typed, materials, options)`` → (``City``, ``[OutputFile]``): the whole
   pipeline without writing.
 Same inputs, same bytes: nothing here depends on time, process or order of calls.
@@ -39,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from affiches.city.model import City
+from affiches.errors import OutputError
 from affiches.gabarits import Layout, load_layout
 from affiches.images.artwork import NO_PICTURES, UserPictures
 from affiches.jobs import files
@@ -195,7 +197,12 @@ def write(outputs: Sequence[OutputFile], root: Path, force: bool = False) -> lis
         if not force and files.exists(root, output.name):
             written.append(Written(path, "existant"))
             continue
-        files.write_file(root, output.name, output.data)
+        try:
+            files.write_file(root, output.name, output.data)
+        except OutputError as exc:  # a full disk: say which files are there, complete
+            done = [str(w.path) for w in written if w.status == "écrit"]
+            note = f" ; déjà écrits (complets) : {', '.join(done)}" if done else " ; aucun fichier écrit"
+            raise OutputError(str(exc) + note, path=exc.path, detail=exc.detail + note) from None
         written.append(Written(path, "écrit"))
     return written
 

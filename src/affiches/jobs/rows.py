@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 from affiches import __version__
 from affiches.city.model import City
-from affiches.errors import AffichesError, os_errors
+from affiches.errors import AffichesError, os_errors, printable
 from affiches.jobs import pipeline
+from affiches.jobs.diskmap import DiskMap
 from affiches.jobs.manifest import Manifest, is_current
 from affiches.jobs.options import LETTERS, check_text, template_variables
 
@@ -71,7 +72,7 @@ class RowFailure:
     reason: str
 
     def message(self) -> str:
-        return f"ligne {self.line} : « {self.value} » : {self.reason}"
+        return printable(f"ligne {self.line} : « {self.value} » : {self.reason}")
 
 
 def _digest(data: bytes) -> str:
@@ -144,8 +145,13 @@ class Planner:
         self.settings = settings
         self.prints = prints
         self.manifest = manifest
-        self.seen: dict[str, tuple[str, int]] = {}  # folder -> (identity, line)
-        self.identities: dict[str, int] = {}  # commune code or typed name -> line
+        # On disk, not in memory: a batch of 100,000 rows keeps a flat memory.
+        self.seen = DiskMap()  # folder -> [identity, line]
+        self.identities = DiskMap()  # commune code or typed name -> line
+
+    def close(self) -> None:
+        self.seen.close()
+        self.identities.close()
 
     def plan(self, row: InputRow) -> Task | RowFailure | None:
         """A task, a failure, or None when every material is already up to date."""

@@ -34,9 +34,10 @@ from affiches.city.postal import (
     repair_cp1252,
     split_lines,
 )
-from affiches.errors import AddressError, LayoutError, LetterInputError
+from affiches.errors import AddressError, LayoutError, LetterInputError, TemplateError
 from affiches.letters.layout import LetterLayout
 from affiches.scene import TO_FILL_MARK, LetterText
+from affiches.text.template import render
 from affiches.text.typography import french_typography
 
 MAX_FIELD_CHARS = 200
@@ -152,20 +153,14 @@ def town_hall_address(inputs: LetterInputs) -> tuple[PostalAddress | None, bool]
 # ----------------------------------------------------------------------- texts
 
 
-class _Strict(dict):  # type: ignore[type-arg]
-    def __missing__(self, key: str) -> str:
-        if key.startswith("x_"):
-            return ""
-        raise KeyError(key)
-
-
 def fill(template: str, variables: Mapping[str, str], where: str) -> str:
+    """The template filled by the restricted formatter (``affiches.text.template``)."""
     try:
-        text = template.format_map(_Strict(variables))
+        text = render(template, variables)
     except KeyError as exc:
         raise LayoutError(f"{where} : variable inconnue {{{exc.args[0]}}}") from None
-    except (ValueError, IndexError):
-        raise LayoutError(f"{where} : modèle de texte invalide « {template} »") from None
+    except TemplateError as exc:
+        raise LayoutError(f"{where} : {exc}") from None
     return french_typography(" ".join(text.split()))
 
 

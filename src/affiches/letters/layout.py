@@ -5,9 +5,12 @@ Contract: ``load_letter_layout(name_or_path, extra_dirs)`` finds a letter layout
 ``./layouts``, then among the bundled ones: first match wins) and returns a checked
 ``LetterLayout``, or raises ``LayoutError`` naming the file, the line when it is known,
 the key and the fix. ``check_letter_layout(path)`` returns every problem of one file
-(for ``gabarits verifier``). Texts are templates filled by ``str.format`` with the
-variables of ``affiches.letters.compose``; an unknown variable is reported at check
-time. Nothing here composes or writes.
+(for ``gabarits verifier``). A file is read as a regular file of at most
+``limits.MAX_LAYOUT_BYTES``, nested at most ``limits.MAX_TOML_DEPTH`` deep. Texts are
+templates filled by the restricted formatter of ``affiches.text.template`` (``{nom}``,
+``{nom:format}``: no attribute or index access) with the variables of
+``affiches.letters.compose``; an unknown variable or a refused field is reported at
+check time. Nothing here composes or writes.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from affiches.errors import LayoutError
+from affiches.errors import LayoutError, LimitError, TemplateError
+from affiches.limits import MAX_LAYOUT_BYTES, parse_toml, read_regular_file
 from affiches.resources import builtin_layouts_dir
+from affiches.text.template import field_names
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -183,10 +188,10 @@ class _Checker:
 
 def _parse(path: Path) -> tuple[LetterLayout | None, list[str]]:
     try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except OSError as exc:
-        return None, [f"{path} : lecture impossible ({exc.strerror})"]
+        text = read_regular_file(path, MAX_LAYOUT_BYTES, LayoutError, "gabarit de lettre (.toml)").decode("utf-8")
+        data = parse_toml(text)
+    except (LayoutError, LimitError) as exc:  # not a regular file, too big, nested too deep
+        return None, [f"{path} : {str(exc).removeprefix(f'{path} : ')}"]
     except UnicodeDecodeError:
         return None, [f"{path} : le fichier n’est pas en UTF-8 ; enregistrez-le en UTF-8"]
     except tomllib.TOMLDecodeError as exc:
@@ -243,9 +248,9 @@ def _parse(path: Path) -> tuple[LetterLayout | None, list[str]]:
                 check.problem(key, f"variable inconnue {{{variable}}} ; variables possibles : "
                                    f"{', '.join(sorted(LETTER_VARIABLES))}")
         try:
-            template.format_map({v: "" for v in _FIELD.findall(template)})
-        except (ValueError, KeyError, IndexError):
-            check.problem(key, f"modèle de texte invalide « {template} » (accolades ?)")
+            field_names(template)  # the restricted formatter: {nom} or {nom:format} only
+        except TemplateError as exc:
+            check.problem(key, str(exc))
     return layout, check.problems
 
 
@@ -256,8 +261,9 @@ def check_letter_layout(path: Path) -> list[str]:
 def is_letter_layout(path: Path) -> bool:
     """True when the file declares ``type = "lettre"`` (read without failing)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")).get("type") == "lettre"
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = read_regular_file(path, MAX_LAYOUT_BYTES, LayoutError).decode("utf-8")
+        return parse_toml(data).get("type") == "lettre"
+    except (LayoutError, LimitError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
 
 

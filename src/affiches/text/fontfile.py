@@ -5,101 +5,191 @@ data (units per em, vertical extents, cap height, cmap, advances, GPOS pair kern
 flattened, each glyph's top and bottom, and its ink profile: for each vertical slice
 ``PROFILE_SLICE`` font units wide, the highest and lowest point of its outline there,
 measured on the outline's control polygon, which encloses TrueType's quadratic
-curves, so a profile never understates the ink). Bundled fonts ship a precomputed record
-beside them (``NAME.metrics``: zlib-compressed marshal data written at build time
-by ``write_metrics_cache``, ``tools/build_fonts.py``), keyed by the SHA-256 of the
-font file: it is used only when that digest matches the font read now; otherwise
-(a user's font, an edited font) the record is computed with fontTools, exactly as
-the cache was. Either way the answers are identical. ``font_digest(path)`` is the
-SHA-256 of a font file (cached per process): the font's "version" as batch manifests
-record it. Only TrueType outlines (``glyf``) are accepted, because the PDF writer
-embeds fonts with reportlab, which cannot embed CFF: a CFF font is a ``LayoutError``.
+curves, so a profile never understates the ink).
+
+- Bundled fonts ship a precomputed record beside them (``NAME.metrics``:
+  zlib-compressed, sorted JSON written at build time by ``write_metrics_cache``,
+  ``tools/build_fonts.py``; plain data, never unpickled or unmarshalled: anyone may
+  write such a file beside a font). It records the SHA-256 of the font file it was
+  measured from; it is used only when that digest equals the digest of the font read
+  now (compared before any other field is looked at), when every field has the
+  expected type and when the data stays under ``limits.MAX_METRICS_BYTES`` once
+  decompressed. Otherwise (a user's font, an edited font, a damaged or hostile cache)
+  it is ignored and the record is computed with fontTools, exactly as the cache was.
+  Either way the answers are identical.
+- A font file is read as a regular file of at most ``limits.MAX_FONT_BYTES``; a
+  truncated, corrupt or empty font is a one-line ``LayoutError`` (``police
+  illisible``). Only TrueType outlines (``glyf``) are accepted, because the PDF writer
+  embeds fonts with reportlab, which cannot embed CFF: a CFF font is a ``LayoutError``.
+- ``font_digest(path)`` is the SHA-256 of a font file (cached per process): the
+  font's "version" as batch manifests record it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import marshal
+import io
+import json
 import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from affiches.errors import LayoutError, os_reason
+from affiches.errors import LayoutError, printable
+from affiches.limits import MAX_FONT_BYTES, MAX_METRICS_BYTES, read_regular_file
 
 METRICS_SUFFIX = ".metrics"
-METRICS_FORMAT = 2
+METRICS_FORMAT = 3  # 1 and 2 were marshal data: never read
 _FAR = 1 << 30  # no ink in a slice: top -_FAR, bottom +_FAR
 PROFILE_SLICE = 32  # font units per slice of a glyph's ink profile (1/64 em at 2048 upm)
 
 
 @lru_cache(maxsize=64)
 def font_digest(path: Path | str) -> str:
-    """SHA-256 (hex) of a font file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """SHA-256 (hex) of a font file's bytes (``LayoutError`` when it cannot be read)."""
+    return hashlib.sha256(read_regular_file(Path(path), MAX_FONT_BYTES, LayoutError, "fichier de police"))\
+        .hexdigest()
 
 
 def metrics_cache_path(font_path: Path | str) -> Path:
     return Path(font_path).with_suffix(METRICS_SUFFIX)
 
 
-def metrics_record(path: str) -> dict:  # type: ignore[type-arg]
+def metrics_record(path: str) -> dict[str, Any]:
     """The metrics of the font at ``path`` (resolved), from its cache when valid."""
-    try:
-        digest = font_digest(path)
-    except OSError as exc:
-        raise LayoutError(f"police illisible : {path} ({os_reason(exc)})") from None
+    digest = font_digest(path)
     record = _read_cache(metrics_cache_path(path), digest)
     if record is None:
         record = compute_metrics_record(path)
     return record
 
 
-def _read_cache(cache: Path, digest: str) -> dict | None:  # type: ignore[type-arg]
+def _read_cache(cache: Path, digest: str) -> dict[str, Any] | None:
+    """The cache's record if it is well-formed and measured from this very font, else None."""
     try:
-        data = cache.read_bytes()
-    except OSError:
+        compressed = read_regular_file(cache, MAX_METRICS_BYTES, LayoutError)
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(compressed, MAX_METRICS_BYTES)
+        if inflater.unconsumed_tail or not inflater.eof:
+            return None  # larger than allowed once decompressed, or truncated
+        record = json.loads(data.decode("utf-8"))
+    except (LayoutError, zlib.error, ValueError, RecursionError):
         return None
+    if not isinstance(record, dict) or record.get("format") != METRICS_FORMAT:
+        return None
+    if record.get("sha256") != digest:  # checked before any other field is looked at
+        return None
+    return _decoded(record)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and _is_int(v) for k, v in value.items())
+
+
+def _int_list(value: Any) -> bool:
+    return isinstance(value, list) and all(map(_is_int, value))
+
+
+def _decoded(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON record back to FontMetrics' types, or None when any field is malformed."""
     try:
-        record = marshal.loads(zlib.decompress(data))
-    except (EOFError, ValueError, TypeError, zlib.error):
+        scalars = [record[key] for key in ("units_per_em", "ascent", "descent", "cap_height")]
+        cmap_in, kerning_in = record["cmap"], record["kerning"]
+        advances, tops, bottoms = record["advances"], record["glyph_tops"], record["glyph_bottoms"]
+        profiles_in = record["glyph_profiles"]
+    except KeyError:
         return None
-    if (
-        not isinstance(record, dict)
-        or record.get("format") != METRICS_FORMAT
-        or record.get("sha256") != digest
-    ):
+    if not all(map(_is_int, scalars)) or scalars[0] <= 0:
         return None
-    return record
+    if not (_int_map(advances) and _int_map(tops) and _int_map(bottoms)):
+        return None
+    if not isinstance(cmap_in, dict) or not all(
+            isinstance(k, str) and k.isdigit() and len(k) < 8 and isinstance(v, str) for k, v in cmap_in.items()):
+        return None
+    if not isinstance(kerning_in, list) or not all(
+            isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+            and isinstance(item[1], str) and _is_int(item[2]) for item in kerning_in):
+        return None
+    if not isinstance(profiles_in, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and len(v) == 3 and _is_int(v[0])
+            and _int_list(v[1]) and _int_list(v[2]) and len(v[1]) == len(v[2]) for k, v in profiles_in.items()):
+        return None
+    return {
+        "units_per_em": scalars[0], "ascent": scalars[1], "descent": scalars[2], "cap_height": scalars[3],
+        "cmap": {int(code): glyph for code, glyph in cmap_in.items()},
+        "advances": advances,
+        "kerning": {(left, right): value for left, right, value in kerning_in},
+        "glyph_tops": tops,
+        "glyph_bottoms": bottoms,
+        "glyph_profiles": {glyph: (first, tuple(top), tuple(bottom))
+                           for glyph, (first, top, bottom) in profiles_in.items()},
+    }
+
+
+def metrics_cache_bytes(font_path: Path | str) -> bytes:
+    """The ``.metrics`` file of a font: JSON, sorted, zlib-compressed. Deterministic."""
+    path = str(Path(font_path).resolve())
+    record = compute_metrics_record(path)
+    data = {
+        "format": METRICS_FORMAT,
+        "sha256": font_digest(path),
+        "units_per_em": record["units_per_em"],
+        "ascent": record["ascent"],
+        "descent": record["descent"],
+        "cap_height": record["cap_height"],
+        "cmap": {str(code): glyph for code, glyph in sorted(record["cmap"].items())},
+        "advances": dict(sorted(record["advances"].items())),
+        "kerning": sorted([left, right, value] for (left, right), value in record["kerning"].items()),
+        "glyph_tops": dict(sorted(record["glyph_tops"].items())),
+        "glyph_bottoms": dict(sorted(record["glyph_bottoms"].items())),
+        "glyph_profiles": {glyph: [first, list(top), list(bottom)]
+                           for glyph, (first, top, bottom) in sorted(record["glyph_profiles"].items())},
+    }
+    text = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return zlib.compress(text.encode("ascii"), 9)
 
 
 def write_metrics_cache(font_path: Path | str) -> Path:
-    """Write ``NAME.metrics`` beside a font (build time); returns its path. Deterministic."""
-    path = str(Path(font_path).resolve())
-    record = compute_metrics_record(path)
-    # Sorted keys: the same font always gives the same bytes.
-    ordered = {
-        key: (dict(sorted(value.items())) if isinstance(value, dict) else value)
-        for key, value in sorted(record.items())
-    }
-    target = metrics_cache_path(path)
-    target.write_bytes(zlib.compress(marshal.dumps(ordered, 4), 9))
+    """Write ``NAME.metrics`` beside a font (build time); returns its path."""
+    target = metrics_cache_path(Path(font_path).resolve())
+    target.write_bytes(metrics_cache_bytes(font_path))
     return target
 
 
-def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
-    """Every metric FontMetrics needs, measured with fontTools, as plain data."""
-    from fontTools.ttLib import TTFont, TTLibError
+def compute_metrics_record(path: str) -> dict[str, Any]:
+    """Every metric FontMetrics needs, measured with fontTools, as plain data.
 
+    A font fontTools cannot read (truncated, corrupt, not a font) is a ``LayoutError``.
+    """
+    from fontTools.ttLib import TTFont
+
+    data = read_regular_file(Path(path), MAX_FONT_BYTES, LayoutError, "fichier de police")
     try:
-        font = TTFont(path, lazy=True)
-    except (OSError, TTLibError) as exc:
-        raise LayoutError(f"police illisible : {path} ({exc})") from None
-    if "glyf" not in font:
+        font = TTFont(io.BytesIO(data), lazy=True)
+        if "glyf" in font:
+            return _measure_font(font)
+        is_cff = "CFF " in font or "CFF2" in font
+        reason = "aucun contour"
+    except Exception as exc:  # noqa: BLE001 - fontTools raises anything on a damaged file
+        reason = printable(str(exc).splitlines()[0][:80]) if str(exc).strip() else type(exc).__name__
+        is_cff = False
+    if is_cff:
         raise LayoutError(
             f"police {Path(path).name} : contours CFF (.otf) non pris en charge ; "
             "convertissez-la en TrueType (fontTools otf2ttf)"
         )
+    raise LayoutError(
+        f"police illisible : {Path(path).name} ({reason}) ; fichier abîmé ou tronqué, "
+        "remplacez-le par la police d’origine"
+    )
+
+
+def _measure_font(font: Any) -> dict[str, Any]:
     head = font["head"]
     os2 = font.get("OS/2", None)
     cap_height = getattr(os2, "sCapHeight", 0) or int(head.yMax * 0.7)
@@ -124,8 +214,6 @@ def compute_metrics_record(path: str) -> dict:  # type: ignore[type-arg]
             [(round(x), round(y)) for x, y in coordinates], list(ends)
         )
     return {
-        "format": METRICS_FORMAT,
-        "sha256": font_digest(path),
         "units_per_em": head.unitsPerEm,
         "ascent": head.yMax,
         "descent": head.yMin,

@@ -3,7 +3,10 @@
 Contract:
 - ``find_font(name, search_dirs)`` turns a layout's font reference (``"NAME"``,
   ``"NAME.ttf"`` or a path relative to a layout's folder) into a TrueType file,
-  looking in the given folders first and in the bundled ``assets/fonts/`` last.
+  looking in the given folders first and in the bundled ``assets/fonts/`` last. A
+  reference is a relative name without ``..``; the file's real path (links resolved)
+  must lie inside the folder it is found in: a layout reads no font outside its own
+  folder, the configured font folders (``$AFFICHES_POLICES``) and the bundled ones.
   Layouts call it when they are loaded (``affiches.gabarits.parsers``); compose
   receives the resolved ``FontMetrics`` and never looks for a file.
 - ``FontMetrics.load(path)`` reads a font once per process (cached; the data comes
@@ -30,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from affiches.errors import GlyphError, LayoutError
+from affiches.limits import file_inside, is_plain_relative
 from affiches.resources import assets_dir
 from affiches.text.fontfile import font_digest, metrics_record
 
@@ -57,16 +61,17 @@ def find_font(reference: str, search_dirs: Sequence[Path] = ()) -> Path:
 
 @lru_cache(maxsize=256)
 def _find_font(reference: str, search_dirs: tuple[Path, ...]) -> Path:
-    candidates: list[Path] = []
-    ref = Path(reference)
-    names = [reference] if ref.suffix.lower() in FONT_SUFFIXES else [reference + ".ttf"]
+    if not is_plain_relative(reference):
+        raise LayoutError(
+            f"police « {reference[:80]} » refusée : nommez une police fournie ou un fichier du dossier "
+            "du gabarit ou des dossiers de polices, sans « .. » ni chemin absolu"
+        )
+    name = reference if Path(reference).suffix.lower() in FONT_SUFFIXES else reference + ".ttf"
     for folder in [*search_dirs, bundled_fonts_dir()]:
-        for name in names:
-            candidates.append(folder / name)
-            candidates.append(folder / "fonts" / name)
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate.resolve()
+        for relative in (name, f"fonts/{name}"):
+            found = file_inside(folder, relative)  # never a link out of the folder
+            if found is not None:
+                return found
     available = ", ".join(sorted(p.stem for p in bundled_fonts_dir().glob("*.ttf")))
     raise LayoutError(
         f"police introuvable : « {reference} » ; polices fournies : {available} "
