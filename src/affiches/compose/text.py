@@ -78,12 +78,15 @@ def _fit_cached(
     )
 
 
-def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
-    """Fit one text block, or raise FitError naming the layout, the block and the text."""
+FitGeometry = tuple[float, float, float, float, int, float, bool, str]
+
+
+def fit_geometry(block: TextBlock, layout: Layout) -> FitGeometry:
+    """Everything but the text and the font that decides how a text fits ``block``, in
+    points: (width, height, size_min, size_max, max_lines, line_height, balance, align).
+    The fit report keys its cache on the same tuple."""
     box = block.box.scaled(layout.to_pt)
-    fitted = _fit_cached(
-        text,
-        block.metrics,
+    return (
         box.width,
         box.height,
         block.size_min * layout.font_to_pt,
@@ -93,6 +96,11 @@ def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
         block.balance,
         block.align,
     )
+
+
+def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
+    """Fit one text block, or raise FitError naming the layout, the block and the text."""
+    fitted = _fit_cached(text, block.metrics, *fit_geometry(block, layout))
     if fitted is None:
         unit = "px" if layout.unit == "px" else "pt"
         raise FitError.in_block(

@@ -47,6 +47,17 @@ def kerned_show(canvas: Canvas, name: str, item: TextLine) -> str:
     escape = canvas._escape
     plan = _tj_plan(name, item.size, item.chunks)
     pieces = font.splitString("".join(chunk for _dx, chunk in item.chunks), doc)
+    if len(pieces) == 1:  # the usual case: the whole line in one subset
+        subset, data = pieces[0]
+        shown: list[str] = []
+        offset = 0
+        for gap, length in plan:
+            if gap is not None:
+                shown.append(gap)
+            if length:
+                shown.append(f"({escape(data[offset:offset + length])})")
+                offset += length
+        return f"{font.getSubsetInternalName(subset, doc)} {plan_size(item.size)} Tf [{' '.join(shown)}] TJ"
     ops: list[str] = []
     array: list[str] = []
     current_subset = None

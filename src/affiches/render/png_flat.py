@@ -282,12 +282,16 @@ class FlatPainter:
             block = block.crop((cl - left, ct - top, cr - left, cb - top))
             left, top, right, bottom = cl, ct, cr, cb
         box = (left, top, right, bottom)
+        fg = self.color(lines[0].color.rgb255())
+        low, high = self.canvas.crop(box).getextrema()
+        if low == high:  # one flat colour under the whole box: coverage 0 maps to it
+            self.canvas.paste(_map(block, self.ramp(fg, int(low))), box)  # type: ignore[arg-type]
+            return
         ink = _map(block, _BINARY)
         under = self.canvas.crop(box).histogram(mask=ink)
         backgrounds = [index for index, count in enumerate(under) if count]
         if len(backgrounds) != 1:  # text across two colours, or over other text
             raise NotFlat("text over several colours")
-        fg = self.color(lines[0].color.rgb255())
         self.canvas.paste(_map(block, self.ramp(fg, backgrounds[0])), box, ink)
 
 
