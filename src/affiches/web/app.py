@@ -32,13 +32,14 @@ from werkzeug.exceptions import HTTPException
 
 from affiches.errors import FormError
 from affiches.jobs import web as job
+from affiches.limits import MAX_WEB_BODY_BYTES, MAX_WEB_FIELDS, MAX_WEB_QUERY_BYTES
 from affiches.web.pool import Busy, PoolFailure, RenderPool, RenderTimeout, default_workers
 
 log = logging.getLogger("affiches.web")
 
-MAX_BODY = 64 * 1024
-MAX_QUERY = 4096
-MAX_FIELDS = 40
+MAX_BODY = MAX_WEB_BODY_BYTES  # every limit is defined in affiches.limits
+MAX_QUERY = MAX_WEB_QUERY_BYTES
+MAX_FIELDS = MAX_WEB_FIELDS
 RETRY_AFTER = "5"
 BUSY = "Trop de demandes, réessayez dans quelques secondes."
 TOO_LONG = "Le calcul a pris trop de temps ; réessayez dans quelques secondes ou raccourcissez les textes."
