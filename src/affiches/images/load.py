@@ -25,11 +25,13 @@ from PIL import Image, UnidentifiedImageError
 
 from affiches.errors import ImageError, os_reason
 from affiches.images.artwork import Artwork
+from affiches.limits import (  # every limit is defined in affiches.limits
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    MAX_IMAGE_SIDE,
+    MAX_SVG_BYTES,
+)
 
-MAX_IMAGE_BYTES = 20_000_000  # 20 Mo
-MAX_SVG_BYTES = 2_000_000  # 2 Mo: a logo; more path data only slows the PDF down
-MAX_IMAGE_PIXELS = 25_000_000  # 25 millions de pixels (a 24-megapixel camera passes)
-MAX_IMAGE_SIDE = 12_000  # pixels, either side
 RASTER_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")  # a JPEG may open as MPO (phones)
 # Working size: pixels beyond this are never needed (a photo fills at most an A3
 # poster at ~150 dpi after cropping; a logo slot is a few centimetres).

@@ -28,10 +28,9 @@ import defusedxml.ElementTree as SafeET
 
 from affiches.errors import ImageError
 from affiches.images.artwork import Artwork
+from affiches.limits import MAX_SVG_DEPTH, MAX_SVG_ELEMENTS  # every limit is in affiches.limits
 
-MAX_SVG_ELEMENTS = 20_000
 MAX_LOGO_ASPECT = 20  # width to height, or height to width
-MAX_SVG_DEPTH = 64
 FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
 # Live text would be drawn with whatever font the reader has (none embedded): refused.
 TEXT_ELEMENTS = {"text", "tspan", "textpath", "flowroot", "flowpara"}
