@@ -133,7 +133,7 @@ def test_a_decompression_bomb_image_is_a_one_line_error(in_tmp: Path, runner: Cl
     Image.new("1", (30_000, 30_000)).save("bombe.png", optimize=True)  # 900 Mpx, about 100 KB
     assert Path("bombe.png").stat().st_size < 200_000
     Path("t.toml").write_text(HEAD + TEXT + image_block("bombe.png"), encoding="utf-8")
-    message = "image « bombe.png » : image trop grande (plus de 40 millions de pixels une fois décodée) ; réduisez-la"
+    message = "image « bombe.png » : image trop grande (plus de 25 millions de pixels une fois décodée) ; réduisez-la"
     assert any(message in line for line in verify(runner, "t.toml"))
     assert_one_line_error(runner, "t.toml", message)
 

@@ -18,22 +18,37 @@ def french_number(value: int) -> str:
     return f"{value:,}".replace(",", " ")
 
 
-@pytest.mark.parametrize(("constant", "shown"), [
+DOCUMENTED = [
     ("MAX_CSV_BYTES", "50 Mo"), ("MAX_CELL_CHARS", "128 Kio"), ("MAX_COLUMNS", "200"),
     ("MAX_OPTION_CHARS", "200 caractères"), ("MAX_BLOCK_TEXT_CHARS", "5 000 caractères"),
     ("MAX_TEMPLATE_WIDTH", "| 200 |"), ("MAX_LAYOUT_BYTES", "1 Mo"), ("MAX_TOML_DEPTH", "16 niveaux"),
     ("MAX_LAYOUT_PAGES", "| 20 |"), ("MAX_LAYOUT_BLOCKS", "| 500 |"), ("MAX_MM_SIDE", "3 000 mm"),
     ("MAX_PX_SIDE", "8 000 px"), ("MAX_PX_AREA", "40 millions de pixels"),
-    ("MAX_IMAGE_BYTES", "20 Mo, 40 millions"), ("MAX_FONT_BYTES", "| 20 Mo |"),
+    ("MAX_IMAGE_BYTES", "20 Mo, 25 millions"), ("MAX_IMAGE_PIXELS", "25 millions de pixels décodés"),
+    ("MAX_IMAGE_SIDE", "12 000 px de côté"), ("MAX_SVG_BYTES", "2 Mo, 20 000 éléments"),
+    ("MAX_SVG_ELEMENTS", "20 000 éléments"), ("MAX_SVG_DEPTH", "64 niveaux"), ("MAX_LOGOS", "| logos | 2 |"),
+    ("MAX_OWN_WORDS_CHARS", "400 caractères"), ("MAX_LETTER_FIELD_CHARS", "(expéditeur, signataire…) | 200"),
+    ("MAX_WEB_FIELDS_BYTES", "64 Ko en tout"), ("MAX_WEB_UPLOAD_BYTES", "10 Mo chacune"),
+    ("MAX_WEB_BODY_BYTES", "20 Mo et 128 Kio de corps"), ("MAX_WEB_QUERY_BYTES", "4 096 octets"),
+    ("MAX_WEB_FIELDS", "40 champs"), ("MAX_FONT_BYTES", "| 20 Mo |"),
     ("MAX_METRICS_BYTES", "4 Mo"), ("JOBS_PER_CPU", "2 processus par processeur"),
     ("MAX_POPULATION", "100 000 000"), ("MAX_NAME_BYTES", "255 octets"), ("MAX_PATH_BYTES", "3 000 en tout"),
-])
+]
+
+
+@pytest.mark.parametrize(("constant", "shown"), DOCUMENTED)
 def test_every_limit_is_documented_with_its_value(constant: str, shown: str) -> None:
     value = getattr(limits, constant)
     numbers = {str(value), french_number(value), str(value // (1024 * 1024)), str(value // 1024),
                str(value // 1_000_000)}
     assert any(number in shown for number in numbers), (constant, value, shown)
     assert shown in DOC, shown
+
+
+def test_every_limit_is_in_the_documented_list() -> None:
+    listed = {name for name, _shown in DOCUMENTED}
+    constants = {name for name in dir(limits) if name.startswith(("MAX_", "JOBS_"))}
+    assert constants == listed
 
 
 def test_reading_stops_at_the_limit_even_when_the_file_grows(tmp_path: Path) -> None:

@@ -39,7 +39,8 @@ from affiches.errors import AffichesError, LimitError, os_reason
 MAX_CSV_BYTES = 50 * 1024 * 1024  # a CSV list of cities (the communes of France: 3 MB)
 MAX_LAYOUT_BYTES = 1024 * 1024  # a layout file (.toml; the largest shipped: 10 KB)
 MAX_FONT_BYTES = 20 * 1024 * 1024  # a font file (.ttf)
-MAX_IMAGE_BYTES = 20 * 1024 * 1024  # an image a layout embeds (.png, .jpg)
+MAX_IMAGE_BYTES = 20_000_000  # an image: a layout's, a user's logo or photo
+MAX_SVG_BYTES = 2_000_000  # a user's SVG logo: more path data only slows the PDF down
 MAX_METRICS_BYTES = 4 * 1024 * 1024  # a font metrics cache file (.metrics)
 
 # CSV content.
@@ -58,19 +59,22 @@ MAX_TOML_DEPTH = 16  # nested arrays and tables
 MAX_MM_SIDE = 3_000  # a page of 3 m
 MAX_PX_SIDE = 8_000  # a PNG page side
 MAX_PX_AREA = 40_000_000  # a PNG page, width × height (about 120 MB of RGB)
-MAX_IMAGE_PIXELS = 40_000_000  # an embedded image, decoded (Pillow's bomb check)
+MAX_IMAGE_PIXELS = 25_000_000  # an image, decoded (Pillow's bomb check; a 24-megapixel camera passes)
+MAX_IMAGE_SIDE = 12_000  # pixels, either side of an image
+MAX_SVG_ELEMENTS = 20_000  # elements of a user's SVG logo
+MAX_SVG_DEPTH = 64  # nesting of a user's SVG logo
 
-# A collective's own pictures and words (--logo, --photo, --accroche, --message;
-# affiches.images, affiches.jobs.options): a user's file, checked before any use.
-MAX_USER_IMAGE_BYTES = 20_000_000  # a logo or photo file (20 Mo)
-MAX_USER_SVG_BYTES = 2_000_000  # an SVG logo (2 Mo): more path data only slows the PDF down
-MAX_USER_IMAGE_PIXELS = 25_000_000  # read from the header, before decoding (a 24 Mpx camera passes)
-MAX_USER_IMAGE_SIDE = 12_000  # pixels, either side
-MAX_SVG_ELEMENTS = 20_000  # elements of an SVG logo, also once its <use> are expanded
-MAX_SVG_DEPTH = 64  # nesting of an SVG logo's elements
-MAX_LOGO_ASPECT = 20  # a logo's width to height, or height to width
+# Texts a user writes on the web page or the command line (beyond MAX_OPTION_CHARS).
+MAX_OWN_WORDS_CHARS = 400  # --accroche, --message: a headline or a sentence, not a page
 MAX_LOGOS = 2  # a collective and a partner
-MAX_OWN_WORDS = 400  # --accroche, --message: a headline or a sentence, not a page
+MAX_LETTER_FIELD_CHARS = 200  # a field of a letter (sender, signatory…)
+
+# The web page's requests.
+MAX_WEB_FIELDS_BYTES = 64 * 1024  # the text fields of a request, all together
+MAX_WEB_UPLOAD_BYTES = 10_000_000  # one image sent (logo or photo)
+MAX_WEB_BODY_BYTES = MAX_WEB_FIELDS_BYTES + 2 * MAX_WEB_UPLOAD_BYTES + 64 * 1024  # a logo and a photo
+MAX_WEB_QUERY_BYTES = 4096
+MAX_WEB_FIELDS = 40
 
 # Batches.
 MAX_POPULATION = 100_000_000  # --population-min
@@ -214,7 +218,7 @@ def image_problem(path: Path) -> str | None:
         return "ce n’est pas une image PNG ou JPEG lisible"
     if kind not in IMAGE_FORMATS:
         return f"format {kind} non pris en charge ; enregistrez-la en PNG ou JPEG"
-    if width * height > MAX_IMAGE_PIXELS:
+    if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
         return too_big
     return None
 

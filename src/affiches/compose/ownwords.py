@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from affiches.errors import FitError
+from affiches.limits import MAX_OWN_WORDS_CHARS
 
 OWN_WORDS = ("accroche", "message")
+MAX_OWN_WORDS = MAX_OWN_WORDS_CHARS  # every limit is defined in affiches.limits
 
 
 def longest_fitting(text: str, fits: Callable[[str], bool]) -> int:

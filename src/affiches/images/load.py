@@ -25,17 +25,13 @@ from PIL import Image, UnidentifiedImageError
 
 from affiches.errors import ImageError, os_reason
 from affiches.images.artwork import Artwork
-from affiches.limits import (
-    MAX_USER_IMAGE_BYTES,
-    MAX_USER_IMAGE_PIXELS,
-    MAX_USER_IMAGE_SIDE,
-    MAX_USER_SVG_BYTES,
+from affiches.limits import (  # every limit is defined in affiches.limits
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    MAX_IMAGE_SIDE,
+    MAX_SVG_BYTES,
 )
 
-MAX_IMAGE_BYTES = MAX_USER_IMAGE_BYTES
-MAX_SVG_BYTES = MAX_USER_SVG_BYTES
-MAX_IMAGE_PIXELS = MAX_USER_IMAGE_PIXELS
-MAX_IMAGE_SIDE = MAX_USER_IMAGE_SIDE
 RASTER_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")  # a JPEG may open as MPO (phones)
 # Working size: pixels beyond this are never needed (a photo fills at most an A3
 # poster at ~150 dpi after cropping; a logo slot is a few centimetres).

@@ -3,8 +3,9 @@
 Contract: ``read_city_table(path, encoding=None)`` returns a ``CityTable``: the
 encoding and separator it used, how each header was understood, and its rows
 (``CityTable.rows``: a sized, re-iterable sequence of ``CityRow``, one per non-blank
-data line with its physical line number, made lazily from the decoded text so that
-a 100,000-row file costs its text in memory, not 100,000 objects).
+data line with its physical line number, made lazily from the file's bytes, decoded as
+they are parsed, so that a 100,000-row file costs its bytes in memory, not a decoded
+copy nor 100,000 objects).
 
 - Input: a regular file of at most ``limits.MAX_CSV_BYTES`` (a FIFO, a device, a
   folder are refused at once, nothing blocks).
@@ -153,11 +154,9 @@ def detect_encoding(data: bytes, path: Path | str = "") -> str:
             f"{path} : ligne {_line_of(data, data.index(0), 'ascii')} : octet nul, ce n’est pas "
             "un fichier texte ; exportez la feuille en CSV (UTF-8) depuis le tableur"
         )
-    try:
-        data.decode("utf-8")
+    stray = _first_error(data, "utf-8")
+    if stray is None:
         return "utf-8"
-    except UnicodeDecodeError as exc:
-        stray = exc.start
     sequence = _UTF8_SEQUENCE.search(data)
     if sequence is not None:
         raise CsvError(
@@ -187,35 +186,60 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
-    """(text, codec): strict when detected, cells marked unreadable when forced."""
+def _first_error(data: bytes, codec: str) -> int | None:
+    """Offset of the first byte ``codec`` cannot decode, or None; checked by chunks, so no
+    copy of the whole text is made (a 50 MB file is not decoded into 200 MB of str)."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    view = memoryview(data)
+    step = 1 << 20
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(view[start:start + step], final=start + step >= len(data))
+        if not data:
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        try:  # rare: the exact offset, from a whole decode
+            data.decode(codec)
+        except UnicodeDecodeError as exc:
+            return exc.start
+    return None
+
+
+def _choose_codec(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    """(codec, error handler): strict when detected, cells marked unreadable when forced."""
     if encoding:
         codec = _check_encoding(encoding)
         if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
             codec = "utf-8-sig"
-        try:
-            return data.decode(codec, errors="surrogateescape"), codec
-        except UnicodeDecodeError as exc:  # utf-16/32 cannot escape: a torn file
-            raise CsvError(
-                f"{path} : ligne {_line_of(data, exc.start, codec)} : octets illisibles en {codec} ; "
-                "vérifiez --encodage"
-            ) from None
+        if codec.startswith(("utf-16", "utf-32")):  # no escaping there: a torn file is an error
+            offset = _first_error(data, codec)
+            if offset is not None:
+                raise CsvError(
+                    f"{path} : ligne {_line_of(data, offset, codec)} : octets illisibles en {codec} ; "
+                    "vérifiez --encodage"
+                )
+        return codec, "surrogateescape"
     codec = detect_encoding(data, path)
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
+    offset = _first_error(data, codec)
+    if offset is not None:
         shown = "Windows-1252" if codec == "cp1252" else codec.upper()
         raise CsvError(
-            f"{path} : ligne {_line_of(data, exc.start, codec)} : octet 0x{data[exc.start]:02X} "
+            f"{path} : ligne {_line_of(data, offset, codec)} : octet 0x{data[offset]:02X} "
             f"illisible en {shown} ; réenregistrez le fichier en UTF-8 depuis le tableur, "
             "ou imposez un encodage avec --encodage"
-        ) from None
-    return text.removeprefix("\ufeff"), codec
+        )
+    return codec, "strict"
 
 
-def _records(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+def _text(data: bytes, codec: str, errors: str) -> io.TextIOWrapper:
+    """The file's text, decoded as it is read (the bytes stay the only copy in memory)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding=codec, errors=errors, newline="")
+
+
+def _records(data: bytes, codec: str, errors: str, delimiter: str,
+             path: Path) -> Iterator[tuple[int, list[str]]]:
     """(first line, cells) of each record, strictly parsed; errors name the line."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(_text(data, codec, errors), delimiter=delimiter, strict=True)
     line = 1
     while True:
         try:
@@ -249,9 +273,11 @@ def _records(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, list[
 
 @dataclass(frozen=True)
 class _Rows(Sequence[CityRow]):
-    """The data rows, parsed again at each iteration from the checked text."""
+    """The data rows, parsed again at each iteration from the checked bytes."""
 
-    text: str
+    data: bytes
+    codec: str
+    errors: str
     delimiter: str
     path: Path
     headers: tuple[str, ...]
@@ -263,7 +289,7 @@ class _Rows(Sequence[CityRow]):
 
     def __iter__(self) -> Iterator[CityRow]:
         started = False
-        for line, record in _records(self.text, self.delimiter, self.path):
+        for line, record in _records(self.data, self.codec, self.errors, self.delimiter, self.path):
             if not any(cell.strip() for cell in record):
                 continue
             if not started:  # the header
@@ -281,9 +307,8 @@ class _Rows(Sequence[CityRow]):
 
 def read_city_table(path: Path, encoding: str | None = None) -> CityTable:
     data = read_regular_file(path, MAX_CSV_BYTES, CsvError, "fichier CSV")
-    text, codec = _decode(data, path, encoding)
-    del data
-    header_line = next((line for line in io.StringIO(text) if line.strip(" \t;,\r\n")), None)
+    codec, errors = _choose_codec(data, path, encoding)
+    header_line = next((line for line in _text(data, codec, errors) if line.strip(" \t;,\r\n\ufeff")), None)
     if header_line is None:
         raise CsvError(
             f"{path} : fichier vide ; la première ligne doit nommer les colonnes (Ville;…)")
@@ -292,7 +317,7 @@ def read_city_table(path: Path, encoding: str | None = None) -> CityTable:
     targets: list[str | None] = []
     columns: dict[str, str] = {}
     count = 0
-    for _line, record in _records(text, delimiter, path):  # checks the whole file first
+    for _line, record in _records(data, codec, errors, delimiter, path):  # checks the whole file first
         if not any(cell.strip() for cell in record):
             continue
         if headers is None:
@@ -301,7 +326,7 @@ def read_city_table(path: Path, encoding: str | None = None) -> CityTable:
         else:
             count += 1
     assert headers is not None
-    rows = _Rows(text, delimiter, path, tuple(headers), tuple(targets), count)
+    rows = _Rows(data, codec, errors, delimiter, path, tuple(headers), tuple(targets), count)
     return CityTable(path, codec, delimiter, columns, rows)
 
 

@@ -26,7 +26,8 @@ from affiches.campaign import DEFAULT_URL, HASHTAG
 from affiches.city.model import City
 from affiches.errors import OptionError
 from affiches.images.artwork import NO_PICTURES, UserPictures
-from affiches.limits import MAX_LOGOS, MAX_OPTION_CHARS, MAX_OWN_WORDS
+from affiches.limits import MAX_LOGOS as MAX_LOGOS_COUNT
+from affiches.limits import MAX_OPTION_CHARS, MAX_OWN_WORDS_CHARS
 from affiches.printing.modes import PRINT_SHOP_BLEED_MM, PrintOptions
 
 MATERIAL_LAYOUTS = {
@@ -39,6 +40,8 @@ SOCIAL = ("visuel", "story", "portrait", "paysage")
 GROUPS = {"kit": KIT, "reseaux": SOCIAL}  # names a -q list may use for several materials
 LETTERS = ("lettre", "cada")  # letters to the town hall (affiches.jobs.letters), also for lot --quoi
 MAX_OPTION_LENGTH = MAX_OPTION_CHARS  # affiches.limits: every limit in one place
+MAX_OWN_WORDS = MAX_OWN_WORDS_CHARS  # --accroche, --message (affiches.limits)
+MAX_LOGOS = MAX_LOGOS_COUNT
 EVENT_VARIABLES = ("evenement", "date", "heure", "lieu")
 PRINT_OPTION_NAMES = (
     "imprimeur", "fond_perdu", "traits_de_coupe", "cmjn", "tuiles", "feuille", "a4", "imposer",

@@ -36,11 +36,12 @@ from affiches.city.postal import (
 )
 from affiches.errors import AddressError, LayoutError, LetterInputError, TemplateError
 from affiches.letters.layout import LetterLayout
+from affiches.limits import MAX_LETTER_FIELD_CHARS
 from affiches.scene import TO_FILL_MARK, LetterText
 from affiches.text.template import render
 from affiches.text.typography import french_typography
 
-MAX_FIELD_CHARS = 200
+MAX_FIELD_CHARS = MAX_LETTER_FIELD_CHARS  # every limit is defined in affiches.limits
 PRADA_POPULATION = 10_000  # R330-2 CRPA: communes of 10,000 inhabitants or more
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 

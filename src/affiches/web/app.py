@@ -34,15 +34,22 @@ from werkzeug.exceptions import HTTPException
 
 from affiches.errors import FormError
 from affiches.jobs import web as job
+from affiches.limits import (
+    MAX_WEB_BODY_BYTES,
+    MAX_WEB_FIELDS,
+    MAX_WEB_FIELDS_BYTES,
+    MAX_WEB_QUERY_BYTES,
+    MAX_WEB_UPLOAD_BYTES,
+)
 from affiches.web.pool import Busy, PoolFailure, RenderPool, RenderTimeout, default_workers
 
 log = logging.getLogger("affiches.web")
 
-MAX_FIELDS_BODY = 64 * 1024  # the text fields, all together
-MAX_UPLOAD = 10_000_000  # one image (logo or photo), 10 Mo
-MAX_BODY = MAX_FIELDS_BODY + 2 * MAX_UPLOAD + 64 * 1024  # a form with a logo and a photo
-MAX_QUERY = 4096
-MAX_FIELDS = 40
+MAX_FIELDS_BODY = MAX_WEB_FIELDS_BYTES  # every limit is defined in affiches.limits
+MAX_UPLOAD = MAX_WEB_UPLOAD_BYTES
+MAX_BODY = MAX_WEB_BODY_BYTES
+MAX_QUERY = MAX_WEB_QUERY_BYTES
+MAX_FIELDS = MAX_WEB_FIELDS
 RETRY_AFTER = "5"
 BUSY = "Trop de demandes, réessayez dans quelques secondes."
 TOO_LONG = "Le calcul a pris trop de temps ; réessayez dans quelques secondes ou raccourcissez les textes."
