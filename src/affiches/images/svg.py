@@ -4,8 +4,11 @@ Contract: ``load_svg(data, path)`` accepts an SVG only when it is self-contained
 inert: no DTD or entity (defusedxml refuses them: no billion laughs, no external
 entity), no script, no event attribute (``onload``…), no ``foreignObject``, no
 reference outside the file (every ``href`` must be ``#fragment``; ``url(…)`` in
-attributes and styles only ``url(#…)``; no ``@import``), at most
-``MAX_SVG_ELEMENTS`` elements nested at most ``MAX_SVG_DEPTH`` deep, a positive size.
+attributes and styles only ``url(#…)``; no ``@import``), no live text (``<text>``:
+its font could not be embedded), at most ``MAX_SVG_ELEMENTS`` elements (also once
+every ``<use>`` is expanded: no multiplying chain, no loop) nested at most
+``MAX_SVG_DEPTH`` deep, a finite positive size at most ``MAX_LOGO_ASPECT`` times longer
+one way than the other (``check_logo_shape``, also applied to raster logos).
 Otherwise an ``ImageError`` names the file and what is refused. ``svg_drawing``
 gives the reportlab ``Drawing`` (vector, for the PDF writer) and ``svg_raster`` its
 rasterisation at an exact pixel size with transparency (the drawing is written as a
