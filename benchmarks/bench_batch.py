@@ -75,6 +75,15 @@ def wall(cmd: list[str], cwd: Path | None = None) -> float:
     return time.perf_counter() - start
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process so far, their own
+    children included: what a command cost whatever the load of the machine."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def communes_sample(count: int) -> list[str]:
     """``count`` communes spread over France (every k-th by INSEE code), as CSV lines."""
     from affiches.city.communes import iter_communes
@@ -105,16 +114,35 @@ def write_csv(path: Path, lines: list[str]) -> Path:
 # ------------------------------------------------------------------------ sections
 
 
+def compile_package() -> None:
+    """Byte-compile the package as ``pip install`` does: a cold start then reads ``.pyc``
+    files, like the dependencies it is compared with (an environment with
+    ``PYTHONDONTWRITEBYTECODE`` would otherwise compile every module at each start)."""
+    import affiches
+
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(Path(affiches.__file__).parent)],
+                   check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
+
+
 def bench_cold(runs: int, work: Path) -> dict[str, float]:
+    compile_package()
     base, kit = [], []
-    cmd_kit = [*AFFICHES, "kit", "Saint-Étienne", "-o", str(work / "cold"), "--force"]
+    cmd_kit = [*AFFICHES, "kit", "Saint-Étienne", "--sortie", str(work / "cold"), "--force"]
     wall(cmd_kit)  # warm the OS file cache, .pyc files
     wall([PYTHON, "-c", BASELINE_IMPORT])
+    base_cpu, kit_cpu = [], []
     for _ in range(runs):
+        cpu = children_cpu()
         base.append(wall([PYTHON, "-c", BASELINE_IMPORT]))
+        base_cpu.append(children_cpu() - cpu)
+        cpu = children_cpu()
         kit.append(wall(cmd_kit))
+        kit_cpu.append(children_cpu() - cpu)
     b, k = statistics.median(base), statistics.median(kit)
-    return {"baseline_import_s": b, "kit_s": k, "ratio": k / b}
+    bc, kc = statistics.median(base_cpu), statistics.median(kit_cpu)
+    # CPU seconds of each new process: less sensitive to the other sessions than wall time.
+    return {"baseline_import_s": b, "kit_s": k, "ratio": k / b,
+            "baseline_import_cpu_s": bc, "kit_cpu_s": kc, "ratio_cpu": kc / bc}
 
 
 def bench_stages(count: int = 200) -> dict[str, float]:
@@ -180,17 +208,23 @@ def bench_parallel(runs: int, work: Path, count: int = 1000) -> dict[str, float]
 
     csv_path = write_csv(work / "villes.csv", communes_sample(count))
     out = work / "parallel"
-    walls = []
+    walls, cpus = [], []
     for _ in range(runs):
+        cpu = children_cpu()
         walls.append(wall([*AFFICHES, "lot", str(csv_path), "-o", str(out), "-j", "2", "--force",
                            "--quiet"]))
+        cpus.append(children_cpu() - cpu)
     rerun = statistics.median(
         wall([*AFFICHES, "lot", str(csv_path), "-o", str(out), "-j", "2", "--quiet"])
         for _ in range(max(3, runs)))
     every = sum(1 for _ in iter_communes())
     w = statistics.median(walls)
+    c = statistics.median(cpus)
     return {"kits": count, "wall_s": w, "rerun_nothing_to_do_s": rerun, "communes": every,
-            "extrapolated_all_communes_s": w / count * every}
+            "extrapolated_all_communes_s": w / count * every,
+            # CPU of the command and its workers: on an idle 2-core machine the wall time
+            # cannot be less than half of it.
+            "cpu_s": c, "cpu_per_kit_ms": c / count * 1000, "wall_runs_s": [round(x, 1) for x in walls]}
 
 
 def _peak_worker_rss(csv_path: Path, out: Path) -> dict[str, float]:
@@ -240,14 +274,16 @@ def bench_full(work: Path) -> dict[str, float]:
         " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         "for f in summary.failures[:20]:\n    print(f.message())\n"
     )
+    cpu = children_cpu()
     done = subprocess.run([PYTHON, "-c", code], check=True, capture_output=True, text=True)
+    cpu = children_cpu() - cpu
     first, *failures = done.stdout.splitlines()
     kits, failed, seconds, rss = first.split()
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     shutil.rmtree(out, ignore_errors=True)
     return {"kits": int(kits), "failed": int(failed), "seconds": float(seconds),
             "worker_peak_mb": int(rss) / 1024, "output_gb": size / 1e9,
-            "failures": failures}
+            "cpu_s": cpu, "failures": failures}
 
 
 def bench_sizes(count: int = 200) -> dict[str, dict[str, float]]:

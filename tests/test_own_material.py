@@ -302,3 +302,21 @@ def test_letter_carries_the_logo_as_vector_paths(runner: CliRunner, files: dict[
     assert Path("sans/lyon/lettre-maire-lyon.txt").read_bytes() == text.read_bytes()
     bad = run(runner, "lettre", "Lyon", "-o", "mauvais", "--logo", str(files["photo"]) + ".absent")
     assert bad.exit_code == 1 and bad.stderr.startswith("Erreur : logo ") and not Path("mauvais").exists()
+
+
+def test_editable_letter_carries_the_logo_too(runner: CliRunner, files: dict[str, Path]) -> None:
+    import zipfile
+
+    args = ["lettre", "Lyon", "--expediteur", "Camille Martin", "--adresse", "12 rue Neuve, 69001 Lyon",
+            "--date-lettre", "2026-11-23", "--logo", str(files["svg"]), "--logo", str(files["png"])]
+    assert run(runner, *args, "-o", "a").exit_code == 0
+    assert run(runner, *args, "-o", "b").exit_code == 0
+    odt = Path("a/lyon/lettre-maire-lyon.odt")
+    assert odt.read_bytes() == Path("b/lyon/lettre-maire-lyon.odt").read_bytes()
+    with zipfile.ZipFile(odt) as archive:
+        names = archive.namelist()
+        content = archive.read("content.xml").decode("utf-8")
+        logo = Image.open(io.BytesIO(archive.read("Pictures/logo1.png")))
+    assert {"Pictures/logo1.png", "Pictures/logo2.png"} <= set(names)
+    assert content.count("<draw:frame") == 2 and 'text:anchor-type="page"' in content
+    assert logo.mode == "RGBA" and logo.width >= 300  # 300 dpi: about 34 mm wide

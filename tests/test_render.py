@@ -313,3 +313,30 @@ def test_subset_tags_are_distinct() -> None:
     assert len(names) == 4
     assert all(re.fullmatch(r"[A-Z]{6}", tag) for tag in tags), tags
     assert len(set(tags)) == len(tags), tags
+
+
+def test_reportlab_uses_its_c_accelerator() -> None:
+    """rl_accel is a dependency: reportlab's number formatting runs in C (issue 14)."""
+    from reportlab.lib.rl_accel import fp_str
+
+    assert fp_str.__module__ == "_rl_accel"
+
+
+def test_pdf_bytes_do_not_depend_on_what_was_cached_before() -> None:
+    """Subset programs, kerning plans and QR paths are reused across documents: a flyer
+    written after others is byte for byte the one written first."""
+    first = pdf_bytes(scene_for("tract-a5", "Saint-Étienne"))
+    for city in ("Y", "Œting", "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson"):
+        pdf_bytes(scene_for("tract-a5", city))
+    pdf_bytes(scene_for("tract-a5", "Saint-Étienne", url="https://example.org/autre"))
+    assert pdf_bytes(scene_for("tract-a5", "Saint-Étienne")) == first
+
+
+def test_precomputed_qr_matrix_is_qrcodes() -> None:
+    """The campaign address's matrix ships precomputed (cold start): it is qrcode's."""
+    from affiches.campaign import DEFAULT_URL
+    from affiches.text.qr import PRECOMPUTED, compute_matrix, qr_matrix
+
+    assert list(PRECOMPUTED) == [DEFAULT_URL]
+    assert qr_matrix(DEFAULT_URL) == compute_matrix(DEFAULT_URL)
+    assert qr_matrix("https://example.org/x") == compute_matrix("https://example.org/x")

@@ -204,6 +204,21 @@ def test_unknown_layout_is_refused(client):
         "affiche-a3-photo, affiche-a3-sombre")}
 
 
+def test_own_words_replace_the_campaign_texts(client, runner, in_tmp):
+    form = {"ville": "Lyon", "accroche": "Lyon sans VSA", "message": "Nous voulons une ville sans caméras qui jugent."}
+    files = read_zip(client.post("/kit.zip", data=form).data)
+    poster = PdfReader(io.BytesIO(files["lyon/affiche-a3-lyon.pdf"]))
+    text = " ".join("".join(page.extract_text() for page in poster.pages).split())
+    assert "Nous voulons une ville sans caméras qui jugent." in text
+    result = runner.invoke(cli, ["affiche", "Lyon", "--accroche", "Lyon sans VSA", "--message",
+                                 "Nous voulons une ville sans caméras qui jugent.", "-o", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert (in_tmp / "sortie/lyon/affiche-a3-lyon.pdf").read_bytes() == files["lyon/affiche-a3-lyon.pdf"]
+    too_long = client.post("/api/verifier", data={"ville": "Lyon", "message": "x" * 401}).json
+    assert too_long["erreurs"] == {
+        "message": f"texte trop long (401 caractères, 400 au plus){NNBSP}; raccourcissez-le"}
+
+
 def test_layout_choices_offer_the_colour_variants_and_formats():
     choices = {m: [name for name, _ in items] for m, items in job.layout_choices().items()}
     assert choices == {"affiche": ["affiche-a3", "affiche-a2", "affiche-a3-photo", "affiche-a3-sombre"],
@@ -585,3 +600,65 @@ def test_letter_field_errors_are_the_lettre_command_messages(client, in_tmp, fie
 def test_without_a_letter_the_sender_fields_are_not_required(client):
     data = client.post("/api/verifier", data={"ville": "Lyon", "contact": "06 00 00 00 00"}).json
     assert data["ok"] and data["lettres"] == {"notes": [], "courriels": []}
+
+
+# ------------------------------------------------------------------ logo and photo
+
+
+def png_bytes(size: tuple[int, int] = (400, 200), color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_logo_and_photo_uploads_give_the_command_line_bytes(client, runner, in_tmp, monkeypatch):
+    logo, photo = png_bytes(), png_bytes((1600, 1200), (30, 90, 160))
+    (in_tmp / "logo.png").write_bytes(logo)
+    (in_tmp / "photo.png").write_bytes(photo)
+
+    def no_disk(*args, **kwargs):
+        raise AssertionError("un envoi a été écrit sur le disque")
+
+    form = {"ville": "Lyon", "gabarit_affiche": "affiche-a3-photo", "credit": "Photo : Camille D.",
+            "logo": (io.BytesIO(logo), "logo.png"), "photo": (io.BytesIO(photo), "photo.png")}
+    from werkzeug import formparser
+
+    with monkeypatch.context() as patch:  # Werkzeug's own spooling, to a temporary file
+        patch.setattr(formparser, "SpooledTemporaryFile", no_disk)
+        response = client.post("/kit.zip", data=form, content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    files = read_zip(response.data)
+    result = runner.invoke(cli, ["kit", "Lyon", "-g", "affiche=affiche-a3-photo", "--logo", "logo.png",
+                                 "--photo", "photo.png", "--credit", "Photo : Camille D.", "-o", "sortie"])
+    assert result.exit_code == 0, result.output
+    for path in sorted((in_tmp / "sortie").rglob("*.*")):
+        assert files[path.relative_to(in_tmp / "sortie").as_posix()] == path.read_bytes(), path.name
+    plain = read_zip(client.post("/kit.zip", data={"ville": "Lyon", "gabarit_affiche": "affiche-a3-photo"}).data)
+    assert plain["lyon/affiche-a3-photo-lyon.pdf"] != files["lyon/affiche-a3-photo-lyon.pdf"]
+    preview = client.post("/apercu/visuel.png", data={"ville": "Lyon", "largeur": "200",
+                                                      "photo": (io.BytesIO(photo), "photo.png")},
+                          content_type="multipart/form-data")
+    assert preview.status_code == 200 and preview.mimetype == "image/png"
+
+
+def test_a_bad_upload_is_shown_at_its_field(client):
+    for role, data, expected in (
+        ("logo", b"pas une image", "ce n’est pas une image lisible"),
+        ("photo", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "une photo doit être une image PNG ou JPEG"),
+    ):
+        response = client.post("/api/verifier", data={"ville": "Lyon", role: (io.BytesIO(data), "x.bin")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 422
+        assert list(response.json["erreurs"]) == [role]
+        assert expected in response.json["erreurs"][role]
+        assert "x.bin" not in response.json["erreurs"][role]
+
+
+def test_an_upload_over_the_limit_is_refused(client):
+    from affiches.web.app import MAX_UPLOAD
+
+    big = b"\x89PNG\r\n\x1a\n" + b"0" * MAX_UPLOAD
+    response = client.post("/api/verifier", data={"ville": "Lyon", "logo": (io.BytesIO(big), "gros.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert response.json["erreurs"] == {"logo": f"fichier trop gros (10{NBSP}Mo au plus){NNBSP}; réduisez l’image"}

@@ -284,3 +284,16 @@ def test_letters_with_a_mailto_to_the_town_hall(page, tmp_path):
     with page.expect_download() as info:
         page.get_by_role("button", name="Télécharger tout le kit (ZIP)").click()
     assert "saint-etienne/lettre-maire-saint-etienne.pdf" in zip_names(info.value, tmp_path)
+
+
+def test_a_photo_uploaded_changes_the_visual(page):
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), (20, 120, 200)).save(buffer, format="PNG")
+    page.fill("#ville", "Lyon")
+    previews_up_to_date(page, "Lyon")
+    before = page.locator("#apercu-visuel").get_attribute("src")
+    page.set_input_files("#photo", files=[{"name": "place.png", "mimeType": "image/png", "buffer": buffer.getvalue()}])
+    expect(page.locator("#apercu-visuel")).not_to_have_attribute("src", before, timeout=15000)
+    previews_up_to_date(page, "Lyon")
+    page.set_input_files("#logo", files=[{"name": "faux.png", "mimeType": "image/png", "buffer": b"pas une image"}])
+    expect(page.locator("#logo-erreur")).to_have_text(re.compile("ce n’est pas une image lisible"), timeout=15000)

@@ -70,7 +70,9 @@ MAX_LOGOS = 2  # a collective and a partner
 MAX_LETTER_FIELD_CHARS = 200  # a field of a letter (sender, signatory…)
 
 # The web page's requests.
-MAX_WEB_BODY_BYTES = 64 * 1024
+MAX_WEB_FIELDS_BYTES = 64 * 1024  # the text fields of a request, all together
+MAX_WEB_UPLOAD_BYTES = 10_000_000  # one image sent (logo or photo)
+MAX_WEB_BODY_BYTES = MAX_WEB_FIELDS_BYTES + 2 * MAX_WEB_UPLOAD_BYTES + 64 * 1024  # a logo and a photo
 MAX_WEB_QUERY_BYTES = 4096
 MAX_WEB_FIELDS = 40
 

@@ -9,7 +9,6 @@ repository's top-level ``assets/`` and ``layouts/``. When neither exists they ra
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 from affiches.errors import ResourceError
@@ -21,13 +20,14 @@ __all__ = ["ResourceError", "assets_dir", "builtin_layouts_dir"]
 
 def _locate(name: str) -> Path:
     """Return the packaged directory ``name``, else the source checkout's one."""
-    try:
-        packaged = files("affiches") / name
-        if packaged.is_dir():
-            return Path(str(packaged))
-    except (ModuleNotFoundError, OSError):  # pragma: no cover - broken install
-        pass
-    checkout = Path(__file__).resolve().parents[2] / name
+    # The package's own folder, as importlib.resources.files("affiches") gives for an
+    # installed wheel, without importing importlib.resources (and tempfile, shutil, bz2,
+    # lzma with it) at start-up.
+    package = Path(__file__).resolve().parent
+    packaged = package / name
+    if packaged.is_dir():
+        return packaged
+    checkout = package.parents[1] / name
     if checkout.is_dir():
         return checkout
     raise ResourceError(

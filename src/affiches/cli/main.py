@@ -11,7 +11,6 @@ Logging is configured here and nowhere else.
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -75,11 +74,10 @@ def cli(verbeux: bool) -> None:
       affiches affiche Chateauroux --collectif "Technopolice Indre"
       affiches tract "Châtillon" --departement 92
     """
-    logging.basicConfig(
-        level=logging.INFO if verbeux else logging.WARNING,
-        format="%(message)s",
-        stream=sys.stderr,
-    )
+    if verbeux:  # nothing logs below INFO otherwise: logging is imported only when asked
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
 
 
 def _run(city: str, materials: tuple[str, ...], **options: Any) -> None:

@@ -78,12 +78,15 @@ def _fit_cached(
     )
 
 
-def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
-    """Fit one text block, or raise FitError naming the layout, the block and the text."""
+FitGeometry = tuple[float, float, float, float, int, float, bool, str]
+
+
+def fit_geometry(block: TextBlock, layout: Layout) -> FitGeometry:
+    """Everything but the text and the font that decides how a text fits ``block``, in
+    points: (width, height, size_min, size_max, max_lines, line_height, balance, align).
+    The fit report keys its cache on the same tuple."""
     box = block.box.scaled(layout.to_pt)
-    fitted = _fit_cached(
-        text,
-        block.metrics,
+    return (
         box.width,
         box.height,
         block.size_min * layout.font_to_pt,
@@ -93,6 +96,11 @@ def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
         block.balance,
         block.align,
     )
+
+
+def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
+    """Fit one text block, or raise FitError naming the layout, the block and the text."""
+    fitted = _fit_cached(text, block.metrics, *fit_geometry(block, layout))
     if fitted is None:
         unit = "px" if layout.unit == "px" else "pt"
         raise FitError.in_block(
@@ -105,11 +113,33 @@ def fit_block(block: TextBlock, text: str, layout: Layout) -> FittedText:
     return fitted
 
 
+_COMPOSED: dict[tuple[int, int, str, bool], tuple[TextBlock, Layout, tuple[Primitive, ...]]] = {}
+_COMPOSED_MAX = 1024
+
+
 def compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str],
                  pictures: UserPictures = NO_PICTURES) -> list[Primitive]:
     text = block_text(block, variables, layout.name)
     if not text:
         return []
+    over_photo = pictures.photo is not None and block.photo_color is not None
+    # The lines depend only on the block, the layout, the text and whether it is set over
+    # a photo: a block whose text does not change from city to city is composed once per
+    # process (bounded). The block and layout are kept with the lines, so their ids
+    # cannot be reused.
+    key = (id(block), id(layout), text, over_photo)
+    found = _COMPOSED.get(key)
+    if found is not None:
+        return list(found[2])
+    items = _compose_lines(block, layout, variables, text, over_photo)
+    if len(_COMPOSED) >= _COMPOSED_MAX:
+        _COMPOSED.clear()
+    _COMPOSED[key] = (block, layout, tuple(items))
+    return items
+
+
+def _compose_lines(block: TextBlock, layout: Layout, variables: Mapping[str, str], text: str,
+                   over_photo: bool) -> list[Primitive]:
     metrics = block.metrics
     metrics.check_coverage(text, where(layout.name, block.name))
     try:
@@ -120,7 +150,6 @@ def compose_text(block: TextBlock, layout: Layout, variables: Mapping[str, str],
         own = " ".join(variables[block.replaceable].split())
         raise own_words_error(block.replaceable, layout.name, block.name, own,
                               _own_words_fit(block, layout, variables)) from None
-    over_photo = pictures.photo is not None and block.photo_color is not None
     color = block.photo_color if over_photo and block.photo_color is not None else block.color
     box = block.box.scaled(layout.to_pt)
     if block.valign == "top":

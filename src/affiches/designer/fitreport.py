@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from affiches.city.communes import Commune, iter_communes
 from affiches.city.model import City
 from affiches.compose import block_text, condition_met
+from affiches.compose.text import fit_geometry
 from affiches.designer.fastfit import Geometry, surely_fits
 from affiches.designer.linequality import DEFECT_KINDS, QualityCount, check_lines, quality_counts
 from affiches.gabarits import CITY_VARIABLES, Layout, TextBlock, template_fields
@@ -109,18 +110,8 @@ def commune_variables(commune: Commune) -> dict[str, str]:
 
 
 def _geometry(block: TextBlock, layout: Layout, metrics: FontMetrics) -> Geometry:
-    box = block.box.scaled(layout.to_pt)
-    return (
-        str(metrics.path),
-        round(box.width, 6),
-        round(box.height, 6),
-        block.size_min * layout.font_to_pt,
-        block.size_max * layout.font_to_pt,
-        block.max_lines,
-        block.line_height,
-        block.balance,
-        block.align,
-    )
+    width, height, *rest = fit_geometry(block, layout)
+    return (str(metrics.path), round(width, 6), round(height, 6), *rest)  # type: ignore[return-value]
 
 
 Outcome = tuple[float | None, str]  # (largest size that fits in pt or None, missing chars)

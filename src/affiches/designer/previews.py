@@ -215,12 +215,9 @@ def forget_font_caches() -> None:
     from affiches.text.fonts import forget_fonts
 
     forget_fonts()
-    try:
-        from affiches.render import png
+    from affiches.render.png_flat import forget_caches
 
-        png._font.cache_clear()
-    except (ImportError, AttributeError):  # pragma: no cover
-        pass
+    forget_caches()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ Reads folder listings only; parses nothing.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,7 +89,9 @@ def find_layout(name_or_path: str, extra_dirs: Sequence[Path | str] = ()) -> Pat
     layouts = available_layouts(extra_dirs)
     if name_or_path in layouts:
         return layouts[name_or_path]
-    close = difflib.get_close_matches(name_or_path, list(layouts), n=1)
+    from difflib import get_close_matches  # only when a name is wrong
+
+    close = get_close_matches(name_or_path, list(layouts), n=1)
     hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
     raise LayoutError(
         f"gabarit inconnu : « {name_or_path} »{hint} (gabarits disponibles : "

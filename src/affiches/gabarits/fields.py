@@ -13,7 +13,6 @@ Colour forms: ``"#RRGGBB"``, ``"#RGB"``, ``"cmjn(c, m, y, k)"`` (percent), a nam
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -63,7 +62,9 @@ class Collector:
 
 
 def suggest(key: str, known: Sequence[str] | set[str]) -> str:
-    close = difflib.get_close_matches(key, sorted(known), n=1)
+    from difflib import get_close_matches  # only when a name is wrong
+
+    close = get_close_matches(key, sorted(known), n=1)
     return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
 
 

@@ -1,6 +1,7 @@
 """Safe loading of a user's image file: every file is hostile until checked.
 
-Contract: ``load_artwork(path, role)`` reads a regular file of at most
+Contract: ``load_artwork(path, role)`` (or ``artwork_from_bytes(data, name, role)`` for
+bytes already in memory, such as a web upload) reads a regular file of at most
 ``MAX_IMAGE_BYTES`` (``MAX_SVG_BYTES`` for an SVG), recognises PNG, JPEG, GIF and WebP by their content (the name's
 extension does not matter) or SVG, and returns an ``Artwork``. Raster images: the
 size is checked from the header before any pixel is decoded (``MAX_IMAGE_PIXELS``,
@@ -20,7 +21,7 @@ import stat
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from affiches.errors import ImageError, os_reason
 from affiches.images.artwork import Artwork
@@ -83,7 +84,16 @@ def load_artwork(path: Path | str, role: str = "logo") -> Artwork:
     """Check and load a user's image for ``role`` (``logo`` or ``photo``)."""
     path = Path(path)
     what = "logo" if role == "logo" else "photo"
-    data = read_user_file(path, what)
+    return artwork_from_bytes(read_user_file(path, what), path, role)
+
+
+def artwork_from_bytes(data: bytes, path: Path, role: str = "logo") -> Artwork:
+    """The same checks on bytes already in memory (an upload): ``path`` only names it."""
+    what = "logo" if role == "logo" else "photo"
+    if not data:
+        raise ImageError(f"{what} {path} : fichier vide ; donnez une image PNG, JPEG ou SVG")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ImageError(f"{what} {path} : fichier trop gros ({_mega(MAX_IMAGE_BYTES)} Mo au plus) ; réduisez l’image")
     if data[:8] != b"\x89PNG\r\n\x1a\n" and _looks_like_svg(data):
         if role != "logo":
             raise ImageError(f"{what} {path} : une photo doit être une image PNG ou JPEG, pas un SVG")
@@ -145,6 +155,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         image = image.convert("L")
     profile = image.info.get("icc_profile")
     if profile and image.mode in ("RGB", "CMYK", "L"):
+        from PIL import ImageCms  # only for pictures with a colour profile (cold start)
+
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
             target = ImageCms.createProfile("sRGB")
@@ -167,6 +179,8 @@ def _load_raster(data: bytes, path: Path, what: str, working_side: int) -> Artwo
     try:
         with image:
             image.load()
+            from PIL import ImageOps  # only when a picture is loaded (cold start)
+
             upright = ImageOps.exif_transpose(image)
             pixels = _to_srgb(upright)
     except Image.DecompressionBombError:

@@ -81,6 +81,8 @@ def atomic_write(path: Path, produce: Callable[[BinaryIO], object]) -> None:
 
 def unused_pictures(materials: Iterable[str], options: KitOptions) -> list[str]:
     """Notes for a logo or photo that none of the chosen layouts has a place for."""
+    if not options.pictures.logos and not options.pictures.photo:
+        return []  # nothing to place: the layouts are not loaded twice (cold start)
     from affiches.gabarits import LogoBlock, PhotoBlock
 
     layouts = [layout_for(material, options) for material in materials]

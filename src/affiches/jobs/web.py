@@ -6,7 +6,8 @@ Contract:
   ``gabarit_tract``, ``gabarit_visuel`` and the print check boxes ``imprimeur``,
   ``tuiles``, ``imposer``, ``a4``); unknown keys are ignored, a missing key is empty.
 - ``check(form)``, ``preview(form, key, width)``, ``download(form, filename)`` and
-  ``kit_zip(form)`` validate every field, resolve the city and compose through
+  ``kit_zip(form)`` (each also takes the uploaded logo and photo, see
+  ``affiches.jobs.web_pictures``) validate every field, resolve the city and compose through
   ``affiches.jobs.pipeline`` (``resolve``, ``compose_city``, ``render``: the very bytes
   the command line writes) and return plain picklable data, so they can run in a
   worker process. Nothing is ever written to disk.
@@ -28,20 +29,23 @@ import dataclasses
 import functools
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from affiches.city.model import City
 from affiches.errors import AffichesError, FormError
 from affiches.gabarits import Layout
-from affiches.jobs import pipeline
-from affiches.jobs.options import KIT, MATERIAL_LAYOUTS, KitOptions, check_text_option, check_url
+from affiches.images.artwork import UserPictures
+from affiches.jobs import pipeline, web_pictures
+from affiches.jobs.options import KIT, MATERIAL_LAYOUTS, MAX_OWN_WORDS, KitOptions, check_text_option, check_url
 from affiches.jobs.web_letters import LETTER_BOXES, SENDER_FIELDS, LetterResult, letters
+from affiches.jobs.web_pictures import Upload
 from affiches.printing.modes import PrintOptions
 from affiches.text.typography import french_typography
 
 TEXT_FIELDS = ("collectif", "contact", "lieu")
+OWN_WORDS = ("accroche", "message")  # the collective's own headline and sentence (--accroche, --message)
 PRINT_VARIANTS: dict[str, tuple[str, ...]] = {  # check box -> materials it applies to
     "imprimeur": ("affiche", "tract"),
     "tuiles": ("affiche",),
@@ -55,11 +59,13 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # template variable -> the field that fills it (a text that does not fit is shown there)
 VARIABLE_FIELDS = {
     "collectif": "collectif", "signature": "collectif", "contact": "contact", "url": "url",
-    "url_courte": "url", "evenement": "lieu", "lieu": "lieu", "date": "date", "heure": "heure",
+    "url_courte": "url", "accroche": "accroche", "message": "message",
+    "evenement": "lieu", "lieu": "lieu", "date": "date", "heure": "heure",
     "ville": "ville", "a_ville": "ville", "de_ville": "ville", "ville_maj": "ville",
     "a_ville_maj": "ville", "de_ville_maj": "ville", "ville_officiel": "ville",
 }
-KIT_KEYS = (*TEXT_FIELDS, "ville", "url", "date", "heure", *(f"gabarit_{m}" for m in KIT), *PRINT_VARIANTS)
+KIT_KEYS = (*TEXT_FIELDS, *OWN_WORDS, "credit", "ville", "url", "date", "heure", *(f"gabarit_{m}" for m in KIT),
+            *PRINT_VARIANTS)
 FORM_KEYS = (*KIT_KEYS, *LETTER_BOXES, *SENDER_FIELDS)  # the letters' fields never go in a preview's URL
 
 
@@ -135,9 +141,8 @@ def layout_choices() -> dict[str, tuple[tuple[str, str], ...]]:
     choices: dict[str, list[tuple[str, str]]] = {m: [] for m in KIT}
     for name, layout in _layouts().items():
         choices[layout.material].append((name, layout.description or name))
-    for material, default in MATERIAL_LAYOUTS.items():  # the default layout first
-        if material not in choices:
-            continue  # social formats (story…) are layouts of the visual
+    for material in KIT:  # the default layout first
+        default = MATERIAL_LAYOUTS[material]
         choices[material].sort(key=lambda item, d=default: (item[0] != d, item[0]))  # type: ignore[misc]
     return {m: tuple(items) for m, items in choices.items()}
 
@@ -166,7 +171,8 @@ def _checked(form: Mapping[str, str], key: str) -> bool:
     return _value(form, key) not in ("", "0", "non")
 
 
-def _validate(form: Mapping[str, str]) -> tuple[City, KitOptions, tuple[str, ...], dict[str, str]]:
+def _validate(form: Mapping[str, str],
+              pictures: UserPictures) -> tuple[City, KitOptions, tuple[str, ...], dict[str, str]]:
     from affiches.city.events import event_variables, format_time, parse_date
 
     errors: dict[str, str] = {}
@@ -179,6 +185,11 @@ def _validate(form: Mapping[str, str]) -> tuple[City, KitOptions, tuple[str, ...
     for name in TEXT_FIELDS:
         try:
             texts[name] = check_text_option(name, _value(form, name))
+        except AffichesError as exc:
+            errors[name] = field_message(exc)
+    for name in OWN_WORDS:
+        try:
+            texts[name] = check_text_option(name, _value(form, name), MAX_OWN_WORDS)
         except AffichesError as exc:
             errors[name] = field_message(exc)
     url = _value(form, "url").strip()
@@ -207,7 +218,10 @@ def _validate(form: Mapping[str, str]) -> tuple[City, KitOptions, tuple[str, ...
     if errors or city is None:
         raise FormError(errors)
     options = KitOptions(layouts=layouts, collectif=texts["collectif"], contact=texts["contact"],
-                         extra=event_variables(_value(form, "date"), _value(form, "heure"), texts["lieu"]))
+                         extra=event_variables(_value(form, "date"), _value(form, "heure"), texts["lieu"]),
+                         own_words={**{name: texts[name] for name in OWN_WORDS},
+                                    "credit": _value(form, "credit") if pictures.photo else ""},
+                         pictures=pictures)
     if url:
         options = dataclasses.replace(options, url=url)
     return city, options, tuple(v for v in PRINT_VARIANTS if _checked(form, v)), senders
@@ -224,9 +238,9 @@ def _print_options(variant: str) -> PrintOptions:
 
 
 @functools.lru_cache(maxsize=32)
-def _plan(items: tuple[tuple[str, str], ...], materials: tuple[str, ...]) -> Plan:
+def _plan(items: tuple[tuple[str, str], ...], materials: tuple[str, ...], pictures: UserPictures) -> Plan:
     form = dict(items)
-    city, options, variants, senders = _validate(form)
+    city, options, variants, senders = _validate(form, pictures)
     layouts = {m: _layouts()[name] for m, name in options.layouts.items()}
     try:
         planned = [(c, options.printing) for c in pipeline.compose_city(city, materials, options, layouts)]
@@ -249,11 +263,11 @@ def _plan(items: tuple[tuple[str, str], ...], materials: tuple[str, ...]) -> Pla
     return Plan(city, tuple(planned), written)
 
 
-def plan(form: Mapping[str, str], materials: tuple[str, ...] = KIT) -> Plan:
+def plan(form: Mapping[str, str], materials: tuple[str, ...] = KIT, uploads: Sequence[Upload] = ()) -> Plan:
     """Validate the form and compose every file of ``materials`` (the print variants too
     for the whole kit)."""
     keys = FORM_KEYS if materials == KIT else KIT_KEYS  # a preview does not depend on the letters
-    return _plan(tuple((k, _value(form, k)) for k in keys), materials)
+    return _plan(tuple((k, _value(form, k)) for k in keys), materials, web_pictures.pictures(uploads))
 
 
 def _basename(name: str) -> str:
@@ -270,8 +284,8 @@ def _label(item: pipeline.Composed, printing: PrintOptions) -> str:
     return f"{what} {how} ({fmt})" if how else f"{what} ({fmt})"
 
 
-def check(form: Mapping[str, str]) -> CheckResult:
-    result = plan(form)
+def check(form: Mapping[str, str], uploads: Sequence[Upload] = ()) -> CheckResult:
+    result = plan(form, KIT, uploads)
     city, planned = result.city, result.items
     files: list[tuple[str, str]] = []
     alt = ""
@@ -292,7 +306,7 @@ def check(form: Mapping[str, str]) -> CheckResult:
     return CheckResult(info, alt, tuple(files), f"{city.folder}.zip", letter_notes, mailto)
 
 
-def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
+def preview(form: Mapping[str, str], key: str, width: int, uploads: Sequence[Upload] = ()) -> bytes:
     """A PNG of one preview (``PREVIEWS``), ``width`` pixels wide (bounded), palette."""
     from PIL import Image
 
@@ -303,7 +317,7 @@ def preview(form: Mapping[str, str], key: str, width: int) -> bytes:
             f"aperçu « {key[:40]} » inconnu ; choisissez parmi {', '.join(PREVIEWS)}")})
     width = max(MIN_WIDTH, min(MAX_WIDTH, width))
     material, _, side = key.partition("-")
-    scene = plan(form, (material,)).items[0][0].scene
+    scene = plan(form, (material,), uploads).items[0][0].scene
     page = min(2 if side == "verso" else 1, len(scene.pages))
     if scene.pixel_size is None:
         image = render_image(scene, PngOptions(page=page, dpi=72 * width / scene.width))
@@ -323,8 +337,8 @@ def _mimetype(name: str) -> str:
             ".odt": "application/vnd.oasis.opendocument.text", ".eml": "message/rfc822"}[suffix]
 
 
-def download(form: Mapping[str, str], filename: str) -> FileResult:
-    result = plan(form)
+def download(form: Mapping[str, str], filename: str, uploads: Sequence[Upload] = ()) -> FileResult:
+    result = plan(form, KIT, uploads)
     for output in result.letters.files if result.letters else ():
         if _basename(output.name) == filename:
             return FileResult(filename, _mimetype(filename), output.data)
@@ -337,9 +351,9 @@ def download(form: Mapping[str, str], filename: str) -> FileResult:
         f"fichier « {filename[:80]} » inconnu pour ce kit ; rechargez la page")})
 
 
-def kit_zip(form: Mapping[str, str]) -> FileResult:
+def kit_zip(form: Mapping[str, str], uploads: Sequence[Upload] = ()) -> FileResult:
     """Every file of the kit (and the print variants asked for) in one ZIP, in memory."""
-    result = plan(form)
+    result = plan(form, KIT, uploads)
     entries = {output.name: output.data for item, printing in result.items
                for output in pipeline.render_one(item, printing)}
     entries.update((output.name, output.data) for output in (result.letters.files if result.letters else ()))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from affiches.errors import AffichesError
 from affiches.render.painter import Target, Writer
-from affiches.scene import LetterText, Scene, plain_text
+from affiches.scene import LetterText, Picture, Scene, plain_text
 
 
 def _letter(scene: Scene) -> LetterText:
@@ -67,11 +67,14 @@ class TxtWriter(Writer):
         _emit(plain_text(_letter(scene)).encode("utf-8"), target)
 
 
-def odt_bytes(letter: LetterText) -> bytes:
+def odt_bytes(letter: LetterText, logos: tuple[Picture, ...] = ()) -> bytes:
+    from odf.draw import Frame
+    from odf.draw import Image as DrawImage
     from odf.element import Element
     from odf.opendocument import OpenDocumentText
     from odf.style import (
         FontFace,
+        GraphicProperties,
         PageLayout,
         PageLayoutProperties,
         ParagraphProperties,
@@ -129,6 +132,20 @@ def odt_bytes(letter: LetterText) -> bytes:
         doc.text.addElement(paragraph)
 
     lines(sender, letter.sender, bold_first=True)
+    if logos:  # at the PDF's place on the page; the text flows on its left or below, never under it
+        frame_style = Style(name="Logo", family="graphic")
+        frame_style.addElement(GraphicProperties(wrap="left",
+                                                 horizontalpos="from-left", horizontalrel="page",
+                                                 verticalpos="from-top", verticalrel="page"))
+        doc.automaticstyles.addElement(frame_style)
+        anchor = doc.text.childNodes[-1]
+        for number, logo in enumerate(logos, start=1):
+            href = doc.addPicture(f"Pictures/logo{number}.png", "image/png", _logo_png(logo))
+            frame = Frame(stylename=frame_style, anchortype="page", anchorpagenumber=1, zindex=number,
+                          x=_cm(logo.x), y=_cm(logo.y), width=_cm(logo.width), height=_cm(logo.height),
+                          name=f"Logo {number}")
+            frame.addElement(DrawImage(href=href))
+            anchor.addElement(frame)
     lines(recipient, letter.recipient)
     lines(date, (letter.place_date,))
     lines(subject, (f"Objet\u00a0: {letter.subject}",))
@@ -154,6 +171,22 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _cm(points: float) -> str:
+    return f"{points / 72 * 2.54:.3f}cm"
+
+
+def _logo_png(logo: Picture) -> bytes:
+    """The logo at 300 dpi, PNG with its transparency (an editable letter takes no SVG)."""
+    from affiches.render.pictures import raster_picture
+
+    image = raster_picture(logo, round(logo.width / 72 * 300), round(logo.height / 72 * 300))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 class OdtWriter(Writer):
     def write(self, scene: Scene, target: Target) -> None:
-        _emit(odt_bytes(_letter(scene)), target)
+        logos = tuple(item for page in scene.pages for item in page.items
+                      if isinstance(item, Picture) and item.role == "logo")
+        _emit(odt_bytes(_letter(scene), logos), target)

@@ -3,7 +3,8 @@
 Contract: ``PdfWriter`` (the registry's ``"pdf"`` writer, mode ``"page"``) and
 ``write_pdf(scene, target, options=None)`` write every page of the scene to
 ``target`` (path or binary stream). Fonts are TrueType, embedded and subset; text
-stays text (extractable, accents included); QR codes are vector rectangles; the
+stays text (extractable, accents included; fonts and kerning in ``render.pdf_text``);
+QR codes are vector rectangles, one path per code built once per process; the
 document's title, subject, author and keywords come from the scene. Output is
 deterministic (reportlab's invariant mode).
 
@@ -27,18 +28,19 @@ once with the same painter and place it on other sheets.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab import rl_config
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 from affiches.campaign import LABEL_FONT_REGULAR
 from affiches.color import Color
 from affiches.printing.modes import PrintOptions
 from affiches.render.painter import Painter, Target, Writer
 from affiches.render.pdf_fonts import font_name
+from affiches.render.pdf_text import kerned_show, prime_subsets
 from affiches.scene import MM, Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 # Binary (Flate only) streams: ASCII85 on top of Flate would add a quarter to every page.
@@ -195,35 +197,8 @@ class PdfPainter(Painter):
         else:
             text.setFillColorRGB(*item.color.rgb)
         text.setTextOrigin(self.x(item.x), self.y(item.baseline))
-        text._code.append(self._kerned_show(name, item))
+        text._code.append(kerned_show(self.canvas, name, item))
         self.canvas.drawText(text)
-
-    def _kerned_show(self, name: str, item: TextLine) -> str:
-        """One ``TJ`` array per font subset: glyphs with the measured kerning between chunks."""
-        font = pdfmetrics.getFont(name)
-        doc = self.canvas._doc
-        escape = self.canvas._escape
-        size = item.size
-        ops: list[str] = []
-        array: list[str] = []
-        current_subset = None
-        pen = 0.0  # where the viewer's pen stands after the glyphs shown so far
-        for dx, chunk in item.chunks:
-            gap = dx - pen
-            if abs(gap) > 1e-6:
-                array.append(fp_str(-gap * 1000 / size))
-            for subset, data in font.splitString(chunk, doc):
-                if subset != current_subset:
-                    if array and current_subset is not None:
-                        ops.append(f"[{' '.join(array)}] TJ")
-                        array = []
-                    ops.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf")
-                    current_subset = subset
-                array.append(f"({escape(data)})")
-            pen = dx + font.stringWidth(chunk, size)
-        if array:
-            ops.append(f"[{' '.join(array)}] TJ")
-        return " ".join(ops)
 
     def image(self, item: Image) -> None:
         if not self.cmyk:
@@ -257,19 +232,21 @@ class PdfPainter(Painter):
         self.canvas.rect(self.x(item.x), self.y(item.y + item.size), item.size, item.size,
                          stroke=0, fill=1)
         self.fill(item.dark)
-        module = item.module
-        origin_x = item.x + item.quiet_zone * module
-        origin_y = item.y + item.quiet_zone * module
-        path = self.canvas.beginPath()
-        for row_index, start, end in item.dark_runs():
-            top = origin_y + row_index * module
-            path.rect(
-                self.x(origin_x + start * module),
-                self.y(top + module),
-                (end - start) * module,
-                module,
-            )
-        self.canvas.drawPath(path, stroke=0, fill=1)
+        self.canvas.drawPath(_qr_path(item, self.pad, self.height), stroke=0, fill=1)
+
+
+@lru_cache(maxsize=16)
+def _qr_path(item: QRCode, pad: float, height: float) -> PDFPathObject:
+    """The dark modules of a QR code as one path (one rectangle per run of modules),
+    built once per code and position: a batch with one URL computes it once."""
+    module = item.module
+    origin_x = item.x + item.quiet_zone * module + pad
+    origin_y = item.y + item.quiet_zone * module
+    path = PDFPathObject()
+    for row_index, start, end in item.dark_runs():
+        top = origin_y + row_index * module
+        path.rect(origin_x + start * module, height + pad - (top + module), (end - start) * module, module)
+    return path
 
 
 def crop_marks(canvas: Canvas, x0: float, y0: float, x1: float, y1: float, *, offset: float,
@@ -321,6 +298,7 @@ def new_canvas(target: Target, scene: Scene,
     canvas.setKeywords(scene.keywords)
     canvas.setCreator("affiches — Pas de VSA dans ma ville")
     canvas.setProducer("affiches (reportlab)")
+    prime_subsets(canvas, texts)
     return canvas
 
 

@@ -6,6 +6,10 @@ six-letter tag derived from the font's name (``AAAAAA+`` for all is what reportl
 does; preflight tools want distinct tags). The no-break space U+00A0 keeps its own
 code in the subsets (drawn with the space's glyph), so the text layer says U+00A0
 where the page shows « public : » — reportlab maps it to the plain space otherwise.
+
+A subset's font program, and the compressed streams of font programs and ToUnicode
+maps, are made once per content and process (bounded by ``SUBSET_CACHE``): the same
+characters give the same bytes, in any document.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
+SUBSET_CACHE = 64  # font programs kept per font (each a few kilobytes)
 _registered: dict[Path, str] = {}
 
 NBSP = "\u00a0"
@@ -30,6 +35,25 @@ class _TaggedTTFont(TTFont):
     different subsets of a file to carry different tags (preflight tools check it). The
     tag is derived from the font's name, so it is the same in every document and process.
     """
+
+    def __init__(self, name: str, filename: str, **options: object) -> None:
+        super().__init__(name, filename, **options)
+        # A subset's font program depends only on the font file and the characters it
+        # holds, in order: documents of one batch often need the same subsets, so the
+        # bytes are made once per process (bounded).
+        make_subset = self.face.makeSubset
+        made: dict[tuple[int, ...], bytes] = {}
+
+        def cached_subset(subset: list[int]) -> bytes:
+            key = tuple(subset)
+            data = made.get(key)
+            if data is None:
+                if len(made) >= SUBSET_CACHE:
+                    made.clear()
+                data = made[key] = make_subset(subset)
+            return data
+
+        self.face.makeSubset = cached_subset
 
     def splitString(self, text, doc, encoding="utf-8"):  # type: ignore[no-untyped-def]
         """reportlab's, but U+00A0 keeps its own code (ToUnicode U+00A0, glyph: space's).
@@ -77,6 +101,37 @@ class _TaggedTTFont(TTFont):
             super().addObjects(doc)
         finally:
             ttfonts.SUBSETN = original
+        # The font programs and ToUnicode maps just added are compressed once per content.
+        prefixes = (f"fontFile:{self.face.filename}(", "toUnicodeCMap:")
+        for name, obj in doc.idToObject.items():
+            if name.startswith(prefixes) and getattr(obj, "filters", None):
+                obj.filters = [REMEMBERED_FLATE]
+
+
+class _RememberedFlate:
+    """reportlab's FlateDecode filter, remembering its output for the same input (bounded):
+    the same subset in many documents is compressed once."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self) -> None:
+        self.made: dict[bytes, bytes] = {}
+
+    def encode(self, data: bytes | str) -> bytes:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        found = self.made.get(data)
+        if found is None:
+            if len(self.made) >= 4 * SUBSET_CACHE:
+                self.made.clear()
+            found = self.made[data] = zlib.compress(data)
+        return found
+
+    def decode(self, encoded: bytes) -> bytes:
+        return zlib.decompress(encoded)
+
+
+REMEMBERED_FLATE = _RememberedFlate()
 
 
 def font_name(path: Path, name: str) -> str:

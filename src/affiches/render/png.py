@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
+from PIL import ImageDraw
 
 from affiches.printing.modes import PrintOptions
 from affiches.render.painter import Painter, Target, Writer
+from affiches.render.png_flat import encode_palette_png, line_mask, render_flat
 from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 SNAP = 6  # palette entries this close to a frequent exact colour become that colour
@@ -35,11 +35,6 @@ class PngOptions:
     dpi: float = 150.0  # for print scenes only
     palette_colors: int = 64  # 0: keep full RGB
     compress_level: int = 3  # zlib: 6 and 9 cost 3x and 25x the time for 15-30 % less
-
-
-@lru_cache(maxsize=32)  # a batch sets city names at many sizes: keep memory flat
-def _font(path: Path, size_px: float) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), size=size_px, layout_engine=ImageFont.Layout.BASIC)
 
 
 def raster_size(scene: Scene, options: PngOptions) -> tuple[int, int]:
@@ -81,19 +76,10 @@ class PngPainter(Painter):
             self.draw.rectangle(box, fill=fill, outline=outline, width=line_width)
 
     def text(self, item: TextLine) -> None:
-        scale, draw = self.scale, self.draw
-        font = _font(item.font_path, item.size * scale)
-        color = item.color.rgb255()
-        baseline = item.baseline * scale
-        if item.positions:
-            for dx, char in zip(item.positions, item.text, strict=True):
-                if not char.isspace():
-                    draw.text(((item.x + dx) * scale, baseline), char, font=font,
-                              fill=color, anchor="ls")
-        else:
-            for dx, chunk in item.chunks:
-                draw.text(((item.x + dx) * scale, baseline), chunk, font=font,
-                          fill=color, anchor="ls")
+        """The line's coverage mask (``png_flat.line_mask``: what ``ImageDraw.text`` draws
+        glyph by glyph, rendered once and cached) blended in the text colour."""
+        mask, x, y = line_mask(item, self.scale)
+        self.picture.paste(item.color.rgb255(), (x, y, x + mask.width, y + mask.height), mask)
 
     def qr(self, item: QRCode) -> None:
         """Modules on whole pixels, the symbol centred in its box."""
@@ -227,13 +213,28 @@ class PngWriter(Writer):
 
     def write(self, scene: Scene, target: Target) -> None:
         options = self.options
+        size = raster_size(scene, options)
+        dpi = 72 * size[0] / scene.width if scene.pixel_size is None else 72
+        flat = render_flat(scene, options.page - 1, size) if options.palette_colors else None
+        if flat is not None:  # flat pages: palette indices drawn directly
+            data = encode_palette_png(flat, dpi, options.compress_level)
+            if isinstance(target, (str, Path)):
+                Path(target).write_bytes(data)
+            else:
+                target.write(data)
+            return
+        image = self.general(scene)
+        image.save(target, format="PNG", compress_level=options.compress_level, dpi=(dpi, dpi))
+
+    def general(self, scene: Scene) -> PILImage.Image:
+        """Any page (pictures, many colours): RGB drawing, then an adaptive palette."""
+        options = self.options
         image = render_image(scene, options)
         if options.palette_colors:
             colors = _FlatColors()
             found = colors.paint(scene, [options.page - 1])
             image = to_palette(image, options.palette_colors, None if colors.pictures else found)
-        dpi = (72 * image.width / scene.width,) * 2 if scene.pixel_size is None else (72, 72)
-        image.save(target, format="PNG", compress_level=options.compress_level, dpi=dpi)
+        return image
 
 
 def write_png(scene: Scene, target: Target, options: PngOptions | None = None) -> None:

@@ -23,6 +23,7 @@ Rules, in order:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["NBSP", "NNBSP", "french_typography"]
 
@@ -93,6 +94,7 @@ def _punct_space(match: re.Match[str]) -> str:
     return (NBSP if signs[0] == ":" else NNBSP) + signs
 
 
+@lru_cache(maxsize=4096)  # fixed texts recur in every city of a batch (pure function)
 def french_typography(text: str) -> str:
     """Apply the rules of the module docstring to ``text``."""
     work, spans = _protect(text)

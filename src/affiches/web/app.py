@@ -13,7 +13,8 @@ Contract:
 - The work is done by ``affiches.jobs.web`` in a ``RenderPool``: when it is full the
   answer is 503 at once with ``Retry-After`` and "trop de demandes, réessayez dans
   quelques secondes"; a render over the time limit is a 503 too.
-- Nothing is written to disk; request bodies and query strings are bounded; no
+- Nothing is written to disk (uploaded images stay in memory: ``MemoryRequest``);
+  text fields, images and query strings are bounded; no
   cookie, no session; the logs hold no IP address and no form value.
 - Every response carries security headers: a strict Content-Security-Policy (no
   inline script or style, nothing from another site), ``X-Content-Type-Options:
@@ -22,22 +23,31 @@ Contract:
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import IO, Any
 
-from flask import Flask, Response, jsonify, render_template, request, send_from_directory
+from flask import Flask, Request, Response, jsonify, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from affiches.errors import FormError
 from affiches.jobs import web as job
-from affiches.limits import MAX_WEB_BODY_BYTES, MAX_WEB_FIELDS, MAX_WEB_QUERY_BYTES
+from affiches.limits import (
+    MAX_WEB_BODY_BYTES,
+    MAX_WEB_FIELDS,
+    MAX_WEB_FIELDS_BYTES,
+    MAX_WEB_QUERY_BYTES,
+    MAX_WEB_UPLOAD_BYTES,
+)
 from affiches.web.pool import Busy, PoolFailure, RenderPool, RenderTimeout, default_workers
 
 log = logging.getLogger("affiches.web")
 
-MAX_BODY = MAX_WEB_BODY_BYTES  # every limit is defined in affiches.limits
+MAX_FIELDS_BODY = MAX_WEB_FIELDS_BYTES  # every limit is defined in affiches.limits
+MAX_UPLOAD = MAX_WEB_UPLOAD_BYTES
+MAX_BODY = MAX_WEB_BODY_BYTES
 MAX_QUERY = MAX_WEB_QUERY_BYTES
 MAX_FIELDS = MAX_WEB_FIELDS
 RETRY_AFTER = "5"
@@ -72,6 +82,28 @@ def _form() -> dict[str, str]:
     return {key: request.values.get(key, "") for key in list(request.values.keys())[:MAX_FIELDS]}
 
 
+class MemoryRequest(Request):
+    """Uploaded files stay in memory (Werkzeug would spool a large one to a temporary file)."""
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None, content_length: int | None = None) -> IO[bytes]:
+        return io.BytesIO()
+
+
+def _uploads() -> tuple[tuple[str, str, bytes], ...]:
+    """The logo and photo sent with the form, as (role, file name, bytes)."""
+    found = []
+    for role in ("logo", "photo"):
+        upload = request.files.get(role)
+        if upload is not None and upload.filename:
+            data = upload.stream.read(MAX_UPLOAD + 1)
+            if len(data) > MAX_UPLOAD:
+                raise FormError({role: f"fichier trop gros ({MAX_UPLOAD // 1_000_000} Mo au plus) ; "
+                                       "réduisez l’image"})
+            found.append((role, upload.filename[-100:], data))
+    return tuple(found)
+
+
 def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/apercu/", "/telecharger/", "/sante"))
 
@@ -80,7 +112,9 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
                queue: int | None = None, time_limit: float = 10.0) -> Flask:
     """The application; ``pool`` (or ``workers``/``queue``) sets the render pool."""
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_PARTS=MAX_FIELDS, SESSION_COOKIE_NAME=None,
+    app.request_class = MemoryRequest
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_FIELDS_BODY, MAX_FORM_PARTS=MAX_FIELDS,
+                      SESSION_COOKIE_NAME=None,
                       JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if pool is None:
@@ -141,7 +175,7 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
 
     @app.post("/kit.zip")
     def kit_zip() -> Response:
-        result = run(job.kit_zip, _form())
+        result = run(job.kit_zip, _form(), _uploads())
         return _attachment(result)
 
     @app.get("/api/communes")
@@ -156,7 +190,7 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
     @app.route("/api/verifier", methods=["GET", "POST"])
     def verifier() -> Response:
         form = _form()
-        result: job.CheckResult = run(job.check, form)
+        result: job.CheckResult = run(job.check, form, _uploads())
         return _json({
             "ok": True,
             "ville": {"nom": result.city.name, "departement": result.city.departement,
@@ -176,14 +210,14 @@ def create_app(pool: RenderPool | None = None, *, workers: int | None = None,
             width = int(request.args.get("largeur", "600"))
         except ValueError:
             width = 600
-        data = run(job.preview, _form(), key, width)
+        data = run(job.preview, _form(), key, width, _uploads())
         response = Response(data, mimetype="image/png")
         response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.route("/telecharger/<filename>", methods=["GET", "POST"])
     def telecharger(filename: str) -> Response:
-        return _attachment(run(job.download, _form(), filename))
+        return _attachment(run(job.download, _form(), filename, _uploads()))
 
     @app.get("/sante")
     def sante() -> Response:

@@ -70,7 +70,7 @@
 
   async function loadPreview(key, url, mine) {
     const img = document.getElementById("apercu-" + key);
-    const body = new URLSearchParams(query());
+    const body = new FormData(form);  // with the logo and photo, if any
     body.set("largeur", String(previewWidth(img)));
     const response = await fetchPatiently(url, mine, body);
     if (mine !== sequence) return true;
@@ -134,7 +134,7 @@
     setState("Mise à jour des aperçus…");
     let response;
     try {
-      response = await fetchPatiently("/api/verifier", mine, new URLSearchParams(query()));
+      response = await fetchPatiently("/api/verifier", mine, new FormData(form));
     } catch (error) {
       if (mine === sequence) setState("Le serveur ne répond pas ; réessayez dans quelques secondes.", true);
       return;

@@ -1,0 +1,331 @@
+"""Fast PNG path for flat pages: palette indices drawn directly, no quantizer.
+
+Contract: ``render_flat(scene, page, size)`` paints page ``page`` (0-based) of ``scene``
+at ``size`` pixels and returns a palette ("P") image, or ``None`` when the page is not
+flat and the caller must take the general path (``render.png``: RGB drawing, then a
+palette). A page is flat when it holds no picture (``scene.Image``, ``scene.Picture``), every text block
+sits on one flat colour, and its colours and text ramps fit in 256 palette entries.
+
+How: shapes and QR codes are drawn with the palette index of their colour (Pillow
+draws them without anti-aliasing, as the general path does). The text of each block
+(consecutive lines of one block and one colour) is drawn into an 8-bit coverage mask
+with the same FreeType calls, positions and sub-pixel offsets ``ImageDraw.text`` uses,
+and coverage is mapped to palette indices with ``Image.point``: a ramp of
+``RAMP_LEVELS`` colours from the background under the block to the text colour (each
+pixel is at most ``MAX_RAMP_ERROR`` levels per channel from the general path's RGB
+drawing, before its palette). Rendered lines and QR tiles are kept in bounded caches,
+so what does not change from one city to the next (the slogan, the hashtag, the QR
+code) is drawn once per process. Output is deterministic: palette entries are
+allocated in drawing order. ``encode_palette_png(image, dpi, level)`` writes such an image
+as PNG bytes without Pillow's plugins. ``forget_caches()`` drops what is cached (a font changed).
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import zlib
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+
+from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
+
+RAMP_LEVELS = 16  # colours from background (level 0) to text colour (last level)
+MAX_RAMP_ERROR = math.ceil(255 / (RAMP_LEVELS - 1) / 2)  # per channel, against exact blending
+LINE_CACHE_PIXELS = 8_000_000  # bound of the rendered-line cache (8-bit pixels)
+_BINARY = [0] + [255] * 255  # coverage -> paste mask (any ink is painted)
+
+
+class NotFlat(Exception):
+    """The page needs the general path (internal signal, never reaches a user)."""
+
+
+@lru_cache(maxsize=32)  # a batch sets city names at many sizes: keep memory flat
+def pil_font(path: Path, size_px: float) -> ImageFont.FreeTypeFont:
+    """The Pillow font both PNG paths draw with (basic layout: positions come from the scene)."""
+    return ImageFont.truetype(str(path), size=size_px, layout_engine=ImageFont.Layout.BASIC)
+
+
+class _LineCache:
+    """LRU of rendered text lines (coverage mask + offset), bounded in pixels."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.items: OrderedDict[tuple[object, ...], tuple[PILImage.Image, int, int]] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> tuple[PILImage.Image, int, int] | None:
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[object, ...], value: tuple[PILImage.Image, int, int]) -> None:
+        size = value[0].width * value[0].height
+        if size > self.budget:
+            return
+        self.items[key] = value
+        self.used += size
+        while self.used > self.budget:
+            _key, (old, _x, _y) = self.items.popitem(last=False)
+            self.used -= old.width * old.height
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.used = 0
+
+
+LINES = _LineCache(LINE_CACHE_PIXELS)
+
+
+def forget_caches() -> None:
+    """Drop the fonts, rendered lines and QR tiles kept by this process (a font file changed)."""
+    pil_font.cache_clear()
+    LINES.clear()
+    _qr_tile.cache_clear()
+
+
+def _map(image: PILImage.Image, table: list[int]) -> PILImage.Image:
+    """``image.point(table)`` for an 8-bit table, without Pillow re-rounding the table."""
+    return image._new(image.im.point(table, None))
+
+
+def _glyph_runs(item: TextLine) -> list[tuple[float, str]]:
+    if item.positions:
+        return [(dx, ch) for dx, ch in zip(item.positions, item.text, strict=True) if not ch.isspace()]
+    return list(item.chunks)
+
+
+def line_mask(item: TextLine, scale: float) -> tuple[PILImage.Image, int, int]:
+    """Coverage mask of one text line and the pixel position of its top-left corner.
+
+    Each glyph run is rasterised exactly as ``ImageDraw.text(xy, run, anchor="ls")``
+    does (integer part of the position, fractional part given to FreeType), so the
+    mask is what the general path would draw in white on black."""
+    x0, y0 = item.x * scale, item.baseline * scale
+    ix, iy = math.floor(x0), math.floor(y0)
+    key = (item.font_path, item.size * scale, item.text, item.positions, item.chunks,
+           x0 - ix, y0 - iy)
+    found = LINES.get(key)
+    if found is not None:
+        mask, left, top = found
+        return mask, left + ix, top + iy
+    font = pil_font(item.font_path, item.size * scale)
+    pieces = []
+    for dx, run in _glyph_runs(item):
+        x = x0 + dx * scale
+        y = y0
+        start = (math.modf(x)[0], math.modf(y)[0])
+        core, offset = font.getmask2(run, "L", anchor="ls", start=start)
+        if core.size[0] == 0 or core.size[1] == 0:
+            continue
+        pieces.append((int(x) + offset[0] - ix, int(y) + offset[1] - iy, core))
+    if not pieces:
+        empty = (PILImage.new("L", (1, 1), 0), 0, 0)
+        LINES.put(key, empty)
+        return empty[0], ix, iy
+    left = min(p[0] for p in pieces)
+    top = min(p[1] for p in pieces)
+    right = max(p[0] + p[2].size[0] for p in pieces)
+    bottom = max(p[1] + p[2].size[1] for p in pieces)
+    mask = PILImage.new("L", (right - left, bottom - top), 0)
+    for px, py, core in pieces:
+        glyph = PILImage.Image()._new(core)  # wrap the core image without a copy
+        box = (px - left, py - top, px - left + core.size[0], py - top + core.size[1])
+        mask.paste(255, box, glyph)  # "over" blending, as ImageDraw.draw_bitmap
+    LINES.put(key, (mask, left, top))
+    return mask, left + ix, top + iy
+
+
+@lru_cache(maxsize=8)
+def _qr_tile(matrix: tuple[tuple[bool, ...], ...], quiet: int, module: int,
+             dark: int, light: int) -> PILImage.Image:
+    count = len(matrix) + 2 * quiet
+    tile = PILImage.new("L", (count, count), light)
+    tile.putdata([dark if (0 <= r - quiet < len(matrix) and 0 <= c - quiet < len(matrix)
+                           and matrix[r - quiet][c - quiet]) else light
+                  for r in range(count) for c in range(count)])
+    return tile.resize((count * module, count * module), PILImage.Resampling.NEAREST)
+
+
+class FlatPainter:
+    """Paints one flat page into palette indices (see module docstring)."""
+
+    def __init__(self, scene: Scene, size: tuple[int, int]) -> None:
+        self.scale = size[0] / scene.width
+        self.colors: list[tuple[int, int, int]] = []
+        self.index: dict[tuple[int, int, int], int] = {}
+        self.ramps: dict[tuple[int, int], list[int]] = {}
+        self.canvas = PILImage.new("L", size, self.color(scene.background.rgb255()))
+        self.draw = ImageDraw.Draw(self.canvas)
+        self.pending: list[TextLine] = []
+
+    def color(self, rgb: tuple[int, int, int]) -> int:
+        found = self.index.get(rgb)
+        if found is None:
+            if len(self.colors) >= 256:
+                raise NotFlat("more than 256 colours")
+            found = self.index[rgb] = len(self.colors)
+            self.colors.append(rgb)
+        return found
+
+    def ramp(self, fg: int, bg: int) -> list[int]:
+        """Coverage (0–255) -> palette index, from background ``bg`` to text colour ``fg``."""
+        found = self.ramps.get((fg, bg))
+        if found is None:
+            top = RAMP_LEVELS - 1
+            if len(self.colors) + top - 1 > 256:
+                raise NotFlat("palette full")
+            a, b = self.colors[bg], self.colors[fg]
+            levels = [bg]
+            for level in range(1, top):
+                t = level / top
+                rgb = tuple(round(a[i] + (b[i] - a[i]) * t) for i in range(3))
+                levels.append(self.index.get(rgb) if rgb in self.index else self._append(rgb))  # type: ignore[arg-type]
+            levels.append(fg)
+            found = self.ramps[(fg, bg)] = [levels[(c * top + 127) // 255] for c in range(256)]
+        return found
+
+    def _append(self, rgb: tuple[int, int, int]) -> int:
+        # Ramp entries are not looked up as flat colours (a later shape of that exact
+        # colour gets its own entry), so each ramp stays contiguous and ordered.
+        self.colors.append(rgb)
+        return len(self.colors) - 1
+
+    def paint(self, scene: Scene, page: int) -> PILImage.Image:
+        for item in scene.pages[page].items:
+            kind = type(item)
+            if kind is TextLine:
+                assert isinstance(item, TextLine)
+                if self.pending and (self.pending[-1].block != item.block
+                                     or self.pending[-1].color != item.color):
+                    self.flush()
+                self.pending.append(item)
+                continue
+            self.flush()
+            if kind is Rect:
+                self.rect(item)  # type: ignore[arg-type]
+            elif kind is Line:
+                self.line(item)  # type: ignore[arg-type]
+            elif kind is QRCode:
+                self.qr(item)  # type: ignore[arg-type]
+            else:  # pictures (and anything new) take the general path
+                raise NotFlat(kind.__name__)
+        self.flush()
+        if len(self.colors) > 256:
+            raise NotFlat("palette full")
+        image = self.canvas
+        image.putpalette([channel for rgb in self.colors for channel in rgb])
+        return image
+
+    def rect(self, item: Rect) -> None:
+        scale = self.scale
+        box = [round(item.x * scale), round(item.y * scale),
+               round((item.x + item.width) * scale) - 1, round((item.y + item.height) * scale) - 1]
+        fill = self.color(item.fill.rgb255()) if item.fill else None
+        outline = (self.color(item.stroke.rgb255())
+                   if item.stroke and item.stroke_width > 0 else None)
+        width = max(1, round(item.stroke_width * scale)) if outline is not None else 0
+        if item.ellipse:
+            self.draw.ellipse(box, fill=fill, outline=outline, width=width)
+        else:
+            self.draw.rectangle(box, fill=fill, outline=outline, width=width)
+
+    def line(self, item: Line) -> None:
+        scale = self.scale
+        self.draw.line([(item.x1 * scale, item.y1 * scale), (item.x2 * scale, item.y2 * scale)],
+                       fill=self.color(item.color.rgb255()), width=max(1, round(item.width * scale)))
+
+    def qr(self, item: QRCode) -> None:
+        """Modules on whole pixels, the symbol centred in its box (as the general path)."""
+        scale = self.scale
+        count = len(item.matrix) + 2 * item.quiet_zone
+        module = max(1, int(item.size * scale / count + 1e-6))
+        side = module * count
+        x0 = round(item.x * scale + (item.size * scale - side) / 2)
+        y0 = round(item.y * scale + (item.size * scale - side) / 2)
+        tile = _qr_tile(item.matrix, item.quiet_zone, module, self.color(item.dark.rgb255()),
+                        self.color(item.light.rgb255()))
+        self.canvas.paste(tile, (x0, y0))
+
+    def flush(self) -> None:
+        """Draw the pending text block: one coverage mask, one ramp, one paste."""
+        lines, self.pending = self.pending, []
+        if not lines:
+            return
+        scale = self.scale
+        placed = [line_mask(item, scale) for item in lines]
+        placed = [p for p in placed if p[0].width > 1 or p[0].getpixel((0, 0))]
+        if not placed:
+            return
+        left = min(x for _m, x, _y in placed)
+        top = min(y for _m, _x, y in placed)
+        right = max(x + m.width for m, x, _y in placed)
+        bottom = max(y + m.height for m, _x, y in placed)
+        if len(placed) == 1:
+            block = placed[0][0]
+        else:
+            block = PILImage.new("L", (right - left, bottom - top), 0)
+            for mask, x, y in placed:
+                block.paste(255, (x - left, y - top, x - left + mask.width, y - top + mask.height), mask)
+        # Clip to the page.
+        width, height = self.canvas.size
+        if left < 0 or top < 0 or right > width or bottom > height:
+            cl, ct = max(0, left), max(0, top)
+            cr, cb = min(width, right), min(height, bottom)
+            if cr <= cl or cb <= ct:
+                return
+            block = block.crop((cl - left, ct - top, cr - left, cb - top))
+            left, top, right, bottom = cl, ct, cr, cb
+        box = (left, top, right, bottom)
+        fg = self.color(lines[0].color.rgb255())
+        low, high = self.canvas.crop(box).getextrema()
+        if low == high:  # one flat colour under the whole box: coverage 0 maps to it
+            self.canvas.paste(_map(block, self.ramp(fg, int(low))), box)  # type: ignore[arg-type]
+            return
+        ink = _map(block, _BINARY)
+        under = self.canvas.crop(box).histogram(mask=ink)
+        backgrounds = [index for index, count in enumerate(under) if count]
+        if len(backgrounds) != 1:  # text across two colours, or over other text
+            raise NotFlat("text over several colours")
+        self.canvas.paste(_map(block, self.ramp(fg, backgrounds[0])), box, ink)
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def encode_palette_png(image: PILImage.Image, dpi: float, level: int) -> bytes:
+    """A palette image as PNG bytes: IHDR, PLTE (only the entries used), pHYs, one IDAT.
+
+    Written here rather than through ``Image.save``, which imports Pillow's image
+    plugins (and logging) on first use: the default kit then loads none of them."""
+    width, height = image.size
+    palette = bytes(image.getpalette() or [])  # the entries the painter allocated
+    # Each PNG row starts with its filter byte (0, none): the image is pasted one pixel
+    # to the right of a column of zeros, and its bytes are the rows as PNG wants them.
+    rows = PILImage.new("P", (width + 1, height), 0)
+    rows.paste(image, (1, 0))
+    per_metre = int(dpi / 0.0254 + 0.5)
+    return b"".join((
+        b"\x89PNG\r\n\x1a\n",
+        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
+        _chunk(b"PLTE", palette),
+        _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)),
+        _chunk(b"IEND", b""),
+    ))
+
+
+def render_flat(scene: Scene, page: int, size: tuple[int, int]) -> PILImage.Image | None:
+    """Page ``page`` of ``scene`` as a palette image, or None if it is not flat."""
+    if any(type(item) in (Image, Picture) for item in scene.pages[page].items):
+        return None  # photos and logos: the general path
+    try:
+        return FlatPainter(scene, size).paint(scene, page)
+    except NotFlat:
+        return None

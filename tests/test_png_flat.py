@@ -1,0 +1,170 @@
+"""The fast PNG path (render.png_flat) against the general RGB drawing.
+
+The reference is what the general path draws before its palette: Pillow's
+``ImageDraw.text`` glyph by glyph (checked here against ``line_mask``) and exact
+colour blending. The fast path must stay within ``MAX_RAMP_ERROR`` levels of it, give
+files no larger than the general path's palette PNG, decode as the same QR code, and
+hand pages it cannot draw exactly (pictures, text across two colours) back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+from PIL import ImageChops, ImageDraw
+
+from affiches.city.communes import resolve_city
+from affiches.color import Color
+from affiches.compose import compose
+from affiches.gabarits import load_layout
+from affiches.jobs.kit import DEFAULT_URL, KitOptions, template_variables
+from affiches.render import png_flat
+from affiches.render.png import PngOptions, PngWriter, raster_size, render_image, write_png
+from affiches.render.png_flat import MAX_RAMP_ERROR, line_mask, pil_font, render_flat
+from affiches.scene import Image, Page, QRCode, Rect, Scene
+
+CITIES = ("Saint-Étienne", "Y", "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson", "L'Haÿ-les-Roses",
+          "Châtillon (92)", "Œting")
+PNG_LAYOUTS = ("visuel-carre", "visuel-carre-clair", "banniere-reseaux")
+
+
+def scene_for(layout: str, city: str) -> Scene:
+    return compose(load_layout(layout), template_variables(resolve_city(city), KitOptions()))
+
+
+def max_gap(a: PILImage.Image, b: PILImage.Image) -> int:
+    return max(high for _low, high in ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getextrema())
+
+
+def general_png(scene: Scene) -> bytes:
+    stream = io.BytesIO()
+    writer = PngWriter()
+    writer.general(scene).save(stream, format="PNG", compress_level=PngOptions().compress_level)
+    return stream.getvalue()
+
+
+def test_line_mask_is_what_imagedraw_text_draws() -> None:
+    """Every text line's cached mask equals Pillow drawing it glyph by glyph (white on black)."""
+    for layout in PNG_LAYOUTS:
+        scene = scene_for(layout, "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson")
+        scale = raster_size(scene, PngOptions())[0] / scene.width
+        for item in scene.texts():
+            expected = PILImage.new("L", raster_size(scene, PngOptions()), 0)
+            draw = ImageDraw.Draw(expected)
+            font = pil_font(item.font_path, item.size * scale)
+            for dx, char in zip(item.positions, item.text, strict=True):
+                if not char.isspace():
+                    draw.text(((item.x + dx) * scale, item.baseline * scale), char, font=font,
+                              fill=255, anchor="ls")
+            got = PILImage.new("L", expected.size, 0)
+            mask, x, y = line_mask(item, scale)
+            got.paste(255, (x, y, x + mask.width, y + mask.height), mask)
+            # Overlapping glyph edges are blended by paste instead of draw_bitmap: ±1.
+            assert max_gap(got, expected) <= 1, (layout, item.text)
+            assert expected.getbbox() is not None
+
+
+@pytest.mark.parametrize("layout", PNG_LAYOUTS)
+def test_flat_path_stays_close_to_exact_drawing_and_files_do_not_grow(layout: str) -> None:
+    for city in CITIES:
+        scene = scene_for(layout, city)
+        flat = render_flat(scene, 0, raster_size(scene, PngOptions()))
+        assert flat is not None, (layout, city)
+        assert flat.mode == "P" and flat.size == scene.pixel_size
+        exact = render_image(scene)
+        assert max_gap(flat, exact) <= MAX_RAMP_ERROR, (layout, city)
+        stream = io.BytesIO()
+        write_png(scene, stream)
+        assert len(stream.getvalue()) <= len(general_png(scene)), (layout, city)
+        # Flat areas keep the layout's exact colours.
+        colours = {rgb for _n, rgb in flat.convert("RGB").getcolors(256) or []}
+        assert scene.background.rgb255() in colours
+
+
+def test_flat_png_file_decodes_to_the_flat_image() -> None:
+    """Our PNG encoder (no Pillow plugins): Pillow reads back the same pixels, 72 dpi, palette."""
+    scene = scene_for("visuel-carre", "Saint-Étienne")
+    flat = render_flat(scene, 0, raster_size(scene, PngOptions()))
+    assert flat is not None
+    stream = io.BytesIO()
+    write_png(scene, stream)
+    with PILImage.open(io.BytesIO(stream.getvalue())) as made:
+        made.load()
+        assert made.format == "PNG" and made.mode == "P" and made.size == (1080, 1080)
+        assert made.info["dpi"] == pytest.approx((72, 72), abs=0.01)
+        assert made.tobytes() == flat.tobytes()
+        assert ImageChops.difference(made.convert("RGB"), flat.convert("RGB")).getbbox() is None
+
+
+def test_the_tolerance_is_tight_enough_to_see_an_error() -> None:
+    """The general path's palette (octree) is off by more than the bound: the bound means something."""
+    scene = scene_for("visuel-carre", "Saint-Étienne")
+    stream = io.BytesIO()
+    PngWriter().general(scene).save(stream, format="PNG")
+    assert max_gap(PILImage.open(io.BytesIO(stream.getvalue())), render_image(scene)) > MAX_RAMP_ERROR
+
+
+def test_flat_png_is_deterministic_across_cache_states() -> None:
+    scene = scene_for("visuel-carre", "Lyon")
+    first = io.BytesIO()
+    write_png(scene, first)
+    png_flat.forget_caches()
+    second = io.BytesIO()
+    write_png(scene, second)
+    write_png(scene_for("visuel-carre", "Paris"), io.BytesIO())  # other lines in the cache
+    third = io.BytesIO()
+    write_png(scene, third)
+    assert first.getvalue() == second.getvalue() == third.getvalue()
+
+
+def test_flat_png_qr_code_reads_back() -> None:
+    import zxingcpp
+
+    from affiches.text.qr import qr_matrix
+
+    base = scene_for("visuel-carre", "Grenoble")
+    code = QRCode(540, 480, 220, qr_matrix(DEFAULT_URL), 4, Color((0.08, 0.08, 0.08)),
+                  Color((1.0, 1.0, 1.0)), DEFAULT_URL)
+    scene = _with_items(base, code)
+    assert render_flat(scene, 0, raster_size(scene, PngOptions())) is not None
+    stream = io.BytesIO()
+    write_png(scene, stream)
+    with PILImage.open(io.BytesIO(stream.getvalue())) as made:
+        found = zxingcpp.read_barcodes(made.convert("RGB"))
+        assert max_gap(made, render_image(scene)) <= MAX_RAMP_ERROR
+    assert DEFAULT_URL in [r.text for r in found]
+
+
+def _with_items(scene: Scene, *extra: object) -> Scene:
+    page = Page(scene.pages[0].items + tuple(extra))  # type: ignore[arg-type]
+    return dataclasses.replace(scene, pages=(page,))
+
+
+def test_pictures_take_the_general_path(tmp_path: Path) -> None:
+    photo = tmp_path / "photo.png"
+    gradient = PILImage.linear_gradient("L").resize((64, 64)).convert("RGB")
+    gradient.save(photo)
+    scene = _with_items(scene_for("visuel-carre", "Lyon"), Image(10, 10, 100, 100, photo))
+    assert render_flat(scene, 0, raster_size(scene, PngOptions())) is None
+    stream = io.BytesIO()
+    write_png(scene, stream)
+    with PILImage.open(io.BytesIO(stream.getvalue())) as made:
+        assert made.size == (1080, 1080)
+        assert max_gap(made, render_image(scene)) <= 16  # the general palette's own bound
+
+
+def test_text_across_two_colours_takes_the_general_path() -> None:
+    scene = scene_for("visuel-carre", "Lyon")
+    line = next(t for t in scene.texts() if t.block == "ville")
+    half = Rect(0, 0, line.x + line.width / 2, scene.height, fill=Color((0.2, 0.4, 0.9)))
+    moved = dataclasses.replace(line, color=Color((1.0, 1.0, 1.0)))
+    mixed = _with_items(scene, half, moved)
+    assert render_flat(mixed, 0, raster_size(mixed, PngOptions())) is None
+    stream = io.BytesIO()
+    write_png(mixed, stream)
+    assert PILImage.open(io.BytesIO(stream.getvalue())).size == (1080, 1080)
+
