@@ -343,11 +343,16 @@ def main() -> None:
             print(json.dumps(results[section], indent=1, ensure_ascii=False), file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    results["machine"]["load_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())  # type: ignore[index]
+    report(results, args.out)
+
+
+def report(results: dict, out: Path | None) -> None:  # type: ignore[type-arg]
+    """Print the results as JSON (and write them to ``out``), with the load at the end."""
+    results["machine"]["load_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     text = json.dumps(results, indent=1, ensure_ascii=False)
     print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

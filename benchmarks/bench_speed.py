@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -221,11 +220,7 @@ def main() -> None:
             print(json.dumps(results[section], indent=1, ensure_ascii=False), file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    results["machine"]["load_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())  # type: ignore[index]
-    text = json.dumps(results, indent=1, ensure_ascii=False)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    bench_batch.report(results, args.out)
 
 
 if __name__ == "__main__":
