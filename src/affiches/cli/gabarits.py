@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from affiches.cli.common import CONTEXT
+from affiches.cli.fitreport import fit_report_lines
 from affiches.cli.lettres import check_any_layout, find_any_layout, is_letter_layout, letter_paths
 from affiches.errors import AffichesError, LayoutError
 
@@ -174,58 +175,8 @@ def verifier(
     else:
         click.echo(f"{len(paths)} gabarit{plural} vérifié{plural} : aucun problème.", err=True)
     if communes:
-        total += _fit_report(valid, dossiers, exemples, processus)
+        total += fit_report_lines(valid, dossiers, exemples, processus)
     sys.exit(1 if total else 0)
-
-
-def _fit_report(
-    paths: Sequence[Path], dossiers: Sequence[Path], examples: int, workers: int | None
-) -> int:
-    from affiches.designer.fitreport import describe, fit_report, with_examples
-    from affiches.designer.linequality import describe_defects, describe_quality
-    from affiches.gabarits import Problem, block_location, load_layout
-
-    layouts = [load_layout(p, dossiers) for p in paths]
-    if not layouts:
-        return 0
-    click.echo(
-        "Rapport d’ajustement : chaque nom de commune dans chaque bloc qui en dépend…", err=True
-    )
-    report = fit_report(layouts, workers=workers)
-    shown = with_examples(report, examples)
-    failures = 0
-    for path, layout in zip(paths, layouts, strict=True):
-        all_of = report.failures_of(layout.name)
-        failures += len(all_of)
-        blocks = [b for name, b in report.blocks if name == layout.name]
-        if not all_of:
-            click.echo(
-                f"{layout.name} : {len(blocks)} bloc(s) dépendant de la ville, tout tient.",
-                err=True,
-            )
-            continue
-        for failure in shown.failures_of(layout.name):
-            file, line, key = block_location(path, dossiers, failure.block, "texte")
-            click.echo(str(Problem(file, line, key, describe(failure))))
-        hidden = len(all_of) - len(shown.failures_of(layout.name))
-        if hidden:
-            click.echo(
-                f"{layout.name} : et {hidden} autre(s) texte(s) (--exemples pour en voir plus).",
-                err=True,
-            )
-    defects = sum(report.defect_totals().values())
-    for path, layout in zip(paths, layouts, strict=True):
-        for block, message in describe_defects(report, layout.name, examples):
-            click.echo(str(Problem(*block_location(path, dossiers, block, "texte"), message)))
-    seconds = f"{report.seconds:.1f}".replace(".", ",")
-    click.echo(
-        f"{report.communes} communes × {len(layouts)} gabarit(s), {len(report.blocks)} bloc(s), "
-        f"{report.texts} textes distincts composés en {seconds} s ({report.workers} processus) ; "
-        f"{failures} texte(s) qui ne tiennent pas.",
-        err=True,
-    )
-    click.echo(describe_quality(report), err=True)
-    return failures + defects
 
 
 def preview_target_options(where: str, file_help: str) -> Callable[[F], F]:
