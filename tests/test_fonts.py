@@ -301,6 +301,30 @@ def test_a_malformed_or_foreign_metrics_file_is_ignored(tmp_path: Path, poison: 
         expected.units_per_em, expected.cmap, expected.advances, expected.kerning, expected.glyph_profiles)
 
 
+def test_a_kerning_pair_naming_no_glyph_is_never_found_nor_listed(tmp_path: Path) -> None:
+    import zlib
+    from array import array
+
+    from affiches.text.fontfile import compute_metrics_record, font_digest
+    from affiches.text.metricscache import decode
+
+    font = _copy_font(tmp_path)
+    prefix, body = _body(font)
+    header = array("i", body[:44])
+    n_names, n_cmap, n_adv = header[4], header[6], header[7]
+    first_left = 44 + 4 * (n_cmap + n_adv)
+    for bad in (n_names, -1, 1 << 30):
+        damaged = body[:first_left] + array("i", [bad]).tobytes() + body[first_left + 4:]
+        record = decode(prefix + zlib.compress(damaged), font_digest(font))
+        assert record is not None
+        genuine = compute_metrics_record(str(font))["kerning"]
+        first_pair = min(genuine)
+        listed = dict(record["kerning"].items())
+        assert first_pair not in listed and len(listed) == len(genuine) - 1
+        assert all(record["kerning"].get(pair) == value for pair, value in genuine.items() if pair != first_pair)
+        assert record["kerning"].get(first_pair, 0) == 0
+
+
 def test_the_unpoisoned_body_is_accepted(tmp_path: Path) -> None:
     """The poisoning helpers above change only what they say: an unchanged body loads."""
     import zlib

@@ -14,8 +14,9 @@ unmarshalled, and
 - the inflated body is a fixed header of counts, then little-endian signed 32-bit integer tables,
   then the glyph names (UTF-8, one per line). Its length must equal exactly what the counts say
   (wrong, negative or oversized counts are ignored); every glyph reference must index an
-  existing name, names must be unique, character codes must be Unicode code points, units per
-  em positive, profile lengths non-negative and summing to the profile table's size.
+  existing name (kerning's when used, see ``PairTable``), names must be unique, character
+  codes must be Unicode code points, units per em positive, profile lengths non-negative
+  and summing to the profile table's size.
 
 These checks run over whole arrays in C (``min``, ``max``, ``sum``), not element by element in
 Python: loading the 4 bundled fonts costs a few milliseconds instead of ~70 with format 3 (JSON,
@@ -36,6 +37,8 @@ from __future__ import annotations
 import sys
 import zlib
 from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import ItemsView, Iterator, Mapping
 from typing import Any
 
 from affiches.limits import MAX_METRICS_BYTES
@@ -115,45 +118,104 @@ def decode(data: bytes, digest: str) -> dict[str, Any] | None:
     n_ints = refs + n_cmap + n_adv + n_kern + 4 * n_ink + 2 * n_prof
     if len(body) != 4 * (_HEADER + n_ints) + names_len:
         return None  # the counts do not describe this body
-    table = _unpacked(body[4 * _HEADER : 4 * (_HEADER + n_ints)]).tolist()
+    table = _unpacked(body[4 * _HEADER : 4 * (_HEADER + n_ints)])
     try:
         names = body[4 * (_HEADER + n_ints):].decode("utf-8").split("\n") if n_names else []
     except UnicodeDecodeError:
         return None
     if len(names) != n_names or len(set(names)) != n_names:
         return None
-    references = table[:refs]
-    if references and (min(references) < 0 or max(references) >= n_names):
-        return None
-    cuts = [refs]
-    for size in (n_cmap, n_adv, n_kern, n_ink, n_ink, n_ink, n_ink, n_prof, n_prof):
+    cuts = [0]
+    for size in (n_cmap, n_adv, n_kern, n_kern, n_ink, n_cmap, n_adv, n_kern, n_ink, n_ink, n_ink, n_ink,
+                 n_prof, n_prof):
         cuts.append(cuts[-1] + size)
-    codes, advances, kerns, tops, bottoms, firsts, lengths, profile_tops, profile_bottoms = (
-        table[a:b] for a, b in zip(cuts, cuts[1:], strict=False))
+    (cmap_refs, advance_refs, lefts, rights, inked_refs, codes, advances, kerns, tops, bottoms, firsts,
+     lengths, profile_tops, profile_bottoms) = (table[a:b] for a, b in zip(cuts, cuts[1:], strict=False))
+    for refs_part in (cmap_refs, advance_refs, inked_refs):  # kerning's: see PairTable
+        if refs_part and (min(refs_part) < 0 or max(refs_part) >= n_names):
+            return None
     if codes and (min(codes) < 0 or max(codes) > _UNICODE_MAX):
         return None
     if (lengths and min(lengths) < 0) or sum(lengths) != n_prof:
         return None
     glyph = names.__getitem__
-    at = 0
-    glyph_refs = [list(map(glyph, references[a:b])) for a, b in zip(
-        (0, n_cmap, n_cmap + n_adv, n_cmap + n_adv + n_kern, refs - n_ink),
-        (n_cmap, n_cmap + n_adv, n_cmap + n_adv + n_kern, refs - n_ink, refs), strict=True)]
-    cmap_glyphs, advance_glyphs, lefts, rights, inked = glyph_refs
-    profiles = {}
-    for name, first, length in zip(inked, firsts, lengths, strict=True):
-        profiles[name] = (first, tuple(profile_tops[at : at + length]),
-                          tuple(profile_bottoms[at : at + length]))
-        at += length
+    inked = list(map(glyph, inked_refs))
     return {
         "units_per_em": upem, "ascent": ascent, "descent": descent, "cap_height": cap,
-        "cmap": dict(zip(codes, cmap_glyphs, strict=True)),
-        "advances": dict(zip(advance_glyphs, advances, strict=True)),
-        "kerning": dict(zip(zip(lefts, rights, strict=True), kerns, strict=True)),
-        "glyph_tops": dict(zip(inked, tops, strict=True)),
-        "glyph_bottoms": dict(zip(inked, bottoms, strict=True)),
-        "glyph_profiles": profiles,
+        "cmap": dict(zip(codes.tolist(), map(glyph, cmap_refs), strict=True)),
+        "advances": dict(zip(map(glyph, advance_refs), advances.tolist(), strict=True)),
+        "kerning": PairTable(names, lefts, rights, kerns),
+        "glyph_tops": dict(zip(inked, tops.tolist(), strict=True)),
+        "glyph_bottoms": dict(zip(inked, bottoms.tolist(), strict=True)),
+        "glyph_profiles": _profiles(inked, firsts.tolist(), lengths.tolist(), profile_tops.tolist(),
+                                    profile_bottoms.tolist()),
     }
+
+
+def _profiles(inked: list[str], firsts: list[int], lengths: list[int], tops: list[int],
+              bottoms: list[int]) -> dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]]:
+    profiles = {}
+    at = 0
+    for name, first, length in zip(inked, firsts, lengths, strict=True):
+        end = at + length
+        profiles[name] = (first, tuple(tops[at:end]), tuple(bottoms[at:end]))
+        at = end
+    return profiles
+
+
+class PairTable(Mapping[tuple[str, str], int]):
+    """Pair kerning read from a cache, looked up where it lies instead of unpacked into a dict.
+
+    The pairs are sorted by (left, right) glyph index (``encode`` writes them so), so a
+    pair is found by bisection in the packed tables, from the indices of the names asked
+    for, and a pair is returned only when both its stored indices equal those: a stored
+    index is never used to index the names on lookup, so the kerning references need no
+    check when the file is read (listing the pairs skips any that name no glyph). A read-only mapping equal to the
+    dict ``compute_metrics_record`` gives. (A hand-edited file whose digest matches may
+    hold unsorted pairs: lookups then miss some pairs, as wrong numbers would mislead;
+    nothing worse, see docs/securite.md.)
+    """
+
+    __slots__ = ("_names", "_index", "_lefts", "_rights", "_values")
+
+    def __init__(self, names: list[str], lefts: array, rights: array,  # type: ignore[type-arg]
+                 values: array) -> None:  # type: ignore[type-arg]
+        self._names = names
+        self._index = {name: i for i, name in enumerate(names)}
+        self._lefts, self._rights, self._values = lefts, rights, values
+
+    def __getitem__(self, pair: tuple[str, str]) -> int:
+        left, right = pair
+        i, j = self._index.get(left), self._index.get(right)
+        if i is not None and j is not None:
+            lo = bisect_left(self._lefts, i)
+            hi = bisect_right(self._lefts, i, lo)
+            k = bisect_left(self._rights, j, lo, hi)
+            if k < hi and self._rights[k] == j and self._lefts[k] == i:  # both checked: see above
+                return int(self._values[k])
+        raise KeyError(pair)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return (pair for pair, _value in self.items())
+
+    def items(self) -> ItemsView[tuple[str, str], int]:
+        return _PairItems(self)
+
+
+class _PairItems(ItemsView[tuple[str, str], int]):
+    """The pairs with their values read side by side (no lookup per pair)."""
+
+    _mapping: PairTable
+
+    def __iter__(self) -> Iterator[tuple[tuple[str, str], int]]:
+        table = self._mapping
+        names, n = table._names, len(table._names)
+        for i, j, value in zip(table._lefts, table._rights, table._values, strict=True):
+            if 0 <= i < n and 0 <= j < n:  # a pair naming no glyph is never found: not listed
+                yield (names[i], names[j]), value
 
 
 def _unpacked(data: bytes) -> array:  # type: ignore[type-arg]
