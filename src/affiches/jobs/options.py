@@ -51,6 +51,8 @@ PRINT_OPTION_NAMES = (
 
 @dataclass(frozen=True)
 class KitOptions:
+    """Everything a kit, a material or a batch row is made with."""
+
     output_dir: Path = Path("output")
     layouts: Mapping[str, str] = field(default_factory=dict)  # material -> layout name or file
     layout_dirs: Sequence[Path] = ()

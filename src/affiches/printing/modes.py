@@ -37,6 +37,8 @@ TILE_SHEETS = tuple(SHEETS_MM)
 
 @dataclass(frozen=True)
 class PrintOptions:
+    """The user's print choices (see module doc); ``checked()`` validates them."""
+
     bleed_mm: float = 0.0
     crop_marks: bool = False
     cmyk: bool = False
