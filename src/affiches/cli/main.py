@@ -20,10 +20,6 @@ import click
 from affiches import __version__
 from affiches.cli.common import CONTEXT, AffichesGroup, production_options
 from affiches.cli.fr import install_french_messages
-from affiches.cli.gabarits import gabarits
-from affiches.cli.lettres import cada, lettre
-from affiches.cli.lot import lot
-from affiches.cli.serveur import serveur
 
 install_french_messages()
 
@@ -61,7 +57,18 @@ def print_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.group(cls=AffichesGroup, context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
+# Imported when used or listed (see AffichesGroup): a city command loads none of them.
+LAZY_COMMANDS = {
+    "lot": "affiches.cli.lot:lot",
+    "gabarits": "affiches.cli.gabarits:gabarits",
+    "lettre": "affiches.cli.lettres:lettre",
+    "cada": "affiches.cli.lettres:cada",
+    "serveur": "affiches.cli.serveur:serveur",
+}
+
+
+@click.group(cls=AffichesGroup, context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...",
+             lazy_commands=LAZY_COMMANDS)
 @click.version_option(__version__, "-V", "--version", prog_name="affiches",
                       message="%(prog)s %(version)s")
 @click.option("-v", "--verbeux", is_flag=True, help="Afficher le détail du travail.")
@@ -127,9 +134,3 @@ def main() -> None:
         click.echo("Interrompu.", err=True)
         sys.exit(130)
 
-
-cli.add_command(lot)
-cli.add_command(gabarits)
-cli.add_command(lettre)
-cli.add_command(cada)
-cli.add_command(serveur)
