@@ -14,8 +14,9 @@ Contract:
   (hash of the template variables, the layout, its fonts and images, the program
   version) and its files with size, modification time and SHA-256.
 - ``get(folder)`` returns a copy of an entry; ``record(entry)`` stores it and appends
-  it to the journal at once (opened without following a link: a journal that is a
-  link is refused, ``OutputError``); ``forget_failures()`` drops the failed entries
+  it to the journal at once, or at the next ``flush()`` with ``flush=False`` (opened
+  without following a link: a journal that is a link is refused, ``OutputError``;
+  closing it writes what is pending); ``forget_failures()`` drops the failed entries
   of earlier runs (re-checked now).
 - ``save()`` compacts: writes ``manifest.json`` (sorted by folder, one entry per line
   inside one JSON object, so it is read back streamed; atomic, fsync) and the
@@ -187,7 +188,9 @@ class Manifest:
         """Drop the entries without files (failures of an earlier run: re-checked now)."""
         return self.entries.delete_tagged(FAILED)
 
-    def record(self, entry: dict[str, Any]) -> None:
+    def record(self, entry: dict[str, Any], flush: bool = True) -> None:
+        """Store ``entry`` and append it to the journal (written at once, or at the next
+        ``flush``)."""
         _put(self.entries, entry)
         line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
         with os_errors(self.root / JOURNAL):
@@ -195,7 +198,14 @@ class Manifest:
                 self.root.mkdir(parents=True, exist_ok=True)
                 self._journal = open_append(self.root / JOURNAL)
             self._journal.write(line)
-            self._journal.flush()
+            if flush:
+                self._journal.flush()
+
+    def flush(self) -> None:
+        """Write the journal lines recorded with ``flush=False``."""
+        if self._journal is not None:
+            with os_errors(self.root / JOURNAL):
+                self._journal.flush()
 
     def close_journal(self) -> None:
         if self._journal is not None:

@@ -61,7 +61,7 @@ class Task:
     variables: dict[str, str]
     materials: tuple[str, ...]  # the ones to (re)make
     keys: dict[str, str]  # material -> inputs key
-    owned: dict[str, str]  # relative path -> sha256 of files a previous run wrote
+    owned: dict[str, dict[str, Any]]  # relative path -> record of a file a previous run wrote
     force: bool
 
 
@@ -241,7 +241,8 @@ class Planner:
         if entry:
             for material in entry.get("materiels", {}).values():
                 for name, record in material.get("fichiers", {}).items():
-                    owned[name] = record.get("sha256", "")
+                    if isinstance(record, dict):
+                        owned[name] = record
         task = Task(row.line, row.city, city.name, folder, variables, todo, keys, owned,
                     settings.kit.force)
         return task
