@@ -122,12 +122,13 @@ def format_duration(seconds: float) -> str:
 ProgressCallback = Callable[[BatchSummary, int | None, RowFailure | None], None]
 
 
-def chunk_size(total: int, jobs: int) -> int:
+def chunk_size(remaining: int | None, jobs: int) -> int:
     """Rows per chunk: up to ``MAX_CHUNK`` (fewer hand-offs and flushes to disk), but at
-    least four chunks per worker so that the last ones finish together."""
-    if total <= 0:
+    least four chunks per worker for the rows that remain, so that the workers finish
+    together (``None``: unknown)."""
+    if remaining is None:
         return MAX_CHUNK
-    return max(1, min(MAX_CHUNK, total // (4 * jobs)))
+    return max(1, min(MAX_CHUNK, remaining // (4 * jobs)))
 
 
 def run_batch(
@@ -178,8 +179,11 @@ def run_batch(
         finally:
             manifest.flush()  # one write for the chunk's rows
 
+    read = [0]  # rows planned so far
+
     def planned() -> Iterator[Task]:
         for row in rows:
+            read[0] += 1
             if not total:
                 summary.total += 1
             outcome = planner.plan(row)
@@ -202,7 +206,7 @@ def run_batch(
 
     try:
         jobs = max(1, settings.jobs)
-        chunks = _chunks(planned(), chunk_size(total or 0, jobs))
+        chunks = _chunks(planned(), lambda: chunk_size(total - read[0] if total else None, jobs))
         if jobs == 1:
             worker.init_worker(settings)
             try:
@@ -225,11 +229,12 @@ def run_batch(
     return summary
 
 
-def _chunks(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
+def _chunks(tasks: Iterator[Task], size: Callable[[], int]) -> Iterator[list[Task]]:
+    """Tasks in chunks of ``size()`` (asked again for each chunk)."""
     chunk: list[Task] = []
     for task in tasks:
         chunk.append(task)
-        if len(chunk) >= size:
+        if len(chunk) >= size():
             yield chunk
             chunk = []
     if chunk:
