@@ -164,8 +164,9 @@ def _rank(entry: dict[str, Any]) -> int:
     return line if isinstance(line, int) and not isinstance(line, bool) else 0
 
 
-def _put(into: DiskMap, entry: dict[str, Any]) -> None:
-    into.put(entry["dossier"], entry, rank=_rank(entry), tag="" if entry.get("materiels") else FAILED)
+def _put(into: DiskMap, entry: dict[str, Any], text: str | None = None) -> None:
+    into.put(entry["dossier"], entry, rank=_rank(entry), tag="" if entry.get("materiels") else FAILED,
+             text=text)
 
 
 class Manifest:
@@ -191,8 +192,9 @@ class Manifest:
     def record(self, entry: dict[str, Any], flush: bool = True) -> None:
         """Store ``entry`` and append it to the journal (written at once, or at the next
         ``flush``)."""
-        _put(self.entries, entry)
-        line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        text = json.dumps(entry, ensure_ascii=False, sort_keys=True)
+        _put(self.entries, entry, text)  # the same text in the map and in the journal
+        line = (text + "\n").encode("utf-8")
         with os_errors(self.root / JOURNAL):
             if self._journal is None:
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -231,11 +233,10 @@ class Manifest:
         text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=True)
         text.write(HEADER + "\n")
         previous: str | None = None
-        for folder, entry in self.entries.items_sorted():
+        for folder, entry in self.entries.items_sorted_json():  # stored as it is written here
             if previous is not None:
                 text.write(previous + ",\n")
-            previous = json.dumps(folder, ensure_ascii=False) + ": " + json.dumps(
-                entry, ensure_ascii=False, sort_keys=True)
+            previous = json.dumps(folder, ensure_ascii=False) + ": " + entry
         if previous is not None:
             text.write(previous + "\n")
         text.write(FOOTER + "\n")
