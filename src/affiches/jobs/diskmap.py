@@ -7,10 +7,12 @@ deletes on close; nothing is left behind even after ``kill -9``, nothing is writ
 the output folder). Memory is bounded by SQLite's page cache (``CACHE_KIB``) whatever
 the number of keys: a batch of 100,000 rows keeps its manifest entries, its
 duplicate-detection tables and its list of finished folders here. Iteration is in key
-order (``ORDER BY key``; ``items_sorted_json`` gives the values' JSON text as stored); ``put(key, value, rank, tag)`` also stores an integer rank and a tag:
+order (``ORDER BY key``; ``items_sorted_json`` gives the values' JSON text as stored);
+``put(key, value, rank, tag)`` also stores an integer rank and a tag:
 ``values_by_rank()`` streams values in rank order (the CSV line, for the spreadsheet
 report), ``delete_tagged(tag)`` drops every entry of a tag (a run's failures). Values are
-copied in and out (JSON), never shared. Single-threaded, one process: a forked worker
+copied in and out (JSON: ``json.dumps(value, ensure_ascii=False, sort_keys=True)``, or
+that text given to ``put``), never shared. Single-threaded, one process: a forked worker
 must not use a map its parent created.
 """
 

@@ -1,19 +1,25 @@
-"""Staged writes: a batch's chunk of kits written with a tenth of the system calls.
+"""Staged writes: a batch's chunk of kits written together, with few system calls.
 
-Contract (the guarantees of ``affiches.jobs.files.write_file``, batched):
-- ``Staging(root, root_fd)`` writes many files of many folders at once (a batch's chunk of kits),
-  with the same guarantees and a tenth of the system calls: the root is opened once;
-  ``folder(parts)`` creates or opens a folder below it once (a link refused, as above)
-  and says whether it was just created (then it is empty: nothing to check in it);
-  ``StagedFolder.stage(name, data)`` writes a ``.part`` temporary (``O_EXCL|O_NOFOLLOW``)
-  and returns its ``stat`` (size, mtime: what the manifest records); ``commit()`` makes
-  every staged temporary durable together — one ``syncfs`` of the output's file system
-  on Linux (elsewhere each temporary was ``fsync``-ed when staged) — and only then
-  renames each over its final name. So a final name never points at data that a power
-  loss could leave empty, and a killed run leaves only ``.part`` files (removed by the
-  next batch, which cleans the city folders when it starts: ``Staging`` does not scan
-  them). A folder whose temporaries cannot be written or renamed gets ``failure`` set
-  and its remaining temporaries removed; the other folders are unaffected.
+Contract (the guarantees of ``affiches.jobs.files.write_file``, for many files at once):
+- ``Staging(root, root_fd)``: ``root_fd`` is the output root, opened once
+  (``files.open_root``). ``folder(parts)`` creates or opens ``root/parts…`` once, each
+  component opened with ``O_NOFOLLOW`` (a folder that is a link, or no folder, is
+  refused with a one-line ``OutputError``), and says whether it was created now
+  (``StagedFolder.new``: then it is empty, nothing in it to check).
+- ``StagedFolder.stage(name, data)`` writes ``data`` to a hidden ``.NAME.<random>.part``
+  created with ``O_CREAT|O_EXCL|O_NOFOLLOW`` and returns its ``stat`` (size and mtime:
+  what the manifest records; a rename keeps them). ``lstat(name)`` and ``digest(name)``
+  look at an existing file without following a link.
+- ``commit()`` makes every staged temporary durable together — one ``syncfs`` of the
+  output's file system on Linux; elsewhere each temporary was ``fsync``-ed when staged
+  — and only then renames each over its final name (a link at that name is replaced,
+  never followed). So a final name never points at data a power cut could leave empty,
+  and a killed run leaves only ``.part`` files: the next batch removes them when it
+  starts (``files.clean_stale_parts``); ``Staging`` does not scan folders for them.
+- A folder whose temporaries cannot be flushed or renamed gets ``failure`` (the
+  ``OSError``) and its remaining temporaries removed; files of it renamed before are
+  complete; the other folders are unaffected. ``discard()`` removes a folder's
+  temporaries (its kit failed), ``abort()`` every one (an interruption).
 """
 
 from __future__ import annotations
@@ -120,8 +126,7 @@ _SYNCFS: list[Callable[[int], None] | None] = []
 
 
 class Staging:
-    """Files of many folders written to temporaries, made durable together, then renamed
-    (see the module contract)."""
+    """Files of many folders written to temporaries, made durable together, then renamed."""
 
     def __init__(self, root: Path, root_fd: int) -> None:
         self.root = root
