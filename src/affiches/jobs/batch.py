@@ -30,6 +30,7 @@ Contract (scheduling, manifest and progress only; everything else is the pipelin
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -207,14 +208,18 @@ def run_batch(
     try:
         jobs = max(1, settings.jobs)
         chunks = _chunks(planned(), lambda: chunk_size(total - read[0] if total else None, jobs))
-        if jobs == 1:
+        first = next(chunks, None)  # no work (a rerun): no renderer loaded, no worker started
+        if first is not None:
+            worker.warm()  # once, before the workers are forked: they inherit it
+            chunks = itertools.chain([first], chunks)
+        if first is not None and jobs == 1:
             worker.init_worker(settings)
             try:
                 for chunk in chunks:
                     finish_chunk(chunk, worker.make_tasks(chunk))
             finally:
                 worker.release()
-        else:
+        elif first is not None:
             _run_pool(chunks, settings, jobs, finish_chunk)
     except BaseException:
         # Ctrl-C, a broken pool, a full disk: no compaction (it would take seconds on a large

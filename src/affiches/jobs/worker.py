@@ -1,13 +1,14 @@
 """A batch worker: makes chunks of kits (plan, compose, render, write) and says what it wrote.
 
 Contract:
-- ``prepare(settings)`` loads, once per process, what every kit needs (layouts and
-  their fonts, the renderers, the QR code of the URL) and tunes the allocator (see
-  ``tune_malloc``); the batch calls it before forking its workers, which inherit it all
-  (with another start method, ``init_worker`` prepares in the worker). It returns the
-  layouts, read again at each call. ``init_worker(settings, quiet_signals)`` is the pool's initializer: Ctrl-C
-  left to the parent, death with the parent (Linux), and the output root opened once.
-  ``release()`` closes that root (the batch's own process, ``-j 1``).
+- ``prepare(settings)`` reads the layouts (and their fonts) and returns them;
+  ``warm()`` then loads what every kit needs (the renderers, the QR code of the URL)
+  and tunes the allocator (``tune_malloc``), once per process. The batch calls both
+  before forking its workers, which inherit it all (``warm`` only when there is work:
+  a rerun with nothing to do stays quick); with another start method ``init_worker``
+  does it in the worker. ``init_worker(settings, quiet_signals)`` is the pool's
+  initializer: Ctrl-C left to the parent, death with the parent (Linux), the output
+  root opened once; ``release()`` closes it (the batch's own process, ``-j 1``).
 - ``make_tasks(tasks)`` gives one ``Outcome`` per task, in order: the files of each
   material with their record (SHA-256, size, mtime: what the manifest keeps), or the
   row's one-line error, plus notes. Only that goes back to the batch: it keeps the
@@ -79,25 +80,31 @@ def tune_malloc() -> None:
 
 
 def prepare(settings: BatchSettings) -> dict[str, Any]:
-    """Layouts (read again: they may have changed since the last batch), fonts, renderers,
-    the URL's QR code, the allocator."""
+    """The layouts (read again: they may have changed since the last batch) and their fonts."""
+    layouts = load_layouts(settings)
+    _WORKER.clear()
+    _WORKER.update(settings=settings, layouts=layouts, root=settings.kit.output_dir,
+                   printing=settings.kit.printing, pictures=settings.kit.pictures, warm=False)
+    return dict(layouts)
+
+
+def warm() -> None:
+    """The renderers, the URL's QR code, the allocator: what the first kit would pay for."""
+    if _WORKER["warm"]:
+        return
     from affiches.render import writer_for
     from affiches.text.qr import qr_matrix
 
     tune_malloc()
-    layouts = load_layouts(settings)
-    for layout in layouts.values():  # fonts are loaded with the layouts
+    for layout in _WORKER["layouts"].values():
         writer_for(getattr(layout, "output_format", "pdf"))  # a letter layout's first file is a PDF
     with contextlib.suppress(AffichesError):
-        qr_matrix(settings.kit.url)
-    _WORKER.clear()
-    _WORKER.update(settings=settings, layouts=layouts, root=settings.kit.output_dir,
-                   printing=settings.kit.printing, pictures=settings.kit.pictures)
-    return dict(layouts)
+        qr_matrix(_WORKER["settings"].kit.url)
+    _WORKER["warm"] = True
 
 
 def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
-    """The pool's initializer (and the ``-j 1`` batch's): prepared, root opened."""
+    """The pool's initializer (and the ``-j 1`` batch's): prepared, warm, root opened."""
     from affiches.jobs.files import open_root
 
     if quiet_signals:
@@ -107,6 +114,7 @@ def init_worker(settings: BatchSettings, quiet_signals: bool = False) -> None:
         _die_with_parent()
     if _WORKER.get("settings") is not settings:  # not inherited from the batch process
         prepare(settings)
+    warm()
     release()
     _WORKER["root_fd"] = open_root(settings.kit.output_dir)
 
