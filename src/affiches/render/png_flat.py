@@ -16,15 +16,13 @@ pixel is at most ``MAX_RAMP_ERROR`` levels per channel from the general path's R
 drawing, before its palette). Rendered lines and QR tiles are kept in bounded caches,
 so what does not change from one city to the next (the slogan, the hashtag, the QR
 code) is drawn once per process. Output is deterministic: palette entries are
-allocated in drawing order. ``encode_palette_png(image, dpi, level)`` writes such an image
-as PNG bytes without Pillow's plugins. ``forget_caches()`` drops what is cached (a font changed).
+allocated in drawing order (``render.png_encode`` writes such an image as PNG bytes).
+``forget_caches()`` drops what is cached (a font changed).
 """
 
 from __future__ import annotations
 
 import math
-import struct
-import zlib
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +30,7 @@ from pathlib import Path
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
+from affiches.render.png_encode import forget_bands
 from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 RAMP_LEVELS = 16  # colours from background (level 0) to text colour (last level)
@@ -87,6 +86,7 @@ def forget_caches() -> None:
     pil_font.cache_clear()
     LINES.clear()
     _qr_tile.cache_clear()
+    forget_bands()
 
 
 def _map(image: PILImage.Image, table: list[int]) -> PILImage.Image:
@@ -293,32 +293,6 @@ class FlatPainter:
         if len(backgrounds) != 1:  # text across two colours, or over other text
             raise NotFlat("text over several colours")
         self.canvas.paste(_map(block, self.ramp(fg, backgrounds[0])), box, ink)
-
-
-def _chunk(tag: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-
-def encode_palette_png(image: PILImage.Image, dpi: float, level: int) -> bytes:
-    """A palette image as PNG bytes: IHDR, PLTE (only the entries used), pHYs, one IDAT.
-
-    Written here rather than through ``Image.save``, which imports Pillow's image
-    plugins (and logging) on first use: the default kit then loads none of them."""
-    width, height = image.size
-    palette = bytes(image.getpalette() or [])  # the entries the painter allocated
-    # Each PNG row starts with its filter byte (0, none): the image is pasted one pixel
-    # to the right of a column of zeros, and its bytes are the rows as PNG wants them.
-    rows = PILImage.new("P", (width + 1, height), 0)
-    rows.paste(image, (1, 0))
-    per_metre = int(dpi / 0.0254 + 0.5)
-    return b"".join((
-        b"\x89PNG\r\n\x1a\n",
-        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
-        _chunk(b"PLTE", palette),
-        _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)),
-        _chunk(b"IEND", b""),
-    ))
 
 
 def render_flat(scene: Scene, page: int, size: tuple[int, int]) -> PILImage.Image | None:
