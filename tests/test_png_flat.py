@@ -168,3 +168,69 @@ def test_text_across_two_colours_takes_the_general_path() -> None:
     write_png(mixed, stream)
     assert PILImage.open(io.BytesIO(stream.getvalue())).size == (1080, 1080)
 
+
+
+def test_known_flat_colour_is_the_colour_under_the_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The painting history (``FlatPainter.flat_under``) never claims a colour the canvas lacks."""
+    answers: list[int] = []
+    real = png_flat.FlatPainter.flat_under
+
+    def checked(self, left, top, right, bottom):  # type: ignore[no-untyped-def]
+        found = real(self, left, top, right, bottom)
+        if found >= 0:
+            assert self.canvas.crop((left, top, right, bottom)).getextrema() == (found, found)
+        answers.append(found)
+        return found
+
+    monkeypatch.setattr(png_flat.FlatPainter, "flat_under", checked)
+    for layout in PNG_LAYOUTS:
+        for city in CITIES:
+            scene = scene_for(layout, city)
+            assert render_flat(scene, 0, raster_size(scene, PngOptions())) is not None
+    assert any(found >= 0 for found in answers)
+
+
+@pytest.mark.parametrize("layout", PNG_LAYOUTS)
+def test_line_by_line_paste_gives_the_block_paste(layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pasting each mapped line (known flat colour, lines apart, cached mappings) draws the
+    same indices as one block mask read against the canvas."""
+    fast = {}
+    for city in CITIES:
+        scene = scene_for(layout, city)
+        image = render_flat(scene, 0, raster_size(scene, PngOptions()))
+        assert image is not None
+        fast[city] = (image.tobytes(), image.getpalette())
+    monkeypatch.setattr(png_flat.FlatPainter, "flat_under", lambda self, *box: -1)
+    png_flat.forget_caches()
+    for city in CITIES:
+        scene = scene_for(layout, city)
+        image = render_flat(scene, 0, raster_size(scene, PngOptions()))
+        assert image is not None
+        assert (image.tobytes(), image.getpalette()) == fast[city], city
+
+
+def test_overlapping_lines_take_the_block_path() -> None:
+    scene = scene_for("visuel-carre", "Lyon")
+    lines = [t for t in scene.texts() if t.block == "message"]
+    assert len(lines) > 1
+    squeezed = [dataclasses.replace(t, baseline=lines[0].baseline + 3 * i) for i, t in enumerate(lines)]
+    items = tuple(i for i in scene.pages[0].items if i not in lines)
+    page = Page(items + tuple(squeezed))
+    crowded = dataclasses.replace(scene, pages=(page,))
+    placed = [line_mask(t, 1080 / scene.width) for t in squeezed]
+    assert not png_flat._apart(placed)
+    image = render_flat(crowded, 0, raster_size(crowded, PngOptions()))
+    assert image is not None
+    assert max_gap(image, render_image(crowded)) <= MAX_RAMP_ERROR + 1  # overlapping ink blends
+
+
+def test_mapped_line_cache_is_bounded() -> None:
+    cache = png_flat._MappedCache(1000)
+    ramp = tuple(range(256))
+    masks = [PILImage.new("L", (20, 20), i) for i in range(10)]
+    for mask in masks:
+        assert cache.get(mask, ramp).tobytes() == mask.tobytes()
+    assert cache.used <= 1000 and len(cache.items) == 2
+    big = PILImage.new("L", (40, 40), 1)
+    cache.get(big, ramp)
+    assert all(kept is not big for kept, _mapped in cache.items.values())

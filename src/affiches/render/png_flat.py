@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
 RAMP_LEVELS = 16  # colours from background (level 0) to text colour (last level)
 MAX_RAMP_ERROR = math.ceil(255 / (RAMP_LEVELS - 1) / 2)  # per channel, against exact blending
 LINE_CACHE_PIXELS = 8_000_000  # bound of the rendered-line cache (8-bit pixels)
+MAPPED_CACHE_PIXELS = 4_000_000  # bound of the cache of lines mapped to palette indices
 _BINARY = [0] + [255] * 255  # coverage -> paste mask (any ink is painted)
 
 
@@ -86,12 +88,13 @@ def forget_caches() -> None:
     pil_font.cache_clear()
     LINES.clear()
     _qr_tile.cache_clear()
+    MAPPED.clear()
     forget_bands()
 
 
-def _map(image: PILImage.Image, table: list[int]) -> PILImage.Image:
+def _map(image: PILImage.Image, table: Sequence[int]) -> PILImage.Image:
     """``image.point(table)`` for an 8-bit table, without Pillow re-rounding the table."""
-    return image._new(image.im.point(table, None))
+    return image._new(image.im.point(list(table), None))
 
 
 def _glyph_runs(item: TextLine) -> list[tuple[float, str]]:
@@ -159,10 +162,14 @@ class FlatPainter:
         self.scale = size[0] / scene.width
         self.colors: list[tuple[int, int, int]] = []
         self.index: dict[tuple[int, int, int], int] = {}
-        self.ramps: dict[tuple[int, int], list[int]] = {}
-        self.canvas = PILImage.new("L", size, self.color(scene.background.rgb255()))
+        self.ramps: dict[tuple[int, int], tuple[int, ...]] = {}
+        self.background = self.color(scene.background.rgb255())
+        self.canvas = PILImage.new("L", size, self.background)
         self.draw = ImageDraw.Draw(self.canvas)
         self.pending: list[TextLine] = []
+        # What has been painted where, latest last: (left, top, right, bottom, index), the
+        # index of the flat colour that fills the box, or -1 (several colours: text, QR...).
+        self.regions: list[tuple[int, int, int, int, int]] = []
 
     def color(self, rgb: tuple[int, int, int]) -> int:
         found = self.index.get(rgb)
@@ -173,7 +180,7 @@ class FlatPainter:
             self.colors.append(rgb)
         return found
 
-    def ramp(self, fg: int, bg: int) -> list[int]:
+    def ramp(self, fg: int, bg: int) -> tuple[int, ...]:
         """Coverage (0–255) -> palette index, from background ``bg`` to text colour ``fg``."""
         found = self.ramps.get((fg, bg))
         if found is None:
@@ -187,7 +194,7 @@ class FlatPainter:
                 rgb = tuple(round(a[i] + (b[i] - a[i]) * t) for i in range(3))
                 levels.append(self.index.get(rgb) if rgb in self.index else self._append(rgb))  # type: ignore[arg-type]
             levels.append(fg)
-            found = self.ramps[(fg, bg)] = [levels[(c * top + 127) // 255] for c in range(256)]
+            found = self.ramps[(fg, bg)] = _ramp_table(tuple(levels))
         return found
 
     def _append(self, rgb: tuple[int, int, int]) -> int:
@@ -234,11 +241,20 @@ class FlatPainter:
             self.draw.ellipse(box, fill=fill, outline=outline, width=width)
         else:
             self.draw.rectangle(box, fill=fill, outline=outline, width=width)
+        flat = (fill is not None and not item.ellipse and outline in (None, fill)
+                and box[2] >= box[0] and box[3] >= box[1])
+        self.painted(box[0] - 1, box[1] - 1, box[2] + 2, box[3] + 2, -1)  # edges: not trusted
+        if flat:
+            self.painted(box[0], box[1], box[2] + 1, box[3] + 1, fill)  # type: ignore[arg-type]
 
     def line(self, item: Line) -> None:
         scale = self.scale
+        width = max(1, round(item.width * scale))
         self.draw.line([(item.x1 * scale, item.y1 * scale), (item.x2 * scale, item.y2 * scale)],
-                       fill=self.color(item.color.rgb255()), width=max(1, round(item.width * scale)))
+                       fill=self.color(item.color.rgb255()), width=width)
+        xs, ys = (item.x1 * scale, item.x2 * scale), (item.y1 * scale, item.y2 * scale)
+        self.painted(math.floor(min(xs)) - width - 2, math.floor(min(ys)) - width - 2,
+                     math.ceil(max(xs)) + width + 3, math.ceil(max(ys)) + width + 3, -1)
 
     def qr(self, item: QRCode) -> None:
         """Modules on whole pixels, the symbol centred in its box (as the general path)."""
@@ -251,9 +267,23 @@ class FlatPainter:
         tile = _qr_tile(item.matrix, item.quiet_zone, module, self.color(item.dark.rgb255()),
                         self.color(item.light.rgb255()))
         self.canvas.paste(tile, (x0, y0))
+        self.painted(x0, y0, x0 + tile.width, y0 + tile.height, -1)
+
+    def painted(self, left: int, top: int, right: int, bottom: int, index: int) -> None:
+        self.regions.append((left, top, right, bottom, index))
+
+    def flat_under(self, left: int, top: int, right: int, bottom: int) -> int:
+        """The one colour under the box if the painting history proves it, else -1."""
+        for r_left, r_top, r_right, r_bottom, index in reversed(self.regions):
+            if r_left >= right or r_right <= left or r_top >= bottom or r_bottom <= top:
+                continue  # not touching the box
+            if index >= 0 and r_left <= left and r_top <= top and r_right >= right and r_bottom >= bottom:
+                return index  # a flat fill covering the whole box, nothing painted over it since
+            return -1
+        return self.background
 
     def flush(self) -> None:
-        """Draw the pending text block: one coverage mask, one ramp, one paste."""
+        """Draw the pending text block: coverage masks mapped through one ramp, pasted."""
         lines, self.pending = self.pending, []
         if not lines:
             return
@@ -266,6 +296,22 @@ class FlatPainter:
         top = min(y for _m, _x, y in placed)
         right = max(x + m.width for m, x, _y in placed)
         bottom = max(y + m.height for m, _x, y in placed)
+        width, height = self.canvas.size
+        if left >= 0 and top >= 0 and right <= width and bottom <= height:
+            under = self.flat_under(left, top, right, bottom)
+            if under >= 0 and _apart(placed):
+                # One known colour under the block and lines that do not overlap: each
+                # line's mapped mask pasted whole is what the block's would give.
+                ramp = self.ramp(self.color(lines[0].color.rgb255()), under)
+                for mask, x, y in placed:
+                    self.canvas.paste(_mapped(mask, ramp), (x, y))
+                self.painted(left, top, right, bottom, -1)
+                return
+        self._flush_block(lines, placed, left, top, right, bottom)
+
+    def _flush_block(self, lines: list[TextLine], placed: list[tuple[PILImage.Image, int, int]],
+                     left: int, top: int, right: int, bottom: int) -> None:
+        """The general case: one mask for the block, clipped, the colours under it read."""
         if len(placed) == 1:
             block = placed[0][0]
         else:
@@ -282,6 +328,7 @@ class FlatPainter:
             block = block.crop((cl - left, ct - top, cr - left, cb - top))
             left, top, right, bottom = cl, ct, cr, cb
         box = (left, top, right, bottom)
+        self.painted(left, top, right, bottom, -1)
         fg = self.color(lines[0].color.rgb255())
         low, high = self.canvas.crop(box).getextrema()
         if low == high:  # one flat colour under the whole box: coverage 0 maps to it
@@ -293,6 +340,58 @@ class FlatPainter:
         if len(backgrounds) != 1:  # text across two colours, or over other text
             raise NotFlat("text over several colours")
         self.canvas.paste(_map(block, self.ramp(fg, backgrounds[0])), box, ink)
+
+
+def _apart(placed: list[tuple[PILImage.Image, int, int]]) -> bool:
+    """Whether no two line masks overlap (each line then pastes alone)."""
+    boxes = [(x, y, x + m.width, y + m.height) for m, x, y in placed]
+    return all(a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+               for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+@lru_cache(maxsize=64)
+def _ramp_table(levels: tuple[int, ...]) -> tuple[int, ...]:
+    """Coverage (0–255) -> one of ``levels`` (palette indices, background first)."""
+    top = len(levels) - 1
+    return tuple(levels[(c * top + 127) // 255] for c in range(256))
+
+
+class _MappedCache:
+    """LRU of line masks mapped through a ramp, bounded in pixels: a line that does not
+    change from one city to the next (slogan, hashtag) is mapped once per palette."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.items: OrderedDict[tuple[int, tuple[int, ...]], tuple[PILImage.Image, PILImage.Image]] = OrderedDict()
+
+    def get(self, mask: PILImage.Image, ramp: tuple[int, ...]) -> PILImage.Image:
+        key = (id(mask), ramp)
+        found = self.items.get(key)
+        if found is not None and found[0] is mask:
+            self.items.move_to_end(key)
+            return found[1]
+        mapped = _map(mask, ramp)
+        size = mask.width * mask.height
+        if size <= self.budget:
+            # The mask is kept with its mapping: its id cannot be reused meanwhile.
+            self.items[key] = (mask, mapped)
+            self.used += size
+            while self.used > self.budget:
+                _key, (old, _mapped) = self.items.popitem(last=False)
+                self.used -= old.width * old.height
+        return mapped
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.used = 0
+
+
+MAPPED = _MappedCache(MAPPED_CACHE_PIXELS)
+
+
+def _mapped(mask: PILImage.Image, ramp: tuple[int, ...]) -> PILImage.Image:
+    return MAPPED.get(mask, ramp)
 
 
 def render_flat(scene: Scene, page: int, size: tuple[int, int]) -> PILImage.Image | None:
