@@ -14,6 +14,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from PIL import Image as PILImage
 from PIL import ImageChops, ImageDraw
 
@@ -22,10 +24,11 @@ from affiches.color import Color
 from affiches.compose import compose
 from affiches.gabarits import load_layout
 from affiches.jobs.kit import DEFAULT_URL, KitOptions, template_variables
-from affiches.render import png_flat
+from affiches.render import png_flat, png_text
 from affiches.render.png import PngOptions, PngWriter, raster_size, render_image, write_png
 from affiches.render.png_flat import MAX_RAMP_ERROR, line_mask, pil_font, render_flat
 from affiches.scene import Image, Page, QRCode, Rect, Scene
+from affiches.text.fonts import bundled_fonts_dir
 
 CITIES = ("Saint-Étienne", "Y", "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson", "L'Haÿ-les-Roses",
           "Châtillon (92)", "Œting")
@@ -225,7 +228,7 @@ def test_overlapping_lines_take_the_block_path() -> None:
 
 
 def test_mapped_line_cache_is_bounded() -> None:
-    cache = png_flat._MappedCache(1000)
+    cache = png_text.MappedCache(1000)
     ramp = tuple(range(256))
     masks = [PILImage.new("L", (20, 20), i) for i in range(10)]
     for mask in masks:
@@ -234,3 +237,32 @@ def test_mapped_line_cache_is_bounded() -> None:
     big = PILImage.new("L", (40, 40), 1)
     cache.get(big, ramp)
     assert all(kept is not big for kept, _mapped in cache.items.values())
+
+
+FONTS = sorted(bundled_fonts_dir().glob("*.ttf"))
+EDGES = [0.0, 1e-300, 1e-40, 1e-9, 0.3, 31.4 / 64, 31.5 / 64 - 1e-5, 31.5 / 64 + 1e-5, 0.5, 32.5 / 64 - 1e-5,
+         32.5 / 64 + 1e-5, 0.77, 1 - 1e-5, 1 - 1e-9]
+
+
+@settings(max_examples=150, deadline=None)
+@example(1, 330.0, "0", 0.3, 0.3, 0.2, 1e-300)  # 0 once a 32-bit float: no extra row
+@example(1, 330.0, "0", 0.3, 0.3, 0.2, 0.50781)  # 32.5 / 64, rounded either way
+@example(0, 92.0, "j", 0.2, 0.2, 0.4921875, 0.99999999)
+@given(st.sampled_from(range(len(FONTS))), st.sampled_from([13.0, 34.5 * 4 / 3, 46.0, 92.0, 247.5 * 4 / 3]),
+       st.sampled_from("AÉgjQ’«,.Wfi0ÿ"),
+       st.one_of(st.sampled_from(EDGES), st.floats(0, 1, exclude_max=True)),
+       st.one_of(st.sampled_from(EDGES), st.floats(0, 1, exclude_max=True)),
+       st.one_of(st.sampled_from(EDGES), st.floats(0, 1, exclude_max=True)),
+       st.one_of(st.sampled_from(EDGES), st.floats(0, 1, exclude_max=True)))
+def test_cached_glyph_is_what_pillow_renders(font_index: int, size: float, char: str, fx1: float,
+                                             fy1: float, fx2: float, fy2: float) -> None:
+    """A glyph rendered at one sub-pixel offset and reused at another of the same class
+    is what ``getmask2`` gives at that other offset: same pixels, same size, same offset."""
+    path = FONTS[font_index]
+    font = pil_font(path, size)
+    png_text._glyph(path, size, font, char, fx1, fy1)  # fills the cache
+    got, ox, oy = png_text._glyph(path, size, font, char, fx2, fy2)
+    core, offset = font.getmask2(char, "L", anchor="ls", start=(fx2, fy2))
+    expected = PILImage.Image()._new(core)
+    assert (got.size, ox, oy) == (expected.size, offset[0], offset[1])
+    assert got.tobytes() == expected.tobytes()

@@ -23,125 +23,32 @@ allocated in drawing order (``render.png_encode`` writes such an image as PNG by
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
-from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
+from PIL import ImageDraw
 
 from affiches.render.png_encode import forget_bands
+from affiches.render.png_text import forget_text_caches, line_mask, map_indices, mapped_line, pil_font
 from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 RAMP_LEVELS = 16  # colours from background (level 0) to text colour (last level)
 MAX_RAMP_ERROR = math.ceil(255 / (RAMP_LEVELS - 1) / 2)  # per channel, against exact blending
-LINE_CACHE_PIXELS = 8_000_000  # bound of the rendered-line cache (8-bit pixels)
-MAPPED_CACHE_PIXELS = 4_000_000  # bound of the cache of lines mapped to palette indices
 _BINARY = [0] + [255] * 255  # coverage -> paste mask (any ink is painted)
+
+
+__all__ = ["MAX_RAMP_ERROR", "NotFlat", "forget_caches", "line_mask", "pil_font", "render_flat"]
 
 
 class NotFlat(Exception):
     """The page needs the general path (internal signal, never reaches a user)."""
 
 
-@lru_cache(maxsize=32)  # a batch sets city names at many sizes: keep memory flat
-def pil_font(path: Path, size_px: float) -> ImageFont.FreeTypeFont:
-    """The Pillow font both PNG paths draw with (basic layout: positions come from the scene)."""
-    return ImageFont.truetype(str(path), size=size_px, layout_engine=ImageFont.Layout.BASIC)
-
-
-class _LineCache:
-    """LRU of rendered text lines (coverage mask + offset), bounded in pixels."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.used = 0
-        self.items: OrderedDict[tuple[object, ...], tuple[PILImage.Image, int, int]] = OrderedDict()
-
-    def get(self, key: tuple[object, ...]) -> tuple[PILImage.Image, int, int] | None:
-        found = self.items.get(key)
-        if found is not None:
-            self.items.move_to_end(key)
-        return found
-
-    def put(self, key: tuple[object, ...], value: tuple[PILImage.Image, int, int]) -> None:
-        size = value[0].width * value[0].height
-        if size > self.budget:
-            return
-        self.items[key] = value
-        self.used += size
-        while self.used > self.budget:
-            _key, (old, _x, _y) = self.items.popitem(last=False)
-            self.used -= old.width * old.height
-
-    def clear(self) -> None:
-        self.items.clear()
-        self.used = 0
-
-
-LINES = _LineCache(LINE_CACHE_PIXELS)
-
-
 def forget_caches() -> None:
     """Drop the fonts, rendered lines and QR tiles kept by this process (a font file changed)."""
-    pil_font.cache_clear()
-    LINES.clear()
+    forget_text_caches()
     _qr_tile.cache_clear()
-    MAPPED.clear()
     forget_bands()
-
-
-def _map(image: PILImage.Image, table: Sequence[int]) -> PILImage.Image:
-    """``image.point(table)`` for an 8-bit table, without Pillow re-rounding the table."""
-    return image._new(image.im.point(list(table), None))
-
-
-def _glyph_runs(item: TextLine) -> list[tuple[float, str]]:
-    if item.positions:
-        return [(dx, ch) for dx, ch in zip(item.positions, item.text, strict=True) if not ch.isspace()]
-    return list(item.chunks)
-
-
-def line_mask(item: TextLine, scale: float) -> tuple[PILImage.Image, int, int]:
-    """Coverage mask of one text line and the pixel position of its top-left corner.
-
-    Each glyph run is rasterised exactly as ``ImageDraw.text(xy, run, anchor="ls")``
-    does (integer part of the position, fractional part given to FreeType), so the
-    mask is what the general path would draw in white on black."""
-    x0, y0 = item.x * scale, item.baseline * scale
-    ix, iy = math.floor(x0), math.floor(y0)
-    key = (item.font_path, item.size * scale, item.text, item.positions, item.chunks,
-           x0 - ix, y0 - iy)
-    found = LINES.get(key)
-    if found is not None:
-        mask, left, top = found
-        return mask, left + ix, top + iy
-    font = pil_font(item.font_path, item.size * scale)
-    pieces = []
-    for dx, run in _glyph_runs(item):
-        x = x0 + dx * scale
-        y = y0
-        start = (math.modf(x)[0], math.modf(y)[0])
-        core, offset = font.getmask2(run, "L", anchor="ls", start=start)
-        if core.size[0] == 0 or core.size[1] == 0:
-            continue
-        pieces.append((int(x) + offset[0] - ix, int(y) + offset[1] - iy, core))
-    if not pieces:
-        empty = (PILImage.new("L", (1, 1), 0), 0, 0)
-        LINES.put(key, empty)
-        return empty[0], ix, iy
-    left = min(p[0] for p in pieces)
-    top = min(p[1] for p in pieces)
-    right = max(p[0] + p[2].size[0] for p in pieces)
-    bottom = max(p[1] + p[2].size[1] for p in pieces)
-    mask = PILImage.new("L", (right - left, bottom - top), 0)
-    for px, py, core in pieces:
-        glyph = PILImage.Image()._new(core)  # wrap the core image without a copy
-        box = (px - left, py - top, px - left + core.size[0], py - top + core.size[1])
-        mask.paste(255, box, glyph)  # "over" blending, as ImageDraw.draw_bitmap
-    LINES.put(key, (mask, left, top))
-    return mask, left + ix, top + iy
 
 
 @lru_cache(maxsize=8)
@@ -304,7 +211,7 @@ class FlatPainter:
                 # line's mapped mask pasted whole is what the block's would give.
                 ramp = self.ramp(self.color(lines[0].color.rgb255()), under)
                 for mask, x, y in placed:
-                    self.canvas.paste(_mapped(mask, ramp), (x, y))
+                    self.canvas.paste(mapped_line(mask, ramp), (x, y))
                 self.painted(left, top, right, bottom, -1)
                 return
         self._flush_block(lines, placed, left, top, right, bottom)
@@ -332,14 +239,14 @@ class FlatPainter:
         fg = self.color(lines[0].color.rgb255())
         low, high = self.canvas.crop(box).getextrema()
         if low == high:  # one flat colour under the whole box: coverage 0 maps to it
-            self.canvas.paste(_map(block, self.ramp(fg, int(low))), box)  # type: ignore[arg-type]
+            self.canvas.paste(map_indices(block, self.ramp(fg, int(low))), box)  # type: ignore[arg-type]
             return
-        ink = _map(block, _BINARY)
+        ink = map_indices(block, _BINARY)
         under = self.canvas.crop(box).histogram(mask=ink)
         backgrounds = [index for index, count in enumerate(under) if count]
         if len(backgrounds) != 1:  # text across two colours, or over other text
             raise NotFlat("text over several colours")
-        self.canvas.paste(_map(block, self.ramp(fg, backgrounds[0])), box, ink)
+        self.canvas.paste(map_indices(block, self.ramp(fg, backgrounds[0])), box, ink)
 
 
 def _apart(placed: list[tuple[PILImage.Image, int, int]]) -> bool:
@@ -354,44 +261,6 @@ def _ramp_table(levels: tuple[int, ...]) -> tuple[int, ...]:
     """Coverage (0–255) -> one of ``levels`` (palette indices, background first)."""
     top = len(levels) - 1
     return tuple(levels[(c * top + 127) // 255] for c in range(256))
-
-
-class _MappedCache:
-    """LRU of line masks mapped through a ramp, bounded in pixels: a line that does not
-    change from one city to the next (slogan, hashtag) is mapped once per palette."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.used = 0
-        self.items: OrderedDict[tuple[int, tuple[int, ...]], tuple[PILImage.Image, PILImage.Image]] = OrderedDict()
-
-    def get(self, mask: PILImage.Image, ramp: tuple[int, ...]) -> PILImage.Image:
-        key = (id(mask), ramp)
-        found = self.items.get(key)
-        if found is not None and found[0] is mask:
-            self.items.move_to_end(key)
-            return found[1]
-        mapped = _map(mask, ramp)
-        size = mask.width * mask.height
-        if size <= self.budget:
-            # The mask is kept with its mapping: its id cannot be reused meanwhile.
-            self.items[key] = (mask, mapped)
-            self.used += size
-            while self.used > self.budget:
-                _key, (old, _mapped) = self.items.popitem(last=False)
-                self.used -= old.width * old.height
-        return mapped
-
-    def clear(self) -> None:
-        self.items.clear()
-        self.used = 0
-
-
-MAPPED = _MappedCache(MAPPED_CACHE_PIXELS)
-
-
-def _mapped(mask: PILImage.Image, ramp: tuple[int, ...]) -> PILImage.Image:
-    return MAPPED.get(mask, ramp)
 
 
 def render_flat(scene: Scene, page: int, size: tuple[int, int]) -> PILImage.Image | None:
