@@ -22,7 +22,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from affiches.render.pdf_objects import Preformatted, Slot, Template, usable
+from affiches.render.pdf_objects import Preformatted, Raw, Slot, Template, array, number, usable
+from affiches.render.pdf_subset import make_subset
 
 SUBSET_CACHE = 64  # subsets kept per font (each a few kilobytes of formatted objects)
 _registered: dict[Path, str] = {}
@@ -44,6 +45,8 @@ class _TaggedTTFont(TTFont):
         super().__init__(name, filename, **options)
         # (subset number, characters, compression) -> the subset's objects, see addObjects.
         self._made: dict[tuple[int, tuple[int, ...], int], _SubsetObjects] = {}
+        self._descriptors: dict[int, Template] = {}  # subset number -> descriptor template
+        self._widths: dict[int, bytes] = {}  # code point -> its width, formatted
 
     def splitString(self, text, doc, encoding="utf-8"):  # type: ignore[no-untyped-def]
         """reportlab's, but U+00A0 keeps its own code (ToUnicode U+00A0, glyph: space's).
@@ -154,23 +157,16 @@ class _SubsetObjects:
         base = b"".join((tag, b"+", face.name, face.subfontNameX)).decode("pdfdoc")
         filters = [pdfdoc.PDFZCompress] if doc.compression else None
         cmap = pdfdoc.PDFStream(content=ttfonts.makeToUnicodeCMap(base, subset), filters=filters)
-        program = face.makeSubset(subset)
+        program = make_subset(face, subset)
         font_file = pdfdoc.PDFStream(content=program, filters=filters)
         font_file.dictionary["Length1"] = len(program)
-        flags = (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
-        descriptor = pdfdoc.PDFDictionary({
-            "Type": "/FontDescriptor",
-            "Ascent": face.ascent,
-            "CapHeight": face.capHeight,
-            "Descent": face.descent,
-            "Flags": flags,
-            "FontBBox": pdfdoc.PDFArray(face.bbox),
-            "FontName": pdfdoc.PDFName(base),
-            "ItalicAngle": face.italicAngle,
-            "StemV": face.stemV,
-            "FontFile2": Slot(0),
-            "MissingWidth": face.defaultWidth,
-        })
+        descriptor = font._descriptors.get(n)
+        if descriptor is None:
+            descriptor = font._descriptors[n] = Template.of(_descriptor(face, base), doc)
+        widths = font._widths
+        for code in subset:
+            if code not in widths:
+                widths[code] = number(face.getCharWidth(code))
         # pdfdoc.PDFTrueTypeFont's dictionary (its keys are sorted when formatted).
         dictionary = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
@@ -179,12 +175,30 @@ class _SubsetObjects:
             "Name": Slot(0),
             "FirstChar": 0,
             "LastChar": len(subset) - 1,
-            "Widths": pdfdoc.PDFArray([face.getCharWidth(code) for code in subset]),
+            "Widths": Raw(array([widths[code] for code in subset])),
             "ToUnicode": Slot(2),
             "FontDescriptor": Slot(1),
         })
         return cls(base, pdfdoc.format(cmap, doc, toplevel=1), pdfdoc.format(font_file, doc, toplevel=1),
-                   Template.of(descriptor, doc), Template.of(dictionary, doc))
+                   descriptor, Template.of(dictionary, doc))
+
+
+def _descriptor(face: ttfonts.TTFontFace, base: str) -> pdfdoc.PDFDictionary:
+    """reportlab's FontDescriptor of a subset (``TTFontFace.addSubsetObjects``); slot 0:
+    the font program."""
+    return pdfdoc.PDFDictionary({
+        "Type": "/FontDescriptor",
+        "Ascent": face.ascent,
+        "CapHeight": face.capHeight,
+        "Descent": face.descent,
+        "Flags": (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC,
+        "FontBBox": pdfdoc.PDFArray(face.bbox),
+        "FontName": pdfdoc.PDFName(base),
+        "ItalicAngle": face.italicAngle,
+        "StemV": face.stemV,
+        "FontFile2": Slot(0),
+        "MissingWidth": face.defaultWidth,
+    })
 
 
 def font_name(path: Path, name: str) -> str:

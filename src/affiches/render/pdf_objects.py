@@ -5,7 +5,9 @@ document-dependent values are ``Slot(i)`` placeholders (object references, resou
 names) and keeps the bytes around them; ``template.fill(values)`` is an indirect object
 writing those bytes with each slot replaced by ``values[i]`` formatted in the document
 being written (a reference gives ``n 0 R``). ``Preformatted(data)`` is an indirect
-object written as ``data`` unchanged (a stream formatted once, no reference inside).
+object written as ``data`` unchanged (a stream formatted once, no reference inside),
+``Raw(data)`` the same for a direct value; ``number`` and ``array`` format numbers and
+arrays as reportlab does.
 The bytes are exactly what reportlab writes for the same objects: only the work is
 shared, so a document's bytes never depend on what was formatted before.
 
@@ -19,6 +21,7 @@ import re
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import NoEncryption, PDFObject
 
@@ -27,8 +30,33 @@ _SLOT = re.compile(rb"\x00slot(\d+)\x00")
 
 def usable(document: Any) -> bool:
     """Whether formatted bytes can be reused in ``document`` (plain, unencrypted PDF)."""
-    plain = rl_config.invariant or not rl_config.pdfComments
+    plain = (rl_config.invariant or not rl_config.pdfComments) and not rl_config.pdfMultiLine
     return plain and type(document.encrypt) is NoEncryption
+
+
+def number(value: float) -> bytes:
+    """A number as reportlab writes it (``pdfdoc.format`` of an int or float)."""
+    return pdfdoc.pdfdocEnc(fp_str(value))
+
+
+def array(elements: list[bytes]) -> bytes:
+    """A direct array of formatted elements, as ``pdfdoc.PDFArray`` writes it (a line
+    break every ten elements)."""
+    if len(elements) > 10:
+        elements = list(elements)
+        for i in reversed(range(10, len(elements), 10)):
+            elements.insert(i, b"\n ")
+    return b"[ " + b" ".join(elements) + b" ]"
+
+
+class Raw(PDFObject):
+    """A direct value already formatted (an array of numbers, say)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        return self.data
 
 
 class Slot(PDFObject):

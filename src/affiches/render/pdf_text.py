@@ -1,25 +1,49 @@
 """Text for the PDF writers: kerned lines, subsets numbered in a fixed order.
 
 Contract: ``prime_subsets(canvas, lines)`` numbers each font's characters in a fixed
-order before drawing; ``kerned_show(canvas, name, line)`` gives the PDF operators
-showing a ``TextLine`` with its measured kerning (one ``TJ`` array per subset).
+order before drawing; ``text_object(canvas, name, line, fill, x, y)`` gives the text
+object (``BT … ET``) reportlab writes for a ``TextLine`` drawn at PDF position (x, y)
+with the fill operator ``fill`` and its measured kerning (``kerned_show``: one ``TJ``
+array per subset) — the same characters as reportlab's ``PDFTextObject``.
 
 What does not depend on the document is computed once per process: the kerning
 numbers of a line (``_tj_plan``); with the fixed numbering, the same characters give
-the same subset in every document, whose font program ``render.pdf_fonts`` then makes
-once. Subset assignment and object numbers are left to reportlab.
+the same subset in every document, whose objects ``render.pdf_fonts`` then makes
+once. Once a document's characters are numbered, each font gets a table from
+character to its escaped one-byte code, so a line is written with ``str.translate``
+rather than reportlab's per-character ``splitString`` (which still serves lines not
+primed and fonts needing more than one subset). Subset assignment and object
+numbers are left to reportlab.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from affiches.render.pdf_fonts import font_name
 from affiches.scene import TextLine
+
+_PRIMED = "_affiches_primed"  # canvas attribute: font name -> _Codes
+
+
+class _Unprimed(Exception):  # noqa: N818 (a signal, not an error)
+    """A character that was not numbered before drawing (``_Codes`` lookups)."""
+
+
+class _Codes(dict[int, str]):
+    """Character → its code in the document's first subset, escaped for a PDF string.
+
+    Used with ``str.translate``: an unknown character raises ``_Unprimed`` (translate
+    would otherwise keep it unchanged)."""
+
+    internal: str | None = None  # the subset's resource name, once drawn
+
+    def __missing__(self, key: int) -> str:
+        raise _Unprimed(key)
 
 
 def prime_subsets(canvas: Canvas, texts: list[TextLine]) -> None:
@@ -27,46 +51,72 @@ def prime_subsets(canvas: Canvas, texts: list[TextLine]) -> None:
 
     reportlab numbers characters as it first meets them, so the subsets of two flyers
     would differ as soon as the city names differ; in a fixed order, the same set of
-    characters gives the same subset, whose font program is then made once (above)."""
+    characters gives the same subset, whose objects are then made once (pdf_fonts)."""
     chars: dict[str, set[str]] = {}
     for line in texts:
         chars.setdefault(font_name(line.font_path, line.font_name), set()).update(line.text)
     doc = canvas._doc
+    primed: dict[str, _Codes] = {}
     for name, found in chars.items():
-        pdfmetrics.getFont(name).splitString("".join(sorted(found)), doc)
+        font = pdfmetrics.getFont(name)
+        font.splitString("".join(sorted(found)), doc)
+        state = font.state[doc]
+        if len(state.subsets) > 1:
+            continue  # more than 255 characters: reportlab's splitString for this font
+        assignments = state.assignments
+        # reportlab's code for a character: its assignment, 0 (.notdef) if the font lacks it.
+        primed[name] = _Codes({ord(char): escapePDF(chr(assignments.get(ord(char), 0)))
+                               for char in found})
+    setattr(canvas, _PRIMED, primed)
+
+
+def text_object(canvas: Canvas, name: str, item: TextLine, fill: str, x: float, y: float) -> str:
+    """What ``canvas.beginText()``, ``setFillColor``, ``setTextOrigin(x, y)``, the
+    kerned show and ``drawText`` write for a line (bottom-up canvas)."""
+    return f"BT 1 0 0 1 0 0 Tm {fill} 1 0 0 1 {fp_str(x, y)} Tm {kerned_show(canvas, name, item)} ET"
 
 
 def kerned_show(canvas: Canvas, name: str, item: TextLine) -> str:
     """One ``TJ`` array per font subset: glyphs with the measured kerning between chunks.
 
-    The kerning numbers of a line are computed once per process (``_tj_plan``); the
-    line's characters go through the document's subsets in one ``splitString`` call,
-    cut back into chunks here (one byte per character)."""
+    The kerning numbers of a line are computed once per process (``_tj_plan``); a
+    primed font's characters become their codes through the document's table."""
+    codes: _Codes | None = getattr(canvas, _PRIMED, {}).get(name)
+    if codes is not None:
+        plan = _tj_plan(name, item.size, item.chunks)
+        shown: list[str] = []
+        try:
+            for gap, chunk in plan:
+                if gap is not None:
+                    shown.append(gap)
+                if chunk:
+                    shown.append(f"({chunk.translate(codes)})")
+        except _Unprimed:
+            return _split_show(canvas, name, item)
+        internal = codes.internal
+        if internal is None:  # the first line of this font in the document names it
+            internal = codes.internal = pdfmetrics.getFont(name).getSubsetInternalName(0, canvas._doc)
+        return f"{internal} {plan_size(item.size)} Tf [{' '.join(shown)}] TJ"
+    return _split_show(canvas, name, item)
+
+
+def _split_show(canvas: Canvas, name: str, item: TextLine) -> str:
+    """``kerned_show`` through reportlab's ``splitString`` (any number of subsets)."""
     font = pdfmetrics.getFont(name)
     doc = canvas._doc
     escape = canvas._escape
     plan = _tj_plan(name, item.size, item.chunks)
     pieces = font.splitString("".join(chunk for _dx, chunk in item.chunks), doc)
-    if len(pieces) == 1:  # the usual case: the whole line in one subset
-        subset, data = pieces[0]
-        shown: list[str] = []
-        offset = 0
-        for gap, length in plan:
-            if gap is not None:
-                shown.append(gap)
-            if length:
-                shown.append(f"({escape(data[offset:offset + length])})")
-                offset += length
-        return f"{font.getSubsetInternalName(subset, doc)} {plan_size(item.size)} Tf [{' '.join(shown)}] TJ"
     ops: list[str] = []
     array: list[str] = []
     current_subset = None
     piece = 0
     subset, data = pieces[0] if pieces else (None, b"")
     offset = 0
-    for gap, length in plan:
+    for gap, chunk in plan:
         if gap is not None:
             array.append(gap)
+        length = len(chunk)
         while length:
             if offset == len(data):
                 piece += 1
@@ -89,15 +139,15 @@ def kerned_show(canvas: Canvas, name: str, item: TextLine) -> str:
 
 @lru_cache(maxsize=4096)
 def _tj_plan(name: str, size: float,
-             chunks: tuple[tuple[float, str], ...]) -> tuple[tuple[str | None, int], ...]:
+             chunks: tuple[tuple[float, str], ...]) -> tuple[tuple[str | None, str], ...]:
     """For each chunk of a line: the ``TJ`` number moving the pen to it (None: no gap)
-    and its length in characters."""
+    and its text."""
     font = pdfmetrics.getFont(name)
     plan = []
     pen = 0.0  # where the viewer's pen stands after the glyphs shown so far
     for dx, chunk in chunks:
         gap = dx - pen
-        plan.append((fp_str(-gap * 1000 / size) if abs(gap) > 1e-6 else None, len(chunk)))
+        plan.append((fp_str(-gap * 1000 / size) if abs(gap) > 1e-6 else None, chunk))
         pen = dx + font.stringWidth(chunk, size)
     return tuple(plan)
 
