@@ -7,15 +7,13 @@ with the fill operator ``fill`` and its measured kerning (``kerned_show``: one `
 array per subset) — the same characters as reportlab's ``PDFTextObject``.
 
 What does not depend on the document is computed once per process: the kerning
-numbers of a line (``_tj_plan``), and its ``TJ`` array for each numbering of its
-characters met (bounded: the array is a function of the line and of its escaped codes,
-which decode one way). With the fixed numbering, the same characters give the same
-subset in every document, whose objects ``render.pdf_fonts`` then makes once. Once a
-document's characters are numbered, each font gets a table from character to its
-escaped one-byte code, so a line is written with ``str.translate`` rather than
-reportlab's per-character ``splitString`` (which still serves lines not primed and
-fonts needing more than one subset). Subset assignment and object numbers are left
-to reportlab.
+numbers of a line (``_tj_plan``); with the fixed numbering, the same characters give
+the same subset in every document, whose objects ``render.pdf_fonts`` then makes
+once. Once a document's characters are numbered, each font gets a table from
+character to its escaped one-byte code, so a line is written with ``str.translate``
+rather than reportlab's per-character ``splitString`` (which still serves lines not
+primed and fonts needing more than one subset). Subset assignment and object
+numbers are left to reportlab.
 """
 
 from __future__ import annotations
@@ -30,7 +28,6 @@ from affiches.render.pdf_fonts import font_name
 from affiches.scene import TextLine
 
 _PRIMED = "_affiches_primed"  # canvas attribute: font name -> _Codes
-ARRAYS_PER_LINE = 8  # TJ arrays kept per line plan (one per numbering of its characters)
 
 
 class _Unprimed(Exception):  # noqa: N818 (a signal, not an error)
@@ -87,25 +84,19 @@ def kerned_show(canvas: Canvas, name: str, item: TextLine) -> str:
     codes: _Codes | None = getattr(canvas, _PRIMED, {}).get(name)
     if codes is not None:
         plan = _tj_plan(name, item.size, item.chunks)
+        shown: list[str] = []
         try:
-            key = plan.text.translate(codes)  # the line's codes: the array follows from them
-        except _Unprimed:
-            return _split_show(canvas, name, item)
-        array = plan.arrays.get(key)
-        if array is None:
-            shown: list[str] = []
-            for gap, chunk in plan.parts:
+            for gap, chunk in plan:
                 if gap is not None:
                     shown.append(gap)
                 if chunk:
                     shown.append(f"({chunk.translate(codes)})")
-            if len(plan.arrays) >= ARRAYS_PER_LINE:
-                plan.arrays.clear()
-            array = plan.arrays[key] = f"{plan_size(item.size)} Tf [{' '.join(shown)}] TJ"
+        except _Unprimed:
+            return _split_show(canvas, name, item)
         internal = codes.internal
         if internal is None:  # the first line of this font in the document names it
             internal = codes.internal = pdfmetrics.getFont(name).getSubsetInternalName(0, canvas._doc)
-        return f"{internal} {array}"
+        return f"{internal} {plan_size(item.size)} Tf [{' '.join(shown)}] TJ"
     return _split_show(canvas, name, item)
 
 
@@ -122,7 +113,7 @@ def _split_show(canvas: Canvas, name: str, item: TextLine) -> str:
     piece = 0
     subset, data = pieces[0] if pieces else (None, b"")
     offset = 0
-    for gap, chunk in plan.parts:
+    for gap, chunk in plan:
         if gap is not None:
             array.append(gap)
         length = len(chunk)
@@ -146,29 +137,19 @@ def _split_show(canvas: Canvas, name: str, item: TextLine) -> str:
     return " ".join(ops)
 
 
-class _Plan:
-    """A line's ``TJ`` plan: for each chunk, the number moving the pen to it (None: no
-    gap) and its text; and the arrays already written for it, by the line's codes."""
-
-    __slots__ = ("arrays", "parts", "text")
-
-    def __init__(self, parts: tuple[tuple[str | None, str], ...]) -> None:
-        self.parts = parts
-        self.text = "".join(chunk for _gap, chunk in parts)
-        self.arrays: dict[str, str] = {}
-
-
 @lru_cache(maxsize=4096)
-def _tj_plan(name: str, size: float, chunks: tuple[tuple[float, str], ...]) -> _Plan:
-    """The ``TJ`` plan of a line (see ``_Plan``), computed once per process."""
+def _tj_plan(name: str, size: float,
+             chunks: tuple[tuple[float, str], ...]) -> tuple[tuple[str | None, str], ...]:
+    """For each chunk of a line: the ``TJ`` number moving the pen to it (None: no gap)
+    and its text."""
     font = pdfmetrics.getFont(name)
-    parts = []
+    plan = []
     pen = 0.0  # where the viewer's pen stands after the glyphs shown so far
     for dx, chunk in chunks:
         gap = dx - pen
-        parts.append((fp_str(-gap * 1000 / size) if abs(gap) > 1e-6 else None, chunk))
+        plan.append((fp_str(-gap * 1000 / size) if abs(gap) > 1e-6 else None, chunk))
         pen = dx + font.stringWidth(chunk, size)
-    return _Plan(tuple(parts))
+    return tuple(plan)
 
 
 @lru_cache(maxsize=256)
