@@ -27,23 +27,19 @@ from reportlab.pdfgen.canvas import Canvas
 from affiches.render.pdf_fonts import font_name
 from affiches.scene import TextLine
 
-_PRIMED = "_affiches_primed"  # canvas attribute: font name -> _Codes
+_PRIMED = "_affiches_primed"  # canvas attribute: font name -> _Primed
 
 
-class _Unprimed(Exception):  # noqa: N818 (a signal, not an error)
-    """A character that was not numbered before drawing (``_Codes`` lookups)."""
+class _Primed:
+    """A font's numbering in one document: character → its code in the first subset,
+    escaped for a PDF string (for ``str.translate``), and the lines it was made from."""
 
+    __slots__ = ("codes", "internal", "lines")
 
-class _Codes(dict[int, str]):
-    """Character → its code in the document's first subset, escaped for a PDF string.
-
-    Used with ``str.translate``: an unknown character raises ``_Unprimed`` (translate
-    would otherwise keep it unchanged)."""
-
-    internal: str | None = None  # the subset's resource name, once drawn
-
-    def __missing__(self, key: int) -> str:
-        raise _Unprimed(key)
+    def __init__(self, codes: dict[int, str], lines: set[str]) -> None:
+        self.codes = codes
+        self.lines = lines  # a line not among them goes through reportlab's splitString
+        self.internal: str | None = None  # the subset's resource name, once drawn
 
 
 def prime_subsets(canvas: Canvas, texts: list[TextLine]) -> None:
@@ -53,10 +49,13 @@ def prime_subsets(canvas: Canvas, texts: list[TextLine]) -> None:
     would differ as soon as the city names differ; in a fixed order, the same set of
     characters gives the same subset, whose objects are then made once (pdf_fonts)."""
     chars: dict[str, set[str]] = {}
+    lines: dict[str, set[str]] = {}
     for line in texts:
-        chars.setdefault(font_name(line.font_path, line.font_name), set()).update(line.text)
+        name = font_name(line.font_path, line.font_name)
+        chars.setdefault(name, set()).update(line.text)
+        lines.setdefault(name, set()).add(line.text)
     doc = canvas._doc
-    primed: dict[str, _Codes] = {}
+    primed: dict[str, _Primed] = {}
     for name, found in chars.items():
         font = pdfmetrics.getFont(name)
         font.splitString("".join(sorted(found)), doc)
@@ -65,8 +64,8 @@ def prime_subsets(canvas: Canvas, texts: list[TextLine]) -> None:
             continue  # more than 255 characters: reportlab's splitString for this font
         assignments = state.assignments
         # reportlab's code for a character: its assignment, 0 (.notdef) if the font lacks it.
-        primed[name] = _Codes({ord(char): escapePDF(chr(assignments.get(ord(char), 0)))
-                               for char in found})
+        codes = {ord(char): escapePDF(chr(assignments.get(ord(char), 0))) for char in found}
+        primed[name] = _Primed(codes, lines[name])
     setattr(canvas, _PRIMED, primed)
 
 
@@ -81,21 +80,20 @@ def kerned_show(canvas: Canvas, name: str, item: TextLine) -> str:
 
     The kerning numbers of a line are computed once per process (``_tj_plan``); a
     primed font's characters become their codes through the document's table."""
-    codes: _Codes | None = getattr(canvas, _PRIMED, {}).get(name)
-    if codes is not None:
-        plan = _tj_plan(name, item.size, item.chunks)
+    font: _Primed | None = getattr(canvas, _PRIMED, {}).get(name)
+    plan = _tj_plan(name, item.size, item.chunks)
+    # Every character of a primed line has its code (the chunks are the line's text).
+    if font is not None and item.text in font.lines and plan.text == item.text:
+        codes = font.codes
         shown: list[str] = []
-        try:
-            for gap, chunk in plan:
-                if gap is not None:
-                    shown.append(gap)
-                if chunk:
-                    shown.append(f"({chunk.translate(codes)})")
-        except _Unprimed:
-            return _split_show(canvas, name, item)
-        internal = codes.internal
+        for gap, chunk in plan.parts:
+            if gap is not None:
+                shown.append(gap)
+            if chunk:
+                shown.append(f"({chunk.translate(codes)})")
+        internal = font.internal
         if internal is None:  # the first line of this font in the document names it
-            internal = codes.internal = pdfmetrics.getFont(name).getSubsetInternalName(0, canvas._doc)
+            internal = font.internal = pdfmetrics.getFont(name).getSubsetInternalName(0, canvas._doc)
         return f"{internal} {plan_size(item.size)} Tf [{' '.join(shown)}] TJ"
     return _split_show(canvas, name, item)
 
@@ -113,7 +111,7 @@ def _split_show(canvas: Canvas, name: str, item: TextLine) -> str:
     piece = 0
     subset, data = pieces[0] if pieces else (None, b"")
     offset = 0
-    for gap, chunk in plan:
+    for gap, chunk in plan.parts:
         if gap is not None:
             array.append(gap)
         length = len(chunk)
@@ -137,19 +135,28 @@ def _split_show(canvas: Canvas, name: str, item: TextLine) -> str:
     return " ".join(ops)
 
 
+class _Plan:
+    """A line's ``TJ`` plan: for each chunk, the number moving the pen to it (None: no
+    gap) and its text."""
+
+    __slots__ = ("parts", "text")
+
+    def __init__(self, parts: tuple[tuple[str | None, str], ...]) -> None:
+        self.parts = parts
+        self.text = "".join(chunk for _gap, chunk in parts)
+
+
 @lru_cache(maxsize=4096)
-def _tj_plan(name: str, size: float,
-             chunks: tuple[tuple[float, str], ...]) -> tuple[tuple[str | None, str], ...]:
-    """For each chunk of a line: the ``TJ`` number moving the pen to it (None: no gap)
-    and its text."""
+def _tj_plan(name: str, size: float, chunks: tuple[tuple[float, str], ...]) -> _Plan:
+    """The ``TJ`` plan of a line (see ``_Plan``), computed once per process."""
     font = pdfmetrics.getFont(name)
-    plan = []
+    parts = []
     pen = 0.0  # where the viewer's pen stands after the glyphs shown so far
     for dx, chunk in chunks:
         gap = dx - pen
-        plan.append((fp_str(-gap * 1000 / size) if abs(gap) > 1e-6 else None, chunk))
+        parts.append((fp_str(-gap * 1000 / size) if abs(gap) > 1e-6 else None, chunk))
         pen = dx + font.stringWidth(chunk, size)
-    return tuple(plan)
+    return _Plan(tuple(parts))
 
 
 @lru_cache(maxsize=256)
