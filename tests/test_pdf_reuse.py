@@ -59,6 +59,7 @@ def forget_everything() -> None:
             font._widths.clear()
     pdf_subset._faces.clear()
     pdf_text._tj_plan.cache_clear()
+    pdf_text._numberings.clear()
 
 
 def reportlab_text(self: PdfPainter, item: TextLine) -> None:

@@ -12,8 +12,10 @@ the same subset in every document, whose objects ``render.pdf_fonts`` then makes
 once. Once a document's characters are numbered, each font gets a table from
 character to its escaped one-byte code, so a line is written with ``str.translate``
 rather than reportlab's per-character ``splitString`` (which still serves lines not
-primed and fonts needing more than one subset). Subset assignment and object
-numbers are left to reportlab.
+primed and fonts needing more than one subset). A numbering (reportlab's state after
+numbering a set of characters, and its table) is kept per font and set of characters
+(bounded), and given as is to the next fresh document with the same characters.
+Object numbers are left to reportlab.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from functools import lru_cache
 
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from affiches.render.pdf_fonts import font_name
 from affiches.scene import TextLine
 
 _PRIMED = "_affiches_primed"  # canvas attribute: font name -> _Primed
+NUMBERING_CACHE = 256  # numberings kept (font and set of characters)
 
 
 class _Primed:
@@ -58,15 +62,47 @@ def prime_subsets(canvas: Canvas, texts: list[TextLine]) -> None:
     primed: dict[str, _Primed] = {}
     for name, found in chars.items():
         font = pdfmetrics.getFont(name)
-        font.splitString("".join(sorted(found)), doc)
-        state = font.state[doc]
-        if len(state.subsets) > 1:
-            continue  # more than 255 characters: reportlab's splitString for this font
-        assignments = state.assignments
-        # reportlab's code for a character: its assignment, 0 (.notdef) if the font lacks it.
-        codes = {ord(char): escapePDF(chr(assignments.get(ord(char), 0))) for char in found}
-        primed[name] = _Primed(codes, lines[name])
+        ordered = "".join(sorted(found))
+        known = _numberings.get((name, ordered))
+        if known is not None and doc not in font.state:
+            codes = known.start(font, doc)
+        else:
+            font.splitString(ordered, doc)
+            known = _Numbering(font.state[doc], found)
+            if len(_numberings) >= NUMBERING_CACHE:
+                _numberings.clear()
+            _numberings[(name, ordered)] = known
+            codes = known.codes
+        if codes is not None:  # else more than 255 characters: reportlab's splitString
+            primed[name] = _Primed(codes, lines[name])
     setattr(canvas, _PRIMED, primed)
+
+
+class _Numbering:
+    """A font's state in a document after its characters were numbered (what
+    ``splitString`` of the ordered characters leaves in a fresh document), and the
+    translate table of those codes (None if they need more than one subset)."""
+
+    def __init__(self, state: TTFont.State, found: set[str]) -> None:
+        self.assignments = dict(state.assignments)
+        self.subsets = [list(subset) for subset in state.subsets]
+        self.next_code = state.nextCode
+        self.codes: dict[int, str] | None = None
+        if len(state.subsets) == 1:
+            # reportlab's code for a character: its assignment, 0 (.notdef) if the font lacks it.
+            assignments = state.assignments
+            self.codes = {ord(char): escapePDF(chr(assignments.get(ord(char), 0))) for char in found}
+
+    def start(self, font: TTFont, doc: object) -> dict[int, str] | None:
+        """Give ``font`` this numbering in the fresh document ``doc``."""
+        state = font.state[doc] = TTFont.State(font._asciiReadable, font)
+        state.assignments = dict(self.assignments)
+        state.subsets = [list(subset) for subset in self.subsets]
+        state.nextCode = self.next_code
+        return self.codes
+
+
+_numberings: dict[tuple[str, str], _Numbering] = {}  # (font, its characters in order)
 
 
 def text_object(canvas: Canvas, name: str, item: TextLine, fill: str, x: float, y: float) -> str:
