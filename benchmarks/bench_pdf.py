@@ -12,6 +12,7 @@ writer compare exactly. ``--inner`` is the script valgrind runs.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -46,9 +47,10 @@ def inner(kits: int, mode: str) -> None:
 
 
 def instructions(kits: int, mode: str, out: Path) -> int:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}  # same dict and set orders in both runs
     subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
                     __file__, "--inner", "--kits", str(kits), "--mode", mode],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     for line in out.read_text().splitlines():
         if line.startswith(("summary:", "totals:")):
             return int(line.split()[1])
