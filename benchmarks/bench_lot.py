@@ -44,6 +44,7 @@ if mode == "bare":
     from affiches.jobs.rows import Planner, layout_fingerprints
     settings = BatchSettings(kit=KitOptions(output_dir=out))
     layouts = worker.prepare(settings)
+    worker.warm()  # the batch's allocator settings too: the bare pipeline as lot runs it
     planner = Planner(settings, layout_fingerprints(layouts), Manifest.open(out))
     tasks = [planner.plan(InputRow(r.line, r.city, r.values, r.extra, r.unreadable))
              for r in read_city_table(csv_path).rows]
