@@ -11,7 +11,8 @@ Contract:
   unknown name) are an error for the second; two different communes with the same
   folder name get distinct folders (``chatillon-92023``). A name that is no commune is a
   row error unless ``keep_unknown`` is set.
-- ``layout_fingerprints`` and ``inputs_key`` say when a material's files are up to date.
+- ``layout_fingerprints`` and ``inputs_key`` say when a material's files are up to date
+  (``inputs_keys``: the same keys for several materials, the variables serialised once).
 - Letters (``lettre``, ``cada``): the row's sender columns (``expediteur``, ``adresse``,
   ``maire``, ``adresse_mairie``, ``courriel_mairie``), the letters' date and the town
   hall's data become ``lettre_…`` variables, in the letters' inputs keys only.
