@@ -195,7 +195,7 @@ def bench_worker(runs: int, work: Path, count: int = 1000) -> dict[str, float]:
     for _ in range(runs):
         settings = BatchSettings(kit=KitOptions(output_dir=out, force=True), jobs=1)
         start = time.perf_counter()
-        summary = run_batch(rows, settings)
+        summary = run_batch(rows, settings, total=len(rows))
         elapsed = time.perf_counter() - start
         assert summary.done == count, summary.failures[:3]
         per_kit.append(elapsed / count)
@@ -237,7 +237,7 @@ def _peak_worker_rss(csv_path: Path, out: Path) -> dict[str, float]:
         f"table = read_city_table(Path({str(csv_path)!r}))\n"
         "rows = [InputRow(r.line, r.city, r.values) for r in table.rows]\n"
         f"s = BatchSettings(kit=KitOptions(output_dir=Path({str(out)!r}), force=True), jobs=2)\n"
-        "summary = run_batch(rows, s)\n"
+        "summary = run_batch(rows, s, total=len(rows))\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
         " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, summary.done, summary.seconds)\n"
     )
@@ -269,7 +269,7 @@ def bench_full(work: Path) -> dict[str, float]:
         "rows = [r.__class__(i + 1, r.city, r.values, code_insee=r.code_insee)"
         " for i, r in enumerate(rows)]\n"
         f"s = BatchSettings(kit=KitOptions(output_dir=Path({str(out)!r}), force=True), jobs=2)\n"
-        "summary = run_batch(rows, s)\n"
+        "summary = run_batch(rows, s, total=len(rows))\n"
         "print(summary.done, summary.failed, summary.seconds,"
         " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         "for f in summary.failures[:20]:\n    print(f.message())\n"
