@@ -14,6 +14,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from PIL import Image as PILImage
 from PIL import ImageChops, ImageDraw
 
@@ -22,10 +24,11 @@ from affiches.color import Color
 from affiches.compose import compose
 from affiches.gabarits import load_layout
 from affiches.jobs.kit import DEFAULT_URL, KitOptions, template_variables
-from affiches.render import png_flat
+from affiches.render import png_flat, png_text
 from affiches.render.png import PngOptions, PngWriter, raster_size, render_image, write_png
 from affiches.render.png_flat import MAX_RAMP_ERROR, line_mask, pil_font, render_flat
 from affiches.scene import Image, Page, QRCode, Rect, Scene
+from affiches.text.fonts import bundled_fonts_dir
 
 CITIES = ("Saint-Étienne", "Y", "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson", "L'Haÿ-les-Roses",
           "Châtillon (92)", "Œting")
@@ -168,3 +171,98 @@ def test_text_across_two_colours_takes_the_general_path() -> None:
     write_png(mixed, stream)
     assert PILImage.open(io.BytesIO(stream.getvalue())).size == (1080, 1080)
 
+
+
+def test_known_flat_colour_is_the_colour_under_the_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The painting history (``FlatPainter.flat_under``) never claims a colour the canvas lacks."""
+    answers: list[int] = []
+    real = png_flat.FlatPainter.flat_under
+
+    def checked(self, left, top, right, bottom):  # type: ignore[no-untyped-def]
+        found = real(self, left, top, right, bottom)
+        if found >= 0:
+            assert self.canvas.crop((left, top, right, bottom)).getextrema() == (found, found)
+        answers.append(found)
+        return found
+
+    monkeypatch.setattr(png_flat.FlatPainter, "flat_under", checked)
+    for layout in PNG_LAYOUTS:
+        for city in CITIES:
+            scene = scene_for(layout, city)
+            assert render_flat(scene, 0, raster_size(scene, PngOptions())) is not None
+    assert any(found >= 0 for found in answers)
+
+
+@pytest.mark.parametrize("layout", PNG_LAYOUTS)
+def test_line_by_line_paste_gives_the_block_paste(layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pasting each mapped line (known flat colour, lines apart, cached mappings) draws the
+    same indices as one block mask read against the canvas."""
+    fast = {}
+    for city in CITIES:
+        scene = scene_for(layout, city)
+        image = render_flat(scene, 0, raster_size(scene, PngOptions()))
+        assert image is not None
+        fast[city] = (image.tobytes(), image.getpalette())
+    monkeypatch.setattr(png_flat.FlatPainter, "flat_under", lambda self, *box: -1)
+    png_flat.forget_caches()
+    for city in CITIES:
+        scene = scene_for(layout, city)
+        image = render_flat(scene, 0, raster_size(scene, PngOptions()))
+        assert image is not None
+        assert (image.tobytes(), image.getpalette()) == fast[city], city
+
+
+def test_overlapping_lines_take_the_block_path() -> None:
+    scene = scene_for("visuel-carre", "Lyon")
+    lines = [t for t in scene.texts() if t.block == "message"]
+    assert len(lines) > 1
+    squeezed = [dataclasses.replace(t, baseline=lines[0].baseline + 3 * i) for i, t in enumerate(lines)]
+    items = tuple(i for i in scene.pages[0].items if i not in lines)
+    page = Page(items + tuple(squeezed))
+    crowded = dataclasses.replace(scene, pages=(page,))
+    placed = [line_mask(t, 1080 / scene.width) for t in squeezed]
+    assert not png_flat._apart(placed)
+    image = render_flat(crowded, 0, raster_size(crowded, PngOptions()))
+    assert image is not None
+    assert max_gap(image, render_image(crowded)) <= MAX_RAMP_ERROR + 1  # overlapping ink blends
+
+
+def test_mapped_line_cache_is_bounded() -> None:
+    cache = png_text.MappedCache(1000)
+    ramp = tuple(range(256))
+    masks = [PILImage.new("L", (20, 20), i) for i in range(10)]
+    for mask in masks:
+        assert cache.get(mask, ramp).tobytes() == mask.tobytes()
+    assert cache.used <= 1000 and len(cache.items) == 2
+    big = PILImage.new("L", (40, 40), 1)
+    cache.get(big, ramp)
+    assert all(kept is not big for kept, _mapped in cache.items.values())
+
+
+FONTS = sorted(bundled_fonts_dir().glob("*.ttf"))
+EDGES = [0.0, 1e-300, 1e-40, 1e-9, 0.3, 31.4 / 64, 31.5 / 64 - 1e-5, 31.5 / 64 + 1e-5, 0.5, 32.5 / 64 - 1e-5,
+         32.5 / 64 + 1e-5, 0.77, 1 - 1e-5, 1 - 1e-9]
+
+
+@settings(max_examples=150, deadline=None)
+@example(1, 330.0, "0", 0.3, 0.3, 0.2, 1e-300)  # 0 once a 32-bit float: no extra row
+@example(1, 330.0, "0", 0.3, 0.3, 0.2, 0.50781)  # 32.5 / 64, rounded either way
+@example(0, 92.0, "j", 0.2, 0.2, 0.4921875, 0.99999999)
+@given(st.sampled_from(range(len(FONTS))), st.sampled_from([13.0, 34.5 * 4 / 3, 46.0, 92.0, 247.5 * 4 / 3]),
+       st.sampled_from("AÉgjQ’«,.Wfi0ÿ"),
+       st.one_of(st.sampled_from(EDGES), st.floats(0, 1, exclude_max=True)),
+       st.one_of(st.sampled_from(EDGES), st.floats(0, 1, exclude_max=True)),
+       st.one_of(st.sampled_from(EDGES), st.floats(0, 1, exclude_max=True)),
+       st.one_of(st.sampled_from(EDGES), st.floats(0, 1, exclude_max=True)))
+def test_cached_glyph_is_what_pillow_renders(font_index: int, size: float, char: str, fx1: float,
+                                             fy1: float, fx2: float, fy2: float) -> None:
+    """A glyph rendered at one sub-pixel offset and reused at another of the same class
+    is what ``getmask2`` gives at that other offset: same pixels, same size, same offset."""
+    path = FONTS[font_index]
+    font = pil_font(path, size)
+    png_text._glyph(path, size, font, char, fx1, fy1)  # fills the cache
+    got, ox, oy = png_text._glyph(path, size, font, char, fx2, fy2)
+    core, offset = font.getmask2(char, "L", anchor="ls", start=(fx2, fy2))
+    expected = PILImage.Image()._new(core)
+    assert (got.size, ox, oy) == (expected.size, offset[0], offset[1])
+    assert got.tobytes() == expected.tobytes()

@@ -23,7 +23,9 @@ from PIL import ImageDraw
 
 from affiches.printing.modes import PrintOptions
 from affiches.render.painter import Painter, Target, Writer
-from affiches.render.png_flat import encode_palette_png, line_mask, render_flat
+from affiches.render.png_encode import encode_palette_png
+from affiches.render.png_flat import render_flat
+from affiches.render.png_text import line_mask
 from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 SNAP = 6  # palette entries this close to a frequent exact colour become that colour

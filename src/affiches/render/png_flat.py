@@ -16,129 +16,39 @@ pixel is at most ``MAX_RAMP_ERROR`` levels per channel from the general path's R
 drawing, before its palette). Rendered lines and QR tiles are kept in bounded caches,
 so what does not change from one city to the next (the slogan, the hashtag, the QR
 code) is drawn once per process. Output is deterministic: palette entries are
-allocated in drawing order. ``encode_palette_png(image, dpi, level)`` writes such an image
-as PNG bytes without Pillow's plugins. ``forget_caches()`` drops what is cached (a font changed).
+allocated in drawing order (``render.png_encode`` writes such an image as PNG bytes).
+``forget_caches()`` drops what is cached (a font changed).
 """
 
 from __future__ import annotations
 
 import math
-import struct
-import zlib
-from collections import OrderedDict
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
+from PIL import ImageDraw
 
+from affiches.render.png_encode import forget_bands
+from affiches.render.png_text import forget_text_caches, line_mask, map_indices, mapped_line, pil_font
 from affiches.scene import Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 RAMP_LEVELS = 16  # colours from background (level 0) to text colour (last level)
 MAX_RAMP_ERROR = math.ceil(255 / (RAMP_LEVELS - 1) / 2)  # per channel, against exact blending
-LINE_CACHE_PIXELS = 8_000_000  # bound of the rendered-line cache (8-bit pixels)
 _BINARY = [0] + [255] * 255  # coverage -> paste mask (any ink is painted)
+
+
+__all__ = ["MAX_RAMP_ERROR", "NotFlat", "forget_caches", "line_mask", "pil_font", "render_flat"]
 
 
 class NotFlat(Exception):
     """The page needs the general path (internal signal, never reaches a user)."""
 
 
-@lru_cache(maxsize=32)  # a batch sets city names at many sizes: keep memory flat
-def pil_font(path: Path, size_px: float) -> ImageFont.FreeTypeFont:
-    """The Pillow font both PNG paths draw with (basic layout: positions come from the scene)."""
-    return ImageFont.truetype(str(path), size=size_px, layout_engine=ImageFont.Layout.BASIC)
-
-
-class _LineCache:
-    """LRU of rendered text lines (coverage mask + offset), bounded in pixels."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.used = 0
-        self.items: OrderedDict[tuple[object, ...], tuple[PILImage.Image, int, int]] = OrderedDict()
-
-    def get(self, key: tuple[object, ...]) -> tuple[PILImage.Image, int, int] | None:
-        found = self.items.get(key)
-        if found is not None:
-            self.items.move_to_end(key)
-        return found
-
-    def put(self, key: tuple[object, ...], value: tuple[PILImage.Image, int, int]) -> None:
-        size = value[0].width * value[0].height
-        if size > self.budget:
-            return
-        self.items[key] = value
-        self.used += size
-        while self.used > self.budget:
-            _key, (old, _x, _y) = self.items.popitem(last=False)
-            self.used -= old.width * old.height
-
-    def clear(self) -> None:
-        self.items.clear()
-        self.used = 0
-
-
-LINES = _LineCache(LINE_CACHE_PIXELS)
-
-
 def forget_caches() -> None:
     """Drop the fonts, rendered lines and QR tiles kept by this process (a font file changed)."""
-    pil_font.cache_clear()
-    LINES.clear()
+    forget_text_caches()
     _qr_tile.cache_clear()
-
-
-def _map(image: PILImage.Image, table: list[int]) -> PILImage.Image:
-    """``image.point(table)`` for an 8-bit table, without Pillow re-rounding the table."""
-    return image._new(image.im.point(table, None))
-
-
-def _glyph_runs(item: TextLine) -> list[tuple[float, str]]:
-    if item.positions:
-        return [(dx, ch) for dx, ch in zip(item.positions, item.text, strict=True) if not ch.isspace()]
-    return list(item.chunks)
-
-
-def line_mask(item: TextLine, scale: float) -> tuple[PILImage.Image, int, int]:
-    """Coverage mask of one text line and the pixel position of its top-left corner.
-
-    Each glyph run is rasterised exactly as ``ImageDraw.text(xy, run, anchor="ls")``
-    does (integer part of the position, fractional part given to FreeType), so the
-    mask is what the general path would draw in white on black."""
-    x0, y0 = item.x * scale, item.baseline * scale
-    ix, iy = math.floor(x0), math.floor(y0)
-    key = (item.font_path, item.size * scale, item.text, item.positions, item.chunks,
-           x0 - ix, y0 - iy)
-    found = LINES.get(key)
-    if found is not None:
-        mask, left, top = found
-        return mask, left + ix, top + iy
-    font = pil_font(item.font_path, item.size * scale)
-    pieces = []
-    for dx, run in _glyph_runs(item):
-        x = x0 + dx * scale
-        y = y0
-        start = (math.modf(x)[0], math.modf(y)[0])
-        core, offset = font.getmask2(run, "L", anchor="ls", start=start)
-        if core.size[0] == 0 or core.size[1] == 0:
-            continue
-        pieces.append((int(x) + offset[0] - ix, int(y) + offset[1] - iy, core))
-    if not pieces:
-        empty = (PILImage.new("L", (1, 1), 0), 0, 0)
-        LINES.put(key, empty)
-        return empty[0], ix, iy
-    left = min(p[0] for p in pieces)
-    top = min(p[1] for p in pieces)
-    right = max(p[0] + p[2].size[0] for p in pieces)
-    bottom = max(p[1] + p[2].size[1] for p in pieces)
-    mask = PILImage.new("L", (right - left, bottom - top), 0)
-    for px, py, core in pieces:
-        glyph = PILImage.Image()._new(core)  # wrap the core image without a copy
-        box = (px - left, py - top, px - left + core.size[0], py - top + core.size[1])
-        mask.paste(255, box, glyph)  # "over" blending, as ImageDraw.draw_bitmap
-    LINES.put(key, (mask, left, top))
-    return mask, left + ix, top + iy
+    forget_bands()
 
 
 @lru_cache(maxsize=8)
@@ -159,10 +69,14 @@ class FlatPainter:
         self.scale = size[0] / scene.width
         self.colors: list[tuple[int, int, int]] = []
         self.index: dict[tuple[int, int, int], int] = {}
-        self.ramps: dict[tuple[int, int], list[int]] = {}
-        self.canvas = PILImage.new("L", size, self.color(scene.background.rgb255()))
+        self.ramps: dict[tuple[int, int], tuple[int, ...]] = {}
+        self.background = self.color(scene.background.rgb255())
+        self.canvas = PILImage.new("L", size, self.background)
         self.draw = ImageDraw.Draw(self.canvas)
         self.pending: list[TextLine] = []
+        # What has been painted where, latest last: (left, top, right, bottom, index), the
+        # index of the flat colour that fills the box, or -1 (several colours: text, QR...).
+        self.regions: list[tuple[int, int, int, int, int]] = []
 
     def color(self, rgb: tuple[int, int, int]) -> int:
         found = self.index.get(rgb)
@@ -173,7 +87,7 @@ class FlatPainter:
             self.colors.append(rgb)
         return found
 
-    def ramp(self, fg: int, bg: int) -> list[int]:
+    def ramp(self, fg: int, bg: int) -> tuple[int, ...]:
         """Coverage (0–255) -> palette index, from background ``bg`` to text colour ``fg``."""
         found = self.ramps.get((fg, bg))
         if found is None:
@@ -187,7 +101,7 @@ class FlatPainter:
                 rgb = tuple(round(a[i] + (b[i] - a[i]) * t) for i in range(3))
                 levels.append(self.index.get(rgb) if rgb in self.index else self._append(rgb))  # type: ignore[arg-type]
             levels.append(fg)
-            found = self.ramps[(fg, bg)] = [levels[(c * top + 127) // 255] for c in range(256)]
+            found = self.ramps[(fg, bg)] = _ramp_table(tuple(levels))
         return found
 
     def _append(self, rgb: tuple[int, int, int]) -> int:
@@ -234,11 +148,20 @@ class FlatPainter:
             self.draw.ellipse(box, fill=fill, outline=outline, width=width)
         else:
             self.draw.rectangle(box, fill=fill, outline=outline, width=width)
+        flat = (fill is not None and not item.ellipse and outline in (None, fill)
+                and box[2] >= box[0] and box[3] >= box[1])
+        self.painted(box[0] - 1, box[1] - 1, box[2] + 2, box[3] + 2, -1)  # edges: not trusted
+        if flat:
+            self.painted(box[0], box[1], box[2] + 1, box[3] + 1, fill)  # type: ignore[arg-type]
 
     def line(self, item: Line) -> None:
         scale = self.scale
+        width = max(1, round(item.width * scale))
         self.draw.line([(item.x1 * scale, item.y1 * scale), (item.x2 * scale, item.y2 * scale)],
-                       fill=self.color(item.color.rgb255()), width=max(1, round(item.width * scale)))
+                       fill=self.color(item.color.rgb255()), width=width)
+        xs, ys = (item.x1 * scale, item.x2 * scale), (item.y1 * scale, item.y2 * scale)
+        self.painted(math.floor(min(xs)) - width - 2, math.floor(min(ys)) - width - 2,
+                     math.ceil(max(xs)) + width + 3, math.ceil(max(ys)) + width + 3, -1)
 
     def qr(self, item: QRCode) -> None:
         """Modules on whole pixels, the symbol centred in its box (as the general path)."""
@@ -251,9 +174,23 @@ class FlatPainter:
         tile = _qr_tile(item.matrix, item.quiet_zone, module, self.color(item.dark.rgb255()),
                         self.color(item.light.rgb255()))
         self.canvas.paste(tile, (x0, y0))
+        self.painted(x0, y0, x0 + tile.width, y0 + tile.height, -1)
+
+    def painted(self, left: int, top: int, right: int, bottom: int, index: int) -> None:
+        self.regions.append((left, top, right, bottom, index))
+
+    def flat_under(self, left: int, top: int, right: int, bottom: int) -> int:
+        """The one colour under the box if the painting history proves it, else -1."""
+        for r_left, r_top, r_right, r_bottom, index in reversed(self.regions):
+            if r_left >= right or r_right <= left or r_top >= bottom or r_bottom <= top:
+                continue  # not touching the box
+            if index >= 0 and r_left <= left and r_top <= top and r_right >= right and r_bottom >= bottom:
+                return index  # a flat fill covering the whole box, nothing painted over it since
+            return -1
+        return self.background
 
     def flush(self) -> None:
-        """Draw the pending text block: one coverage mask, one ramp, one paste."""
+        """Draw the pending text block: coverage masks mapped through one ramp, pasted."""
         lines, self.pending = self.pending, []
         if not lines:
             return
@@ -266,6 +203,22 @@ class FlatPainter:
         top = min(y for _m, _x, y in placed)
         right = max(x + m.width for m, x, _y in placed)
         bottom = max(y + m.height for m, _x, y in placed)
+        width, height = self.canvas.size
+        if left >= 0 and top >= 0 and right <= width and bottom <= height:
+            under = self.flat_under(left, top, right, bottom)
+            if under >= 0 and _apart(placed):
+                # One known colour under the block and lines that do not overlap: each
+                # line's mapped mask pasted whole is what the block's would give.
+                ramp = self.ramp(self.color(lines[0].color.rgb255()), under)
+                for mask, x, y in placed:
+                    self.canvas.paste(mapped_line(mask, ramp), (x, y))
+                self.painted(left, top, right, bottom, -1)
+                return
+        self._flush_block(lines, placed, left, top, right, bottom)
+
+    def _flush_block(self, lines: list[TextLine], placed: list[tuple[PILImage.Image, int, int]],
+                     left: int, top: int, right: int, bottom: int) -> None:
+        """The general case: one mask for the block, clipped, the colours under it read."""
         if len(placed) == 1:
             block = placed[0][0]
         else:
@@ -282,43 +235,32 @@ class FlatPainter:
             block = block.crop((cl - left, ct - top, cr - left, cb - top))
             left, top, right, bottom = cl, ct, cr, cb
         box = (left, top, right, bottom)
+        self.painted(left, top, right, bottom, -1)
         fg = self.color(lines[0].color.rgb255())
         low, high = self.canvas.crop(box).getextrema()
         if low == high:  # one flat colour under the whole box: coverage 0 maps to it
-            self.canvas.paste(_map(block, self.ramp(fg, int(low))), box)  # type: ignore[arg-type]
+            self.canvas.paste(map_indices(block, self.ramp(fg, int(low))), box)  # type: ignore[arg-type]
             return
-        ink = _map(block, _BINARY)
+        ink = map_indices(block, _BINARY)
         under = self.canvas.crop(box).histogram(mask=ink)
         backgrounds = [index for index, count in enumerate(under) if count]
         if len(backgrounds) != 1:  # text across two colours, or over other text
             raise NotFlat("text over several colours")
-        self.canvas.paste(_map(block, self.ramp(fg, backgrounds[0])), box, ink)
+        self.canvas.paste(map_indices(block, self.ramp(fg, backgrounds[0])), box, ink)
 
 
-def _chunk(tag: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+def _apart(placed: list[tuple[PILImage.Image, int, int]]) -> bool:
+    """Whether no two line masks overlap (each line then pastes alone)."""
+    boxes = [(x, y, x + m.width, y + m.height) for m, x, y in placed]
+    return all(a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+               for i, a in enumerate(boxes) for b in boxes[i + 1:])
 
 
-def encode_palette_png(image: PILImage.Image, dpi: float, level: int) -> bytes:
-    """A palette image as PNG bytes: IHDR, PLTE (only the entries used), pHYs, one IDAT.
-
-    Written here rather than through ``Image.save``, which imports Pillow's image
-    plugins (and logging) on first use: the default kit then loads none of them."""
-    width, height = image.size
-    palette = bytes(image.getpalette() or [])  # the entries the painter allocated
-    # Each PNG row starts with its filter byte (0, none): the image is pasted one pixel
-    # to the right of a column of zeros, and its bytes are the rows as PNG wants them.
-    rows = PILImage.new("P", (width + 1, height), 0)
-    rows.paste(image, (1, 0))
-    per_metre = int(dpi / 0.0254 + 0.5)
-    return b"".join((
-        b"\x89PNG\r\n\x1a\n",
-        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
-        _chunk(b"PLTE", palette),
-        _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)),
-        _chunk(b"IEND", b""),
-    ))
+@lru_cache(maxsize=64)
+def _ramp_table(levels: tuple[int, ...]) -> tuple[int, ...]:
+    """Coverage (0–255) -> one of ``levels`` (palette indices, background first)."""
+    top = len(levels) - 1
+    return tuple(levels[(c * top + 127) // 255] for c in range(256))
 
 
 def render_flat(scene: Scene, page: int, size: tuple[int, int]) -> PILImage.Image | None:
