@@ -136,3 +136,33 @@ def test_same_breaks_as_the_reference(text: str, font: int, max_units: int, leve
             reference_line_widths(paragraph, metrics, max_units)
         assert _best_breaks(paragraph, metrics, max_units, count, balance) == \
             reference_best(paragraph, metrics, max_units, count, balance)
+
+
+def reference_split(text: str) -> tuple[Piece, ...]:
+    pieces: list[Piece] = []
+    current: list[str] = []
+    for ch in text:
+        if ch == " ":
+            pieces.append(Piece("".join(current), " "))
+            current = []
+        elif ch == "\n":
+            pieces.append(Piece("".join(current), "\n"))
+            current = []
+        elif ch in ("-", "\u2010"):
+            current.append(ch)
+            pieces.append(Piece("".join(current), ""))
+            current = []
+        else:
+            current.append(ch)
+    pieces.append(Piece("".join(current), "$"))
+    cleaned: list[Piece] = []
+    for piece in pieces:
+        if not piece.text and cleaned and cleaned[-1].after == " " and piece.after == " ":
+            continue
+        cleaned.append(piece)
+    return tuple(cleaned)
+
+
+@given(st.text(st.sampled_from(list(" \n-\u2010\u00a0\u202f\t\r,ab.") + ["\u2011", "\u2012"]), max_size=40) | st.text())
+def test_split_pieces_as_the_reference(text: str) -> None:
+    assert split_pieces(text) == reference_split(text)

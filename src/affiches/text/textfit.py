@@ -119,10 +119,17 @@ def _greedy_breaks(
     pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float
 ) -> list[list[list[Piece]]] | None:
     """Per paragraph, its lines (lists of pieces) filled greedily; ``None`` if a piece is too wide."""
+    return _greedy_paragraphs(paragraphs(pieces), metrics, max_units)
+
+
+def _greedy_paragraphs(
+    found_paragraphs: list[list[Piece]], metrics: FontMetrics, max_units: float
+) -> list[list[list[Piece]]] | None:
+    """``_greedy_breaks`` of pieces already cut in paragraphs."""
     # Widths are extended piece by piece: width(a + b) = width(a) + width(b) + kern(a[-1], b[0]).
     out: list[list[list[Piece]]] = []
     width_units, kern = metrics.width_units, metrics.kern
-    for paragraph in paragraphs(pieces):
+    for paragraph in found_paragraphs:
         lines: list[list[Piece]] = []
         current: list[Piece] = []
         last = ""  # the last character of the line so far ("" while it is empty)
@@ -251,18 +258,24 @@ def balanced_lines(
 
 
 def choose_lines(
-    pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, max_lines: int, balance: bool
+    pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, max_lines: int, balance: bool,
+    *, found_paragraphs: list[list[Piece]] | None = None,
+    greedy: list[list[list[Piece]]] | None = None,
 ) -> list[str] | None:
     """The lines of the text at this width, or ``None`` (a piece too wide, too many lines).
 
     As many lines as greedy filling needs (the fewest), paragraph by paragraph; within
-    that count the breaks of ``_best_breaks``.
+    that count the breaks of ``_best_breaks``. ``found_paragraphs`` (``paragraphs(pieces)``)
+    and ``greedy`` (its greedy filling at this width) may come already computed.
     """
-    greedy = _greedy_breaks(pieces, metrics, max_units)
+    if found_paragraphs is None:
+        found_paragraphs = paragraphs(pieces)
+    if greedy is None:
+        greedy = _greedy_paragraphs(found_paragraphs, metrics, max_units)
     if greedy is None or sum(map(len, greedy)) > max_lines:
         return None
     lines: list[str] = []
-    for paragraph, filled in zip(paragraphs(pieces), greedy, strict=True):
+    for paragraph, filled in zip(found_paragraphs, greedy, strict=True):
         chosen = None
         if len(filled) > 1:
             chosen = _best_breaks(paragraph, metrics, max_units, len(filled), balance)
@@ -282,13 +295,18 @@ def layout_at(
     pieces: tuple[Piece, ...] | None = None,
     align: str = "left",
     level: int = GLUE_FULL,
+    *,
+    found_paragraphs: list[list[Piece]] | None = None,
+    greedy: list[list[list[Piece]]] | None = None,
 ) -> FittedText | None:
-    """The text set at ``size`` if it fits the box, else ``None``."""
+    """The text set at ``size`` if it fits the box, else ``None`` (``found_paragraphs`` and
+    ``greedy``: see ``choose_lines``)."""
     if pieces is None:
         pieces = glue_pieces(split_pieces(text), level, keeps_words_whole(text, balance))
     scale = size / metrics.units_per_em
     max_units = box_width / scale
-    lines = choose_lines(pieces, metrics, max_units, max_lines, balance)
+    lines = choose_lines(pieces, metrics, max_units, max_lines, balance,
+                         found_paragraphs=found_paragraphs, greedy=greedy)
     if lines is None:
         return None
     extents = [metrics.ink_extent(line) for line in lines]
@@ -377,12 +395,14 @@ def _fit_pieces(
     level: int,
 ) -> FittedText | None:
     top_all, bottom_all = metrics.ink_extent(text)
+    found_paragraphs = paragraphs(pieces)
+    layouts: dict[float, FittedText | None] = {}  # layout_at per size, computed once
 
     def fits(size: float) -> bool:
         """``layout_at(size) is not None``, decided cheaply when it can be: the line count
         is greedy filling's, and the height is at most the worst case of those lines."""
         scale = size / metrics.units_per_em
-        greedy = _greedy_breaks(pieces, metrics, box_width / scale)
+        greedy = _greedy_paragraphs(found_paragraphs, metrics, box_width / scale)
         if greedy is None:
             return False
         count = sum(map(len, greedy))
@@ -391,13 +411,15 @@ def _fit_pieces(
         gap = max(size * line_height, (top_all - bottom_all + metrics.units_per_em * MIN_INK_GAP) * scale)
         if (top_all - bottom_all) * scale + (count - 1) * gap <= box_height + 1e-9:
             return True
-        return at(size) is not None
+        return at(size, greedy) is not None
 
-    def at(size: float) -> FittedText | None:
-        return layout_at(
-            text, metrics, size, box_width, box_height, max_lines, line_height, balance,
-            pieces, align, level,
-        )
+    def at(size: float, greedy: list[list[list[Piece]]] | None = None) -> FittedText | None:
+        if size not in layouts:
+            layouts[size] = layout_at(
+                text, metrics, size, box_width, box_height, max_lines, line_height, balance,
+                pieces, align, level, found_paragraphs=found_paragraphs, greedy=greedy,
+            )
+        return layouts[size]
 
     steps = int(round((size_max - size_min) / SIZE_STEP))
     if fits(size_max):
