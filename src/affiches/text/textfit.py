@@ -128,7 +128,7 @@ def _greedy_paragraphs(
     """``_greedy_breaks`` of pieces already cut in paragraphs."""
     # Widths are extended piece by piece: width(a + b) = width(a) + width(b) + kern(a[-1], b[0]).
     out: list[list[list[Piece]]] = []
-    width_units, kern = metrics.width_units, metrics.kern
+    width_units, kern, pairs = metrics.width_units, metrics.kern, metrics.pair_kerns
     for paragraph in found_paragraphs:
         lines: list[list[Piece]] = []
         current: list[Piece] = []
@@ -144,7 +144,8 @@ def _greedy_paragraphs(
                 added = separator + piece.text
                 trial_width = width + width_units(added)
                 if last and added:
-                    trial_width += kern(last, added[0])
+                    adjust = pairs.get(last + added[0])
+                    trial_width += kern(last, added[0]) if adjust is None else adjust
                 if trial_width <= max_units:
                     width = trial_width
                     last = added[-1] if added else last
