@@ -338,3 +338,29 @@ def test_version(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert result.stdout == f"affiches {__version__}\n"
+
+
+@pytest.mark.parametrize("command, collector", [
+    (["kit", "Saint-Étienne", "--sortie", "sortie"], "GC False FROZEN True"),
+    (["gabarits", "liste"], "GC True FROZEN False"),
+])
+def test_only_one_city_commands_run_without_the_cyclic_collector(tmp_path: Path, command: list[str],
+                                                                 collector: str) -> None:
+    code = (
+        "import gc, sys\n"
+        "from affiches.cli.main import main\n"
+        f"sys.argv = ['affiches', *{command!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "print('GC', gc.isenabled(), 'FROZEN', gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, env=_env(), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == collector
+    if command[0] == "kit":
+        assert sorted(p.name for p in (tmp_path / "sortie" / "saint-etienne").iterdir()) == [
+            "affiche-a3-saint-etienne.pdf", "tract-a5-saint-etienne.pdf", "visuel-carre-saint-etienne.png",
+            "visuel-carre-saint-etienne.txt"]

@@ -6,10 +6,11 @@ layout engine (ligatures off, since the writers draw glyph by glyph).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from affiches.errors import GlyphError, LayoutError
@@ -157,21 +158,33 @@ def _fresh(font: Path) -> FontMetrics:
     return FontMetrics.load(font)
 
 
-def test_shipped_metrics_are_json_and_equal_to_the_fonts_measures() -> None:
-    import json
-    import zlib
-
+def test_shipped_metrics_are_format_4_and_equal_to_the_fonts_measures() -> None:
     from affiches.text.fontfile import _read_cache, compute_metrics_record, font_digest, metrics_cache_path
+    from affiches.text.metricscache import MAGIC
 
     for name in ("Manrope-Regular", "Manrope-Bold", "Manrope-ExtraBold",
                  "RobotoCondensed-Regular", "RobotoCondensed-Bold"):
         font = find_font(name)
-        raw = json.loads(zlib.decompress(metrics_cache_path(font).read_bytes()))
-        assert raw["sha256"] == font_digest(font)
-        assert _read_cache(metrics_cache_path(font), font_digest(font)) == compute_metrics_record(str(font))
+        raw = metrics_cache_path(font).read_bytes()
+        assert raw.startswith(MAGIC)
+        assert raw[len(MAGIC):len(MAGIC) + 32].hex() == font_digest(font)
+        record = _read_cache(metrics_cache_path(font), font_digest(font))
+        assert record == compute_metrics_record(str(font))
+        assert record is not None and {type(k) for k in record["kerning"]} == {tuple}
 
 
-def test_a_marshal_or_pickle_metrics_file_is_never_loaded(tmp_path: Path) -> None:
+def test_metrics_cache_bytes_round_trip_and_are_deterministic() -> None:
+    from affiches.text.fontfile import compute_metrics_record, font_digest, metrics_cache_bytes
+    from affiches.text.metricscache import decode
+
+    font = find_font("RobotoCondensed-Bold")
+    data = metrics_cache_bytes(font)
+    assert data == metrics_cache_bytes(font)
+    assert decode(data, font_digest(font)) == compute_metrics_record(str(font.resolve()))
+
+
+def test_a_marshal_pickle_or_json_metrics_file_is_never_loaded(tmp_path: Path) -> None:
+    import json
     import marshal
     import pickle
     import zlib
@@ -182,29 +195,180 @@ def test_a_marshal_or_pickle_metrics_file_is_never_loaded(tmp_path: Path) -> Non
     expected = _fresh(font).advances
     digest = font_digest(font)
     for payload in (marshal.dumps({"format": 1, "sha256": digest}),
-                    pickle.dumps({"format": 2, "sha256": digest})):
+                    pickle.dumps({"format": 2, "sha256": digest}),
+                    json.dumps({"format": 3, "sha256": digest, "advances": {"A": 1}}).encode()):
         metrics_cache_path(font).write_bytes(zlib.compress(payload))
         assert _fresh(font).advances == expected
 
 
-@pytest.mark.parametrize("poison", [
-    {"units_per_em": "1000"}, {"units_per_em": 0}, {"cmap": {"sixty-five": "A"}},
-    {"kerning": [["A", "V"]]}, {"advances": {"A": 1.5}}, {"glyph_tops": []}, {"sha256": "0" * 64},
-])
-def test_a_malformed_or_foreign_metrics_file_is_ignored(tmp_path: Path, poison: dict) -> None:  # type: ignore[type-arg]
-    import json
+def _body(font: Path) -> tuple[bytes, bytes]:
+    """(magic + raw digest, inflated body) of a font's genuine format-4 cache."""
     import zlib
 
-    from affiches.text.fontfile import metrics_cache_bytes, metrics_cache_path
+    from affiches.text.fontfile import metrics_cache_bytes
+    from affiches.text.metricscache import MAGIC
+
+    data = metrics_cache_bytes(font)
+    start = len(MAGIC) + 32
+    return data[:start], zlib.decompress(data[start:])
+
+
+def _header_with(body: bytes, position: int, value: int) -> bytes:
+    from array import array
+
+    header = array("i")
+    header.frombytes(body[:44])
+    header[position] = value
+    return header.tobytes() + body[44:]
+
+
+def _last_name_doubled(body: bytes) -> bytes:
+    """The body with its last glyph name replaced by the one before (lengths kept consistent)."""
+    from array import array
+
+    names_len = array("i", body[20:24])[0]
+    names = body[len(body) - names_len:].split(b"\n")
+    names[-1] = names[-2]
+    joined = b"\n".join(names)
+    return _header_with(body[:len(body) - names_len], 5, len(joined)) + joined
+
+
+def _poisoned(prefix: bytes, body: bytes, poison: str) -> bytes:
+    import zlib
+    from array import array
+
+    n_names = array("i", body[16:20])[0]
+    n_cmap = array("i", body[24:28])[0]
+    first_ref, first_code = 44, 44 + 4 * (n_cmap + array("i", body[28:32])[0]
+                                          + 2 * array("i", body[32:36])[0] + array("i", body[36:40])[0])
+    refs = (n_cmap + array("i", body[28:32])[0] + 2 * array("i", body[32:36])[0]
+            + array("i", body[36:40])[0])
+    first_length = 44 + 4 * (refs + n_cmap + array("i", body[28:32])[0] + array("i", body[32:36])[0]
+                             + 3 * array("i", body[36:40])[0])
+    length = array("i", body[first_length:first_length + 4])[0]
+    changes = {
+        "wrong digest": lambda: (prefix[:-32] + bytes(32), zlib.compress(body)),
+        "bad magic": lambda: (b"affiches-metrics-3\n" + prefix[-32:], zlib.compress(body)),
+        "not a zlib stream": lambda: (prefix, b"not zlib at all"),
+        "truncated stream": lambda: (prefix, zlib.compress(body)[:-10]),
+        "extra bytes": lambda: (prefix, zlib.compress(body) + b"\0"),
+        "body cut short": lambda: (prefix, zlib.compress(body[:-7])),
+        "body too long": lambda: (prefix, zlib.compress(body + b"\0\0\0\0")),
+        "tiny body": lambda: (prefix, zlib.compress(body[:10])),
+        "oversized count": lambda: (prefix, zlib.compress(_header_with(body, 8, 1 << 30))),
+        "negative count": lambda: (prefix, zlib.compress(_header_with(body, 10, -1))),
+        "zero units per em": lambda: (prefix, zlib.compress(_header_with(body, 0, 0))),
+        "fewer names": lambda: (prefix, zlib.compress(_header_with(body, 4, n_names - 1))),
+        "glyph index out of range": lambda: (prefix, zlib.compress(
+            body[:first_ref] + array("i", [n_names]).tobytes() + body[first_ref + 4:])),
+        "negative glyph index": lambda: (prefix, zlib.compress(
+            body[:first_ref] + array("i", [-1]).tobytes() + body[first_ref + 4:])),
+        "code beyond Unicode": lambda: (prefix, zlib.compress(
+            body[:first_code] + array("i", [0x110000]).tobytes() + body[first_code + 4:])),
+        "negative profile length": lambda: (prefix, zlib.compress(
+            body[:first_length] + array("i", [-1]).tobytes() + body[first_length + 4:])),
+        "profile lengths off": lambda: (prefix, zlib.compress(
+            body[:first_length] + array("i", [length + 1]).tobytes() + body[first_length + 4:])),
+        "names not UTF-8": lambda: (prefix, zlib.compress(body[:-1] + b"\xff")),
+        "duplicate names": lambda: (prefix, zlib.compress(_last_name_doubled(body))),
+    }
+    head, stream = changes[poison]()
+    return head + stream
+
+
+POISONS = ["wrong digest", "bad magic", "not a zlib stream", "truncated stream", "extra bytes", "body cut short",
+           "body too long",
+           "tiny body", "oversized count", "negative count", "zero units per em", "fewer names",
+           "glyph index out of range", "negative glyph index", "code beyond Unicode", "names not UTF-8",
+           "negative profile length", "profile lengths off",
+           "duplicate names"]
+
+
+@pytest.mark.parametrize("poison", POISONS)
+def test_a_malformed_or_foreign_metrics_file_is_ignored(tmp_path: Path, poison: str) -> None:
+    from affiches.text.fontfile import _read_cache, font_digest, metrics_cache_path
+    from affiches.text.metricscache import decode
 
     font = _copy_font(tmp_path)
     expected = _fresh(font)
-    record = json.loads(zlib.decompress(metrics_cache_bytes(font)))
-    record.update(poison)
-    metrics_cache_path(font).write_bytes(zlib.compress(json.dumps(record).encode()))
+    prefix, body = _body(font)
+    data = _poisoned(prefix, body, poison)
+    assert decode(data, font_digest(font)) is None
+    metrics_cache_path(font).write_bytes(data)
+    assert _read_cache(metrics_cache_path(font), font_digest(font)) is None
     loaded = _fresh(font)
-    assert (loaded.units_per_em, loaded.cmap, loaded.advances, loaded.kerning) == (
-        expected.units_per_em, expected.cmap, expected.advances, expected.kerning)
+    assert (loaded.units_per_em, loaded.cmap, loaded.advances, loaded.kerning, loaded.glyph_profiles) == (
+        expected.units_per_em, expected.cmap, expected.advances, expected.kerning, expected.glyph_profiles)
+
+
+def test_a_kerning_pair_naming_no_glyph_is_never_found_nor_listed(tmp_path: Path) -> None:
+    import zlib
+    from array import array
+
+    from affiches.text.fontfile import compute_metrics_record, font_digest
+    from affiches.text.metricscache import decode
+
+    font = _copy_font(tmp_path)
+    prefix, body = _body(font)
+    header = array("i", body[:44])
+    n_names, n_cmap, n_adv = header[4], header[6], header[7]
+    first_left = 44 + 4 * (n_cmap + n_adv)
+    for bad in (n_names, -1, 1 << 30):
+        damaged = body[:first_left] + array("i", [bad]).tobytes() + body[first_left + 4:]
+        record = decode(prefix + zlib.compress(damaged), font_digest(font))
+        assert record is not None
+        genuine = compute_metrics_record(str(font))["kerning"]
+        first_pair = min(genuine)
+        listed = dict(record["kerning"].items())
+        assert first_pair not in listed and len(listed) == len(genuine) - 1
+        assert all(record["kerning"].get(pair) == value for pair, value in genuine.items() if pair != first_pair)
+        assert record["kerning"].get(first_pair, 0) == 0
+
+
+def test_the_unpoisoned_body_is_accepted(tmp_path: Path) -> None:
+    """The poisoning helpers above change only what they say: an unchanged body loads."""
+    import zlib
+
+    from affiches.text.fontfile import font_digest
+    from affiches.text.metricscache import decode
+
+    font = _copy_font(tmp_path)
+    prefix, body = _body(font)
+    assert decode(prefix + zlib.compress(body), font_digest(font)) is not None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=6),
+       cut=st.integers(0, 64))
+def test_a_randomly_damaged_metrics_body_never_raises(tmp_path: Path, edits: list[tuple[int, int]],
+                                                      cut: int) -> None:
+    """Whatever bytes follow a right digest, decode gives None or a record of the right types."""
+    import zlib
+
+    from affiches.text.fontfile import font_digest
+    from affiches.text.metricscache import decode
+
+    font = find_font("RobotoCondensed-Bold")
+    prefix, body = _metrics_parts(font)
+    damaged = bytearray(body[:len(body) - cut])
+    for position, value in edits:
+        if damaged:
+            damaged[position % len(damaged)] = value
+    record = decode(prefix + zlib.compress(bytes(damaged)), font_digest(font))
+    if record is not None:
+        assert record["units_per_em"] > 0
+        assert all(type(k) is int and type(v) is str for k, v in record["cmap"].items())
+        assert all(type(k) is str and type(v) is int for k, v in record["advances"].items())
+        assert all(type(a) is str and type(b) is str and type(v) is int
+                   for (a, b), v in record["kerning"].items())
+        assert all(type(first) is int and len(tops) == len(bottoms)
+                   and all(type(y) is int for y in tops + bottoms)
+                   for first, tops, bottoms in record["glyph_profiles"].values())
+
+
+@lru_cache(maxsize=4)
+def _metrics_parts(font: Path) -> tuple[bytes, bytes]:
+    return _body(font)
 
 
 def test_a_metrics_decompression_bomb_is_ignored(tmp_path: Path) -> None:
@@ -214,8 +378,11 @@ def test_a_metrics_decompression_bomb_is_ignored(tmp_path: Path) -> None:
     from affiches.text.fontfile import metrics_cache_path
 
     font = _copy_font(tmp_path)
-    metrics_cache_path(font).write_bytes(zlib.compress(b"[" * (MAX_METRICS_BYTES * 4), 9))
-    assert _fresh(font).units_per_em > 0
+    prefix, _body_bytes = _body(font)
+    for payload in (zlib.compress(b"[" * (MAX_METRICS_BYTES * 4), 9),
+                    prefix + zlib.compress(bytes(MAX_METRICS_BYTES * 4), 9)):
+        metrics_cache_path(font).write_bytes(payload)
+        assert _fresh(font).units_per_em > 0
 
 
 @pytest.mark.parametrize("damage", ["truncated", "zeroed", "empty"])

@@ -26,6 +26,8 @@ MM = 72 / 25.4  # points per millimetre
 
 @dataclass(frozen=True)
 class Rect:
+    """A rectangle or an ellipse in its box, filled and/or stroked."""
+
     x: float
     y: float
     width: float
@@ -41,6 +43,8 @@ class Rect:
 
 @dataclass(frozen=True)
 class Line:
+    """A straight stroke between two points."""
+
     x1: float
     y1: float
     x2: float
@@ -51,6 +55,8 @@ class Line:
 
 @dataclass(frozen=True)
 class TextLine:
+    """One set line of text, its chunks placed after kerning (see module doc)."""
+
     x: float  # left of the line's first glyph origin
     baseline: float
     font_path: Path
@@ -68,6 +74,8 @@ class TextLine:
 
 @dataclass(frozen=True)
 class QRCode:
+    """A QR code: its module matrix, placed and coloured."""
+
     x: float
     y: float
     size: float  # side of the whole symbol including the quiet zone, points
@@ -101,6 +109,8 @@ class QRCode:
 
 @dataclass(frozen=True)
 class Image:
+    """A raster image file (a layout's image block) placed in a box."""
+
     x: float
     y: float
     width: float
@@ -132,6 +142,8 @@ Primitive = Rect | Line | TextLine | QRCode | Image | Picture
 
 @dataclass(frozen=True)
 class Page:
+    """One page: its primitives, painted in order."""
+
     items: tuple[Primitive, ...]
 
 
@@ -141,6 +153,8 @@ TO_FILL_MARK = "À COMPLÉTER"
 
 @dataclass(frozen=True)
 class LetterText:
+    """A letter's logical content, written once for every letter writer."""
+
     kind: str  # "lettre" (printed and sent) or "courriel" (an e-mail only)
     sender: tuple[str, ...] = ()  # sender block, top left
     recipient: tuple[str, ...] = ()  # address block (window envelope), postal form

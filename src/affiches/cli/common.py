@@ -106,7 +106,27 @@ def production_options(batch: bool = False) -> Callable[[F], F]:
 
 
 class AffichesGroup(click.Group):
-    """A Click group that shows library errors as one French line and an exit code."""
+    """A Click group that shows library errors as one French line and an exit code.
+
+    ``lazy_commands`` maps a command name to ``"module:attribute"``: the module is
+    imported only when that command runs or when the commands are listed (``--help``),
+    so ``affiches kit`` does not import the code of ``lot``, ``gabarits``, ``serveur``…
+    """
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            from importlib import import_module
+
+            module, _, attribute = self.lazy_commands[cmd_name].partition(":")
+            self.add_command(getattr(import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

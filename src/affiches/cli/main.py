@@ -11,6 +11,7 @@ Logging is configured here and nowhere else.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -20,10 +21,6 @@ import click
 from affiches import __version__
 from affiches.cli.common import CONTEXT, AffichesGroup, production_options
 from affiches.cli.fr import install_french_messages
-from affiches.cli.gabarits import gabarits
-from affiches.cli.lettres import cada, lettre
-from affiches.cli.lot import lot
-from affiches.cli.serveur import serveur
 
 install_french_messages()
 
@@ -61,11 +58,23 @@ def print_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.group(cls=AffichesGroup, context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
+# Imported when used or listed (see AffichesGroup): a city command loads none of them.
+LAZY_COMMANDS = {
+    "lot": "affiches.cli.lot:lot",
+    "gabarits": "affiches.cli.gabarits:gabarits",
+    "lettre": "affiches.cli.lettres:lettre",
+    "cada": "affiches.cli.lettres:cada",
+    "serveur": "affiches.cli.serveur:serveur",
+}
+
+
+@click.group(cls=AffichesGroup, context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...",
+             lazy_commands=LAZY_COMMANDS)
 @click.version_option(__version__, "-V", "--version", prog_name="affiches",
                       message="%(prog)s %(version)s")
 @click.option("-v", "--verbeux", is_flag=True, help="Afficher le détail du travail.")
-def cli(verbeux: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, verbeux: bool) -> None:
     """Affiches, tracts et visuels de la campagne « Pas de VSA dans ma ville ».
 
     \b
@@ -74,6 +83,8 @@ def cli(verbeux: bool) -> None:
       affiches affiche Chateauroux --collectif "Technopolice Indre"
       affiches tract "Châtillon" --departement 92
     """
+    if ctx.invoked_subcommand not in ONE_CITY_COMMANDS:
+        gc.enable()  # long or open-ended work (lot, serveur, gabarits…): the collector as usual
     if verbeux:  # nothing logs below INFO otherwise: logging is imported only when asked
         import logging
 
@@ -120,16 +131,22 @@ _single("tract", "Le tract A5 recto verso avec code QR (PDF) d’une ville.")
 _single("visuel", "Le visuel carré 1080 × 1080 (PNG) et son texte alternatif.", printable=False)
 
 
+# Commands that make one city's files and exit: ``main`` runs them without the cyclic
+# garbage collector (see there).
+ONE_CITY_COMMANDS = ("kit", "affiche", "tract", "visuel")
+
+
 def main() -> None:
+    # A one-city command is a short process that imports most of its code on the way: the
+    # cyclic collector would walk those new objects again and again to free almost nothing.
+    # Reference counting still frees the rest. The group re-enables it for any other command.
+    gc.disable()
     try:
         cli.main(prog_name="affiches", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("Interrompu.", err=True)
         sys.exit(130)
+    finally:
+        if not gc.isenabled():  # a one-city command, its files written: the collection Python
+            gc.freeze()  # runs at exit would walk every object for nothing; frozen, it skips them
 
-
-cli.add_command(lot)
-cli.add_command(gabarits)
-cli.add_command(lettre)
-cli.add_command(cada)
-cli.add_command(serveur)

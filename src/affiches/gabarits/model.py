@@ -31,6 +31,8 @@ UNITS_TO_PT = {"mm": MM, "pt": 1.0, "px": 0.75}
 
 @dataclass(frozen=True)
 class Box:
+    """A block's box on the page, in points from the top-left corner."""
+
     x: float
     y: float
     width: float
@@ -70,6 +72,8 @@ class Block:
 
 @dataclass(frozen=True, kw_only=True)
 class TextBlock(Block):
+    """A text block: its template, font, colours and fitting limits."""
+
     template: str = ""
     font: str = ""  # the reference written in the layout ("Manrope-Bold")
     color: Color = Color((0, 0, 0))
@@ -91,6 +95,8 @@ class TextBlock(Block):
 
 @dataclass(frozen=True)
 class QRBlock(Block):
+    """A QR code block: the data it encodes and its colours."""
+
     data: str = "{url}"
     dark: Color = Color((0, 0, 0))
     light: Color = Color((1, 1, 1))
@@ -99,6 +105,8 @@ class QRBlock(Block):
 
 @dataclass(frozen=True)
 class ShapeBlock(Block):
+    """A decorative shape (rectangle, ellipse or line): never content."""
+
     is_content: ClassVar[bool] = False
 
     shape: str = "rect"  # rect | ellipse | line
@@ -109,6 +117,8 @@ class ShapeBlock(Block):
 
 @dataclass(frozen=True)
 class ImageBlock(Block):
+    """An image file named by the layout, placed in its box."""
+
     path: Path = Path()
 
 
@@ -133,6 +143,8 @@ class PhotoBlock(Block):
 
 @dataclass(frozen=True)
 class Layout:
+    """A checked layout: page size, background, blocks in painting order."""
+
     name: str
     description: str
     material: str

@@ -56,6 +56,8 @@ Parser = Callable[[FieldReader, dict[str, Any], Context], Block | None]
 
 @dataclass(frozen=True)
 class BlockType:
+    """How one ``type`` of block is read: its model, keys and parser."""
+
     model: type[Block]  # the dataclass the parser returns (compose dispatches on it)
     keys: frozenset[str]  # the keys of this type, common keys excluded
     parse: Parser

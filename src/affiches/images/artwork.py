@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Artwork:
+    """A user's picture once checked: PNG or hardened SVG bytes and sizes."""
+
     kind: str  # "raster" | "svg"
     data: bytes = field(repr=False)
     width: float

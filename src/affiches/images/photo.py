@@ -121,6 +121,8 @@ Box = tuple[int, int, int, int]
 
 @dataclass(frozen=True)
 class TextCheck:
+    """Where a block's text ink lies on a photo, to check its contrast."""
+
     block: str
     boxes: tuple[Box, ...]  # where the text's ink lies, pixels of the backdrop (one per glyph)
     luminance: float  # of the text colour

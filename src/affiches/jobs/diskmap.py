@@ -7,10 +7,12 @@ deletes on close; nothing is left behind even after ``kill -9``, nothing is writ
 the output folder). Memory is bounded by SQLite's page cache (``CACHE_KIB``) whatever
 the number of keys: a batch of 100,000 rows keeps its manifest entries, its
 duplicate-detection tables and its list of finished folders here. Iteration is in key
-order (``ORDER BY key``); ``put(key, value, rank, tag)`` also stores an integer rank and a tag:
+order (``ORDER BY key``; ``items_sorted_json`` gives the values' JSON text as stored);
+``put(key, value, rank, tag)`` also stores an integer rank and a tag:
 ``values_by_rank()`` streams values in rank order (the CSV line, for the spreadsheet
 report), ``delete_tagged(tag)`` drops every entry of a tag (a run's failures). Values are
-copied in and out (JSON), never shared. Single-threaded, one process: a forked worker
+copied in and out (JSON: ``json.dumps(value, ensure_ascii=False, sort_keys=True)``, or
+that text given to ``put``), never shared. Single-threaded, one process: a forked worker
 must not use a map its parent created.
 """
 
@@ -44,10 +46,12 @@ class DiskMap(MutableMapping[str, Any]):
     def __setitem__(self, key: str, value: Any) -> None:
         self.put(key, value)
 
-    def put(self, key: str, value: Any, rank: int = 0, tag: str = "") -> None:
+    def put(self, key: str, value: Any, rank: int = 0, tag: str = "", text: str | None = None) -> None:
         """Store ``value`` under ``key``, with ``rank`` for ``values_by_rank`` and ``tag`` for
-        ``delete_tagged``."""
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        ``delete_tagged``; ``text``, when given, is ``value`` already serialised as stored
+        (``json.dumps(value, ensure_ascii=False, sort_keys=True)``)."""
+        if text is None:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
         self._db.execute("INSERT OR REPLACE INTO map (key, rank, tag, value) VALUES (?, ?, ?, ?)",
                          (key, rank, tag, text))
 
@@ -69,6 +73,11 @@ class DiskMap(MutableMapping[str, Any]):
         """(key, value) pairs in key order, streamed."""
         for key, value in self._db.execute("SELECT key, value FROM map ORDER BY key"):
             yield key, json.loads(value)
+
+    def items_sorted_json(self) -> Iterator[tuple[str, str]]:
+        """(key, value as JSON text: ``json.dumps(value, ensure_ascii=False, sort_keys=True)``)
+        pairs in key order, streamed, without decoding."""
+        yield from self._db.execute("SELECT key, value FROM map ORDER BY key")
 
     def values_by_rank(self) -> Iterator[Any]:
         """Values in (rank, key) order, streamed."""

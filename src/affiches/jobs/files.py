@@ -23,6 +23,8 @@ Contract:
 - ``clean_stale_parts(root, depth=1)`` removes the ``.*.part`` files a killed run left,
   in ``root`` and its sub-folders (not through links).
 - ``open_append(root, name)`` opens a journal for appending without following a link.
+- ``open_root(root)`` is a descriptor of the root (batches write below it with
+  ``affiches.jobs.staging``).
 """
 
 from __future__ import annotations
@@ -202,6 +204,13 @@ def read_nofollow(path: Path) -> bytes:
     fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as stream:
         return stream.read()
+
+
+def open_root(root: Path) -> int:
+    """A descriptor of the output root, created with its parents if missing (it may be a link:
+    the user's choice)."""
+    root.mkdir(parents=True, exist_ok=True)
+    return os.open(root, _DIR_FLAGS)
 
 
 def clean_stale_parts(root: Path, depth: int = 1, prefix: str = ".") -> int:

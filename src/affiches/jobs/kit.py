@@ -63,6 +63,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class OutputLine:
+    """One line a command prints, on stdout or stderr."""
+
     text: str
     to_stderr: bool = False
 

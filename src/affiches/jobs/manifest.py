@@ -14,8 +14,9 @@ Contract:
   (hash of the template variables, the layout, its fonts and images, the program
   version) and its files with size, modification time and SHA-256.
 - ``get(folder)`` returns a copy of an entry; ``record(entry)`` stores it and appends
-  it to the journal at once (opened without following a link: a journal that is a
-  link is refused, ``OutputError``); ``forget_failures()`` drops the failed entries
+  it to the journal at once, or at the next ``flush()`` with ``flush=False`` (opened
+  without following a link: a journal that is a link is refused, ``OutputError``;
+  closing it writes what is pending); ``forget_failures()`` drops the failed entries
   of earlier runs (re-checked now).
 - ``save()`` compacts: writes ``manifest.json`` (sorted by folder, one entry per line
   inside one JSON object, so it is read back streamed; atomic, fsync) and the
@@ -163,8 +164,9 @@ def _rank(entry: dict[str, Any]) -> int:
     return line if isinstance(line, int) and not isinstance(line, bool) else 0
 
 
-def _put(into: DiskMap, entry: dict[str, Any]) -> None:
-    into.put(entry["dossier"], entry, rank=_rank(entry), tag="" if entry.get("materiels") else FAILED)
+def _put(into: DiskMap, entry: dict[str, Any], text: str | None = None) -> None:
+    into.put(entry["dossier"], entry, rank=_rank(entry), tag="" if entry.get("materiels") else FAILED,
+             text=text)
 
 
 class Manifest:
@@ -187,15 +189,25 @@ class Manifest:
         """Drop the entries without files (failures of an earlier run: re-checked now)."""
         return self.entries.delete_tagged(FAILED)
 
-    def record(self, entry: dict[str, Any]) -> None:
-        _put(self.entries, entry)
-        line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    def record(self, entry: dict[str, Any], flush: bool = True) -> None:
+        """Store ``entry`` and append it to the journal (written at once, or at the next
+        ``flush``)."""
+        text = json.dumps(entry, ensure_ascii=False, sort_keys=True)
+        _put(self.entries, entry, text)  # the same text in the map and in the journal
+        line = (text + "\n").encode("utf-8")
         with os_errors(self.root / JOURNAL):
             if self._journal is None:
                 self.root.mkdir(parents=True, exist_ok=True)
                 self._journal = open_append(self.root / JOURNAL)
             self._journal.write(line)
-            self._journal.flush()
+            if flush:
+                self._journal.flush()
+
+    def flush(self) -> None:
+        """Write the journal lines recorded with ``flush=False``."""
+        if self._journal is not None:
+            with os_errors(self.root / JOURNAL):
+                self._journal.flush()
 
     def close_journal(self) -> None:
         if self._journal is not None:
@@ -221,11 +233,10 @@ class Manifest:
         text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=True)
         text.write(HEADER + "\n")
         previous: str | None = None
-        for folder, entry in self.entries.items_sorted():
+        for folder, entry in self.entries.items_sorted_json():  # stored as it is written here
             if previous is not None:
                 text.write(previous + ",\n")
-            previous = json.dumps(folder, ensure_ascii=False) + ": " + json.dumps(
-                entry, ensure_ascii=False, sort_keys=True)
+            previous = json.dumps(folder, ensure_ascii=False) + ": " + entry
         if previous is not None:
             text.write(previous + "\n")
         text.write(FOOTER + "\n")

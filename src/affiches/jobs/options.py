@@ -51,6 +51,8 @@ PRINT_OPTION_NAMES = (
 
 @dataclass(frozen=True)
 class KitOptions:
+    """Everything a kit, a material or a batch row is made with."""
+
     output_dir: Path = Path("output")
     layouts: Mapping[str, str] = field(default_factory=dict)  # material -> layout name or file
     layout_dirs: Sequence[Path] = ()
@@ -154,15 +156,17 @@ def parse_materials(text: str, allowed: Sequence[str] = tuple(MATERIAL_LAYOUTS))
 def load_pictures(logos: Sequence[Path] = (), photo: Path | None = None,
                   cadrage: str | None = None) -> UserPictures:
     """Check and load the user's logos and photo (``ImageError`` on a bad file)."""
-    from affiches.images.load import load_artwork
-    from affiches.images.photo import parse_focus
-
     if len(logos) > MAX_LOGOS:
         raise OptionError(f"--logo : {len(logos)} logos, {MAX_LOGOS} au plus (un collectif et un partenaire)",
                           key="logo")
     if cadrage and photo is None:
         raise OptionError("--cadrage règle le recadrage de --photo ; ajoutez --photo ou retirez-le",
                           key="cadrage")
+    if not logos and photo is None:
+        return NO_PICTURES  # the image loaders (and their imports) only when there is a picture
+    from affiches.images.load import load_artwork
+    from affiches.images.photo import parse_focus
+
     focus = parse_focus(cadrage) if cadrage else (0.5, 0.5)
     return UserPictures(
         logos=tuple(load_artwork(path, "logo") for path in logos),

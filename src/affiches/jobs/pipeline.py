@@ -54,6 +54,8 @@ PREVIEWS_FOLDER = "apercus"
 
 @dataclass(frozen=True)
 class PlannedOutput:
+    """One file a city's run will write, before composing it."""
+
     material: str
     layout: Layout
     mode: str  # see affiches.printing.modes.mode_for
@@ -63,6 +65,8 @@ class PlannedOutput:
 
 @dataclass(frozen=True)
 class Composed:
+    """A material composed for a city: its layout and scene."""
+
     material: str
     layout: Layout
     scene: Scene
@@ -75,6 +79,8 @@ class Composed:
 
 @dataclass(frozen=True)
 class OutputFile:
+    """A rendered file: its name (relative to the output root) and bytes."""
+
     name: str  # relative to the output root
     data: bytes
     material: str
@@ -82,6 +88,8 @@ class OutputFile:
 
 @dataclass(frozen=True)
 class Written:
+    """A file once written (or found already there)."""
+
     path: Path
     status: str  # "écrit" | "existant"
 

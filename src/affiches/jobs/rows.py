@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,7 +61,7 @@ class Task:
     variables: dict[str, str]
     materials: tuple[str, ...]  # the ones to (re)make
     keys: dict[str, str]  # material -> inputs key
-    owned: dict[str, str]  # relative path -> sha256 of files a previous run wrote
+    owned: dict[str, dict[str, Any]]  # relative path -> record of a file a previous run wrote
     force: bool
 
 
@@ -110,6 +110,28 @@ def inputs_key(variables: Mapping[str, str], material: str, layout_print: str) -
     return _digest(data.encode("utf-8", "surrogatepass"))[:32]
 
 
+def inputs_keys(variables: Mapping[str, str], prints: Mapping[str, str],
+                materials: Iterable[str], pictures: str) -> dict[str, str]:
+    """``inputs_key`` of each material (letters' variables left out of the others), the
+    same strings: the variables are serialised once for all the kit's materials."""
+    from affiches.jobs.letters import LETTER_KINDS
+
+    version = json.dumps(f"{__version__}/{RENDER_VERSION}", ensure_ascii=False)
+    serialised: dict[bool, str] = {}
+    keys = {}
+    for material in materials:
+        letter = material in LETTER_KINDS
+        if letter not in serialised:
+            chosen = {**_letter_key_variables(variables, material), "_images": pictures}
+            serialised[letter] = json.dumps(chosen, ensure_ascii=False, sort_keys=True)
+        # json.dumps of the dictionary of ``inputs_key`` with sorted keys, written out
+        data = (f'{{"gabarit": {json.dumps(prints[material], ensure_ascii=False)}, '
+                f'"materiel": {json.dumps(material, ensure_ascii=False)}, '
+                f'"variables": {serialised[letter]}, "version": {version}}}')
+        keys[material] = _digest(data.encode("utf-8", "surrogatepass"))[:32]
+    return keys
+
+
 def rows_from_departement(departement: str, population_min: int = 0) -> Iterator[InputRow]:
     from affiches.city.communes import iter_communes, normalize_departement
 
@@ -144,6 +166,7 @@ class Planner:
     def __init__(self, settings: BatchSettings, prints: Mapping[str, str], manifest: Manifest):
         self.settings = settings
         self.prints = prints
+        self.pictures = settings.kit.pictures.fingerprint
         self.manifest = manifest
         # On disk, not in memory: a batch of 100,000 rows keeps a flat memory.
         self.seen = DiskMap()  # folder -> [identity, line]
@@ -198,7 +221,8 @@ class Planner:
             if folder in self.seen:  # pragma: no cover - codes are unique
                 return RowFailure(row.line, row.city, f"dossier {folder} déjà pris")
         self.seen[folder] = (identity, row.line)
-        city = replace(city, folder=folder)
+        if folder != city.folder:
+            city = replace(city, folder=folder)
 
         def pick(name: str, default: str) -> str:
             value = values.get(name, "")
@@ -228,9 +252,7 @@ class Planner:
             variables.update(sender_variables(sender, settings.letter_date or dt.date.today()))
             variables.update(city_letter_variables(city))
         # A changed logo, photo or crop redoes the city's files.
-        pictures = settings.kit.pictures.fingerprint
-        keys = {m: inputs_key({**_letter_key_variables(variables, m), "_images": pictures}, m, self.prints[m])
-                for m in settings.materials}
+        keys = inputs_keys(variables, self.prints, settings.materials, self.pictures)
         entry = self.manifest.get(folder)
         root = settings.kit.output_dir
         todo = tuple(
@@ -241,7 +263,8 @@ class Planner:
         if entry:
             for material in entry.get("materiels", {}).values():
                 for name, record in material.get("fichiers", {}).items():
-                    owned[name] = record.get("sha256", "")
+                    if isinstance(record, dict):
+                        owned[name] = record
         task = Task(row.line, row.city, city.name, folder, variables, todo, keys, owned,
                     settings.kit.force)
         return task

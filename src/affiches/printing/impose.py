@@ -25,9 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from affiches.errors import ImposeError
+from affiches.printing.sheets import DUPLEX_MODES, SHEETS_MM
 from affiches.scene import MM, Scene
 
-SHEETS_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
 PRINTER_MARGIN = 5 * MM  # what office printers cannot print, on every side
 GLUE = 10 * MM  # overlap between neighbouring tiles
 TILE_MARK_SPACE = 8 * MM  # kept free around a tile for cut marks and its label
@@ -37,7 +37,6 @@ NUP_BLEED = 2 * MM  # each imposed copy bleeds this far into the gutter
 NUP_MARK_OFFSET = 2.5 * MM
 NUP_MARK_LENGTH = 3 * MM
 NUP_MIN_SCALE = 0.85
-DUPLEX_MODES = ("long", "court")
 
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from affiches.errors import PrintError
-from affiches.printing.impose import DUPLEX_MODES, SHEETS_MM, printed_scale
+from affiches.printing.sheets import DUPLEX_MODES, SHEETS_MM
 from affiches.scene import MM, QRCode, Scene
 
 MIN_QR_MODULE_MM = 0.5
@@ -37,6 +37,8 @@ TILE_SHEETS = tuple(SHEETS_MM)
 
 @dataclass(frozen=True)
 class PrintOptions:
+    """The user's print choices (see module doc); ``checked()`` validates them."""
+
     bleed_mm: float = 0.0
     crop_marks: bool = False
     cmyk: bool = False
@@ -152,6 +154,15 @@ def check_printable(scene: Scene, layout_name: str, mode: str, options: PrintOpt
         for item in page.items:
             if isinstance(item, QRCode):
                 _check_qr(item, scale, layout_name, mode)
+
+
+def printed_scale(mode: str, scene: Scene) -> float:
+    """How much the page is scaled on paper for a print mode."""
+    if mode in ("a4", "imposer"):
+        from affiches.printing import impose  # imported only when a page is placed on sheets
+
+        return impose.printed_scale(mode, scene)
+    return 1.0
 
 
 def _check_qr(item: QRCode, scale: float, layout_name: str, mode: str) -> None:

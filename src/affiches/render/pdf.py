@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
 
@@ -40,7 +41,7 @@ from affiches.color import Color
 from affiches.printing.modes import PrintOptions
 from affiches.render.painter import Painter, Target, Writer
 from affiches.render.pdf_fonts import font_name
-from affiches.render.pdf_text import kerned_show, prime_subsets
+from affiches.render.pdf_text import kerned_show, prime_subsets, text_object
 from affiches.scene import MM, Image, Line, Picture, QRCode, Rect, Scene, TextLine
 
 # Binary (Flate only) streams: ASCII85 on top of Flate would add a quarter to every page.
@@ -190,7 +191,14 @@ class PdfPainter(Painter):
 
     def text(self, item: TextLine) -> None:
         name = font_name(item.font_path, item.font_name)
-        text = self.canvas.beginText()
+        canvas = self.canvas
+        if canvas.bottomup and getattr(canvas, "_enforceColorSpace", None) is None:
+            # The bytes reportlab's text object would write, without building one.
+            fill = _fill_operator(item.color, self.cmyk)
+            canvas._code.append(text_object(canvas, name, item, fill, self.x(item.x),
+                                            self.y(item.baseline)))
+            return
+        text = canvas.beginText()
         text.setFont(name, item.size)
         if self.cmyk:
             text.setFillColorCMYK(*rgb_to_cmyk(item.color))
@@ -233,6 +241,14 @@ class PdfPainter(Painter):
                          stroke=0, fill=1)
         self.fill(item.dark)
         self.canvas.drawPath(_qr_path(item, self.pad, self.height), stroke=0, fill=1)
+
+
+@lru_cache(maxsize=256)
+def _fill_operator(color: Color, cmyk: bool) -> str:
+    """The fill operator reportlab writes for ``color`` (``setFillColorRGB`` / ``CMYK``)."""
+    if cmyk:
+        return f"{fp_str(rgb_to_cmyk(color))} k"
+    return f"{fp_str(color.rgb)} rg"
 
 
 @lru_cache(maxsize=16)

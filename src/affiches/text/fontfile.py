@@ -7,14 +7,14 @@ flattened, each glyph's top and bottom, and its ink profile: for each vertical s
 measured on the outline's control polygon, which encloses TrueType's quadratic
 curves, so a profile never understates the ink).
 
-- Bundled fonts ship a precomputed record beside them (``NAME.metrics``:
-  zlib-compressed, sorted JSON written at build time by ``write_metrics_cache``,
-  ``tools/build_fonts.py``; plain data, never unpickled or unmarshalled: anyone may
-  write such a file beside a font). It records the SHA-256 of the font file it was
-  measured from; it is used only when that digest equals the digest of the font read
-  now (compared before any other field is looked at), when every field has the
-  expected type and when the data stays under ``limits.MAX_METRICS_BYTES`` once
-  decompressed. Otherwise (a user's font, an edited font, a damaged or hostile cache)
+- Bundled fonts ship a precomputed record beside them (``NAME.metrics``, format 4 of
+  ``affiches.text.metricscache``: packed integer tables and a list of names, written at
+  build time by ``write_metrics_cache``, ``tools/build_fonts.py``; plain data, never
+  unpickled or unmarshalled: anyone may write such a file beside a font). It records the
+  SHA-256 of the font file it was measured from; it is used only when that digest equals
+  the digest of the font read now (compared before anything else is read), when its
+  lengths, counts and references all check out and when it stays under
+  ``limits.MAX_METRICS_BYTES`` once decompressed. Otherwise (a user's font, an edited font, a damaged or hostile cache)
   it is ignored and the record is computed with fontTools, exactly as the cache was.
   Either way the answers are identical.
 - A font file is read as a regular file of at most ``limits.MAX_FONT_BYTES``; a
@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
-import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -38,9 +36,10 @@ from typing import Any
 
 from affiches.errors import LayoutError, printable
 from affiches.limits import MAX_FONT_BYTES, MAX_METRICS_BYTES, read_regular_file
+from affiches.text import metricscache
 
 METRICS_SUFFIX = ".metrics"
-METRICS_FORMAT = 3  # 1 and 2 were marshal data: never read
+METRICS_FORMAT = 4  # 1 and 2 were marshal data, 3 JSON: never read
 _FAR = 1 << 30  # no ink in a slice: top -_FAR, bottom +_FAR
 PROFILE_SLICE = 32  # font units per slice of a glyph's ink profile (1/64 em at 2048 upm)
 
@@ -68,90 +67,16 @@ def metrics_record(path: str) -> dict[str, Any]:
 def _read_cache(cache: Path, digest: str) -> dict[str, Any] | None:
     """The cache's record if it is well-formed and measured from this very font, else None."""
     try:
-        compressed = read_regular_file(cache, MAX_METRICS_BYTES, LayoutError)
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(compressed, MAX_METRICS_BYTES)
-        if inflater.unconsumed_tail or not inflater.eof:
-            return None  # larger than allowed once decompressed, or truncated
-        record = json.loads(data.decode("utf-8"))
-    except (LayoutError, zlib.error, ValueError, RecursionError):
+        data = read_regular_file(cache, MAX_METRICS_BYTES, LayoutError)
+    except LayoutError:
         return None
-    if not isinstance(record, dict) or record.get("format") != METRICS_FORMAT:
-        return None
-    if record.get("sha256") != digest:  # checked before any other field is looked at
-        return None
-    return _decoded(record)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _int_map(value: Any) -> bool:
-    return isinstance(value, dict) and all(isinstance(k, str) and _is_int(v) for k, v in value.items())
-
-
-def _int_list(value: Any) -> bool:
-    return isinstance(value, list) and all(map(_is_int, value))
-
-
-def _decoded(record: dict[str, Any]) -> dict[str, Any] | None:
-    """The JSON record back to FontMetrics' types, or None when any field is malformed."""
-    try:
-        scalars = [record[key] for key in ("units_per_em", "ascent", "descent", "cap_height")]
-        cmap_in, kerning_in = record["cmap"], record["kerning"]
-        advances, tops, bottoms = record["advances"], record["glyph_tops"], record["glyph_bottoms"]
-        profiles_in = record["glyph_profiles"]
-    except KeyError:
-        return None
-    if not all(map(_is_int, scalars)) or scalars[0] <= 0:
-        return None
-    if not (_int_map(advances) and _int_map(tops) and _int_map(bottoms)):
-        return None
-    if not isinstance(cmap_in, dict) or not all(
-            isinstance(k, str) and k.isdigit() and len(k) < 8 and isinstance(v, str) for k, v in cmap_in.items()):
-        return None
-    if not isinstance(kerning_in, list) or not all(
-            isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
-            and isinstance(item[1], str) and _is_int(item[2]) for item in kerning_in):
-        return None
-    if not isinstance(profiles_in, dict) or not all(
-            isinstance(k, str) and isinstance(v, list) and len(v) == 3 and _is_int(v[0])
-            and _int_list(v[1]) and _int_list(v[2]) and len(v[1]) == len(v[2]) for k, v in profiles_in.items()):
-        return None
-    return {
-        "units_per_em": scalars[0], "ascent": scalars[1], "descent": scalars[2], "cap_height": scalars[3],
-        "cmap": {int(code): glyph for code, glyph in cmap_in.items()},
-        "advances": advances,
-        "kerning": {(left, right): value for left, right, value in kerning_in},
-        "glyph_tops": tops,
-        "glyph_bottoms": bottoms,
-        "glyph_profiles": {glyph: (first, tuple(top), tuple(bottom))
-                           for glyph, (first, top, bottom) in profiles_in.items()},
-    }
+    return metricscache.decode(data, digest)
 
 
 def metrics_cache_bytes(font_path: Path | str) -> bytes:
-    """The ``.metrics`` file of a font: JSON, sorted, zlib-compressed. Deterministic."""
+    """The ``.metrics`` file of a font (``metricscache`` format 4). Deterministic."""
     path = str(Path(font_path).resolve())
-    record = compute_metrics_record(path)
-    data = {
-        "format": METRICS_FORMAT,
-        "sha256": font_digest(path),
-        "units_per_em": record["units_per_em"],
-        "ascent": record["ascent"],
-        "descent": record["descent"],
-        "cap_height": record["cap_height"],
-        "cmap": {str(code): glyph for code, glyph in sorted(record["cmap"].items())},
-        "advances": dict(sorted(record["advances"].items())),
-        "kerning": sorted([left, right, value] for (left, right), value in record["kerning"].items()),
-        "glyph_tops": dict(sorted(record["glyph_tops"].items())),
-        "glyph_bottoms": dict(sorted(record["glyph_bottoms"].items())),
-        "glyph_profiles": {glyph: [first, list(top), list(bottom)]
-                           for glyph, (first, top, bottom) in sorted(record["glyph_profiles"].items())},
-    }
-    text = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    return zlib.compress(text.encode("ascii"), 9)
+    return metricscache.encode(compute_metrics_record(path), font_digest(path))
 
 
 def write_metrics_cache(font_path: Path | str) -> Path:

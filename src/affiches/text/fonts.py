@@ -27,7 +27,7 @@ Contract:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -92,7 +92,7 @@ class FontMetrics:
     units_per_em: int
     cmap: dict[int, str]
     advances: dict[str, int]
-    kerning: dict[tuple[str, str], int] = field(repr=False)
+    kerning: Mapping[tuple[str, str], int] = field(repr=False)  # a dict, or a cache's PairTable
     glyph_tops: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMax
     glyph_bottoms: dict[str, int] = field(repr=False, default_factory=dict)  # glyph -> yMin
     # glyph -> (first slice index, highest y per slice, lowest y per slice); see module doc
