@@ -1,4 +1,4 @@
-"""The fast line breaking (textfit._line_widths, _best_breaks, _greedy_breaks) against the
+"""The fast line breaking (text.linebreaks: line_widths, best_breaks, greedy_breaks) against the
 straightforward versions it replaced (kept here as references): the same breaks, always.
 Speed work must not move a single line break."""
 
@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from affiches.text.breaks import GLUE_FULL, GLUE_NAMES, GLUE_NONE, Piece, glue_pieces, paragraphs, split_pieces
 from affiches.text.fonts import FontMetrics, find_font
-from affiches.text.textfit import _best_breaks, _greedy_breaks, _line_widths
+from affiches.text.linebreaks import best_breaks as _best_breaks
+from affiches.text.linebreaks import greedy_breaks as _greedy_breaks
+from affiches.text.linebreaks import line_widths as _line_widths
 
 FONTS = [FontMetrics.load(find_font(name))
          for name in ("Manrope-Regular", "Manrope-ExtraBold", "RobotoCondensed-Bold")]
