@@ -6,9 +6,9 @@ French and the other Latin-script languages written in France (Latin-1, Latin
 Extended-A, typographic punctuation), keeps kerning and ligatures, drops hinting
 (useless at print sizes),
 and writes deterministic files (same input, same bytes). Beside each font it writes
-``NAME.metrics`` (zlib-compressed JSON), the precomputed metrics ``affiches.text.fonts``
-loads instead of parsing the font with fontTools (keyed by the font's SHA-256, so a stale
-file is ignored).
+``NAME.metrics`` (format 4 of ``affiches.text.metricscache``: packed integer tables),
+the precomputed metrics ``affiches.text.fonts`` loads instead of parsing the font with
+fontTools (keyed by the font's SHA-256, so a stale file is ignored).
 Run once by a maintainer: ``python tools/build_fonts.py``; the outputs are committed.
 ``python tools/build_fonts.py --metrics`` only rewrites the metrics files.
 """
