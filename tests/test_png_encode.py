@@ -123,3 +123,9 @@ def test_bounded_cache() -> None:
     for height in range(1, 700):
         compress_rows(bytes(height), 1, height, 3)
     assert len(png_encode.BANDS) <= png_encode._BANDS_MAX
+    forget_bands()
+    for image in range(1, 40):  # 39 images of 120 bands of 65 KB, changing from one to the next
+        data = bytes([image % 3]) * (65_000 * 120)
+        assert zlib.decompress(compress_rows(data, 65_000, 120, image % 2 + 2)) == data
+        kept = sum(len(raw) for raw, _packed, _adler in png_encode.BANDS.values())
+        assert kept == png_encode._kept[0] <= png_encode._BANDS_BYTES_MAX

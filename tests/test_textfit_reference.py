@@ -1,4 +1,4 @@
-"""The fast line breaking (textfit._line_widths, _best_breaks, _greedy_breaks) against the
+"""The fast line breaking (text.linebreaks: line_widths, best_breaks, greedy_breaks) against the
 straightforward versions it replaced (kept here as references): the same breaks, always.
 Speed work must not move a single line break."""
 
@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from affiches.text.breaks import GLUE_FULL, GLUE_NAMES, GLUE_NONE, Piece, glue_pieces, paragraphs, split_pieces
 from affiches.text.fonts import FontMetrics, find_font
-from affiches.text.textfit import _best_breaks, _greedy_breaks, _line_widths
+from affiches.text.linebreaks import best_breaks as _best_breaks
+from affiches.text.linebreaks import greedy_breaks as _greedy_breaks
+from affiches.text.linebreaks import line_widths as _line_widths
 
 FONTS = [FontMetrics.load(find_font(name))
          for name in ("Manrope-Regular", "Manrope-ExtraBold", "RobotoCondensed-Bold")]
@@ -136,3 +138,33 @@ def test_same_breaks_as_the_reference(text: str, font: int, max_units: int, leve
             reference_line_widths(paragraph, metrics, max_units)
         assert _best_breaks(paragraph, metrics, max_units, count, balance) == \
             reference_best(paragraph, metrics, max_units, count, balance)
+
+
+def reference_split(text: str) -> tuple[Piece, ...]:
+    pieces: list[Piece] = []
+    current: list[str] = []
+    for ch in text:
+        if ch == " ":
+            pieces.append(Piece("".join(current), " "))
+            current = []
+        elif ch == "\n":
+            pieces.append(Piece("".join(current), "\n"))
+            current = []
+        elif ch in ("-", "\u2010"):
+            current.append(ch)
+            pieces.append(Piece("".join(current), ""))
+            current = []
+        else:
+            current.append(ch)
+    pieces.append(Piece("".join(current), "$"))
+    cleaned: list[Piece] = []
+    for piece in pieces:
+        if not piece.text and cleaned and cleaned[-1].after == " " and piece.after == " ":
+            continue
+        cleaned.append(piece)
+    return tuple(cleaned)
+
+
+@given(st.text(st.sampled_from(list(" \n-\u2010\u00a0\u202f\t\r,ab.") + ["\u2011", "\u2012"]), max_size=40) | st.text())
+def test_split_pieces_as_the_reference(text: str) -> None:
+    assert split_pieces(text) == reference_split(text)

@@ -8,7 +8,7 @@ stream ended with a sync flush (so each band's compressed bytes depend only on i
 own bytes, the level and ``zlib``), an empty final block, and the Adler-32 of all the
 rows (combined from the bands'). A band whose bytes equal the same band of the last
 image of the same size and level reuses its compressed bytes (``BANDS``, one entry per
-band position: bounded): bands that do not change from one city to the next (the
+band position, bounded in entries and bytes): bands that do not change from one city to the next (the
 slogan, the hashtag) are not compressed again. The file's bytes never depend on what
 is cached. ``forget_bands()`` empties the cache.
 
@@ -32,10 +32,13 @@ _FINAL_BLOCK = b"\x03\x00"  # an empty final block (fixed Huffman codes, end of 
 # (width, height, level, band index) -> (raw bytes, compressed bytes, adler32 of raw)
 BANDS: dict[tuple[int, int, int, int], tuple[bytes, bytes, int]] = {}
 _BANDS_MAX = 512
+_BANDS_BYTES_MAX = 8_000_000  # raw bytes kept (about 7 square visuals)
+_kept = [0]  # raw bytes in BANDS
 
 
 def forget_bands() -> None:
     BANDS.clear()
+    _kept[0] = 0
 
 
 def _chunk(tag: bytes, data: bytes) -> bytes:
@@ -71,9 +74,13 @@ def compress_rows(data: bytes, row_bytes: int, height: int, level: int) -> bytes
             packer = zlib.compressobj(level, zlib.DEFLATED, -15)
             packed = packer.compress(band) + packer.flush(zlib.Z_SYNC_FLUSH)
             band_adler = zlib.adler32(band)
-            if len(BANDS) >= _BANDS_MAX:
-                BANDS.clear()
+            if found is not None:  # replaced below
+                _kept[0] -= len(found[0])
+                del BANDS[key]
+            if len(BANDS) >= _BANDS_MAX or _kept[0] + len(band) > _BANDS_BYTES_MAX:
+                forget_bands()
             BANDS[key] = (band, packed, band_adler)
+            _kept[0] += len(band)
         parts.append(packed)
         adler = adler32_combine(adler, band_adler, len(band))
     parts.append(_FINAL_BLOCK)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 HYPHENS = ("-", "\u2010")
 GLUE_NONE, GLUE_WORDS_ONLY, GLUE_NAMES, GLUE_FULL = 0, 1, 2, 3
@@ -52,6 +53,7 @@ MONTHS = frozenset(
 )
 _NUMBER = re.compile(r"\d+(?:er|re|e|ᵉ|ʳᵉ)?")
 _ORDINAL = re.compile(r"\d+(?:er|re|e|ᵉ|ʳᵉ)")
+_CUT = re.compile("[ \n" + "".join(map(re.escape, HYPHENS)) + "]")  # where split_pieces cuts
 
 
 @dataclass(frozen=True)
@@ -64,21 +66,16 @@ class Piece:
 
 def split_pieces(text: str) -> tuple[Piece, ...]:
     pieces: list[Piece] = []
-    current: list[str] = []
-    for ch in text:
-        if ch == " ":
-            pieces.append(Piece("".join(current), " "))
-            current = []
-        elif ch == "\n":
-            pieces.append(Piece("".join(current), "\n"))
-            current = []
-        elif ch in HYPHENS:
-            current.append(ch)
-            pieces.append(Piece("".join(current), ""))
-            current = []
-        else:
-            current.append(ch)
-    pieces.append(Piece("".join(current), "$"))
+    start = 0
+    for match in _CUT.finditer(text):
+        cut = match.start()
+        ch = text[cut]
+        if ch == " " or ch == "\n":
+            pieces.append(Piece(text[start:cut], ch))
+        else:  # a hyphen stays at the end of its piece
+            pieces.append(Piece(text[start:cut + 1], ""))
+        start = cut + 1
+    pieces.append(Piece(text[start:], "$"))
     # Empty pieces come from doubled spaces: merge them into the previous separator.
     cleaned: list[Piece] = []
     for piece in pieces:
@@ -119,6 +116,7 @@ def _word(text: str) -> str:
     return text.rstrip("-\u2010,;:.!?»\u00a0\u202f").casefold()
 
 
+@lru_cache(maxsize=8192)  # the same words meet in every city's texts (pure, bounded)
 def _glued_after(piece: Piece, following: Piece, level: int, whole_words: bool = False) -> bool:
     """Whether no line may end between ``piece`` and ``following`` (see module doc)."""
     if piece.after not in (" ", ""):

@@ -102,6 +102,8 @@ class FontMetrics:
     _char_widths: dict[str, int] = field(default_factory=dict, repr=False)
     _text_widths: dict[str, int] = field(default_factory=dict, repr=False)
     _pair_kerns: dict[str, int] = field(default_factory=dict, repr=False)  # "AV" -> kerning
+    _char_tops: dict[str, int] = field(default_factory=dict, repr=False)  # max(0, yMax) per character
+    _char_bottoms: dict[str, int] = field(default_factory=dict, repr=False)  # min(0, yMin)
     _ink_extents: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
     _chunks: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict, repr=False)
     _positions: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
@@ -142,6 +144,12 @@ class FontMetrics:
             value = self._pair_kerns[pair] = self._kern_lookup(left, right)
         return value
 
+    @property
+    def pair_kerns(self) -> dict[str, int]:
+        """The kerning of the pairs met so far ("AV" -> units): a hot loop may read it
+        first (``.get(left + right)``) and call ``kern`` only when the pair is missing."""
+        return self._pair_kerns
+
     def _kern_lookup(self, left: str, right: str) -> int:
         if not self.kerning:
             return 0
@@ -170,16 +178,19 @@ class FontMetrics:
         x = 0
         current: list[str] = []
         previous = ""
+        pairs, kern, char_width = self._pair_kerns, self.kern, self.char_width
         for ch in text:
             if previous:
-                adjust = self.kern(previous, ch)
+                adjust = pairs.get(previous + ch)
+                if adjust is None:
+                    adjust = kern(previous, ch)
                 if adjust:
                     out.append((start_x, "".join(current)))
                     current = []
                     x += adjust
                     start_x = x
             current.append(ch)
-            x += self.char_width(ch)
+            x += char_width(ch)
             previous = ch
         if current:
             out.append((start_x, "".join(current)))
@@ -195,15 +206,20 @@ class FontMetrics:
         return cached
 
     def _ink(self, text: str) -> tuple[int, int]:
-        top = 0
-        bottom = 0
-        for ch in set(text):  # each character once: long texts repeat few of them
-            glyph = self.cmap.get(ord(ch))
-            if glyph is None:
-                continue
-            top = max(top, self.glyph_tops.get(glyph, 0))
-            bottom = min(bottom, self.glyph_bottoms.get(glyph, 0))
-        return top, bottom
+        chars = set(text)  # each character once: long texts repeat few of them
+        tops, bottoms = self._char_tops, self._char_bottoms
+        try:
+            top = max(map(tops.__getitem__, chars), default=0)
+            bottom = min(map(bottoms.__getitem__, chars), default=0)
+        except KeyError:
+            for ch in chars:
+                glyph = self.cmap.get(ord(ch))
+                # A character without a glyph adds no ink: 0 leaves both extremes as they are.
+                tops[ch] = max(0, self.glyph_tops.get(glyph, 0)) if glyph is not None else 0
+                bottoms[ch] = min(0, self.glyph_bottoms.get(glyph, 0)) if glyph is not None else 0
+            top = max(map(tops.__getitem__, chars), default=0)
+            bottom = min(map(bottoms.__getitem__, chars), default=0)
+        return max(0, top), min(0, bottom)
 
     def ink_glyphs(self, text: str) -> tuple[tuple[int, int, int, int, tuple[int, ...], tuple[int, ...]], ...]:
         """The inked glyphs of a set line: (x, yMax, yMin, first slice, tops, bottoms).
@@ -241,11 +257,14 @@ class FontMetrics:
         out: list[int] = []
         x = 0
         previous = ""
+        pairs, kern, char_width = self._pair_kerns, self.kern, self.char_width
+        kerned = bool(self.kerning)
         for ch in text:
-            if previous and self.kerning:
-                x += self.kern(previous, ch)
+            if previous and kerned:
+                adjust = pairs.get(previous + ch)
+                x += kern(previous, ch) if adjust is None else adjust
             out.append(x)
-            x += self.char_width(ch)
+            x += char_width(ch)
             previous = ch
         return out
 

@@ -37,6 +37,9 @@ from affiches.text.breaks import (
 )
 from affiches.text.fonts import FontMetrics
 from affiches.text.ink import MIN_INK_GAP, ink_distance, line_offset
+from affiches.text.linebreaks import best_breaks as _best_breaks
+from affiches.text.linebreaks import greedy_breaks as _greedy_breaks
+from affiches.text.linebreaks import greedy_paragraphs as _greedy_paragraphs
 
 SIZE_STEP = 0.25
 TIGHT_LEADING = 1.05
@@ -55,188 +58,12 @@ class FittedText:
         return self.top + self.baselines[-1] + self.bottom
 
 
-def _line_widths(items: list[Piece], metrics: FontMetrics, limit: float) -> list[list[int]]:
-    """widths[i][j - i - 1]: advance width of items[i:j] set on one line (kerning included),
-    for j up to the first line wider than ``limit`` (kept, so callers see it overflow).
-
-    Built incrementally: width(a + b) = width(a) + width(b) + kern at the seam, which is
-    what measuring the joined string gives (kerning only pairs neighbours). When no piece
-    is empty, what item j adds (its width, the space before it, the kerning at the seam)
-    is the same whatever line it ends, so it is computed once per item.
-    """
-    space = metrics.width_units(" ")
-    kern = metrics.kern
-    texts = [item.text for item in items]
-    sizes = [metrics.width_units(text) for text in texts]
-    n = len(items)
-    rows: list[list[int]] = []
-    if all(texts):
-        adds = [0]
-        for j in range(1, n):
-            before, added = texts[j - 1][-1], texts[j]
-            if items[j - 1].after == " ":
-                adds.append(kern(before, " ") + space + kern(" ", added[0]) + sizes[j])
-            else:
-                adds.append(kern(before, added[0]) + sizes[j])
-        for i in range(n):
-            width = sizes[i]
-            row = [width]
-            for j in range(i + 1, n):
-                width += adds[j]
-                row.append(width)
-                if width > limit:
-                    break
-            rows.append(row)
-        return rows
-    for i in range(n):
-        width = sizes[i]
-        last = texts[i][-1:]
-        row = [width]
-        for j in range(i + 1, n):
-            added = texts[j]
-            if items[j - 1].after == " ":
-                width += (kern(last, " ") if last else 0) + space
-                last = " "
-            if added:
-                width += (kern(last, added[0]) if last else 0) + sizes[j]
-                last = added[-1]
-            row.append(width)
-            if width > limit:
-                break
-        rows.append(row)
-    return rows
-
-
 def greedy_lines(pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float) -> list[str] | None:
     """Fill lines greedily; ``None`` when a single piece is wider than the line."""
     breaks = _greedy_breaks(pieces, metrics, max_units)
     if breaks is None:
         return None
     return [join_line(line) for paragraph in breaks for line in paragraph]
-
-
-def _greedy_breaks(
-    pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float
-) -> list[list[list[Piece]]] | None:
-    """Per paragraph, its lines (lists of pieces) filled greedily; ``None`` if a piece is too wide."""
-    # Widths are extended piece by piece: width(a + b) = width(a) + width(b) + kern(a[-1], b[0]).
-    out: list[list[list[Piece]]] = []
-    width_units, kern = metrics.width_units, metrics.kern
-    for paragraph in paragraphs(pieces):
-        lines: list[list[Piece]] = []
-        current: list[Piece] = []
-        last = ""  # the last character of the line so far ("" while it is empty)
-        width = 0
-        separator = ""
-        for piece in paragraph:
-            if not current:
-                last, width, current = piece.text[-1:], width_units(piece.text), [piece]
-                if width > max_units:
-                    return None
-            else:
-                added = separator + piece.text
-                trial_width = width + width_units(added)
-                if last and added:
-                    trial_width += kern(last, added[0])
-                if trial_width <= max_units:
-                    width = trial_width
-                    last = added[-1] if added else last
-                    current.append(piece)
-                else:
-                    lines.append(current)
-                    last, width, current = piece.text[-1:], width_units(piece.text), [piece]
-                    if width > max_units:
-                        return None
-            separator = " " if piece.after == " " else ""
-        lines.append(current)
-        out.append(lines)
-    return out
-
-
-def _best_breaks(
-    items: list[Piece], metrics: FontMetrics, max_units: float, count: int, balance: bool
-) -> list[list[Piece]] | None:
-    """``items`` (one paragraph) in exactly ``count`` lines, the best breaks.
-
-    ``balance`` (headlines): the fewest breaks after a hyphen (words kept whole), then
-    the widest line as narrow as possible, then the most even.
-    Otherwise (running text): the least ragged right edge, the sum of the squared
-    slack of every line but the last, and a last line at least a third of the others.
-    """
-    n = len(items)
-    if count <= 1 or n <= 1:
-        return [items] if count == 1 or n == 1 else None
-    widths = _line_widths(items, metrics, max_units)
-    hyphen_cost = (max_units / 2) ** 2
-    too_wide = max_units + 1
-    # A break after a hyphen splits a word: taken only when it pays.
-    hyphens = [hyphen_cost if item.after == "" else 0.0 for item in items]
-    # tail[i]: width of items[i:] on one line (too wide once its row stopped)
-    tail = [row[n - i - 1] if n - i - 1 < len(row) else too_wide for i, row in enumerate(widths)]
-    # nexts[k][i]: where the line starting at item i breaks, with k lines for items[i:]
-    nexts: list[list[int]] = [[], [n] * n]
-    if balance:
-        # costs: (breaks inside words, widest line, sum of squared widths), compared in order
-        costs: list[tuple[float, float, float] | None] = [
-            (0.0, w, w * w) if w <= max_units else None for w in tail]
-        for _k in range(2, count + 1):
-            found_costs: list[tuple[float, float, float] | None] = [None] * n
-            found_next = [0] * n
-            for i in range(n - 1, -1, -1):
-                row = widths[i]
-                found: tuple[float, float, float] | None = None
-                where = 0
-                for j in range(i + 1, n):
-                    w = row[j - i - 1] if j - i - 1 < len(row) else too_wide
-                    if w > max_units:
-                        break
-                    rest = costs[j]
-                    if rest is None:
-                        continue
-                    cost = (rest[0] + (hyphens[j - 1] > 0), max(w, rest[1]), w * w + rest[2])
-                    if found is None or cost < found:
-                        found, where = cost, j
-                found_costs[i], found_next[i] = found, where
-            costs = found_costs
-            nexts.append(found_next)
-        reachable = costs[0] is not None
-    else:
-        # cost: the sum of squared slacks (hyphen and short-last-line penalties added)
-        flat: list[float | None] = [0.0 if w <= max_units else None for w in tail]
-        for k in range(2, count + 1):
-            found_flat: list[float | None] = [None] * n
-            found_next = [0] * n
-            for i in range(n - 1, -1, -1):
-                row = widths[i]
-                best: float | None = None
-                where = 0
-                for j in range(i + 1, n):
-                    w = row[j - i - 1] if j - i - 1 < len(row) else too_wide
-                    if w > max_units:
-                        break
-                    rest_cost = flat[j]
-                    if rest_cost is None:
-                        continue
-                    slack = max_units - w
-                    penalty = 0.0
-                    if k == 2:  # the last line follows: not shorter than a third of this one
-                        penalty = max(0.0, w / 3 - tail[j]) ** 2 * 4
-                    total = rest_cost + slack * slack + penalty + hyphens[j - 1]
-                    if best is None or total < best:
-                        best, where = total, j
-                found_flat[i], found_next[i] = best, where
-            flat = found_flat
-            nexts.append(found_next)
-        reachable = flat[0] is not None
-    if not reachable:
-        return None
-    lines: list[list[Piece]] = []
-    i, k = 0, count
-    while k >= 1:
-        j = nexts[k][i]
-        lines.append(items[i:j])
-        i, k = j, k - 1
-    return lines
 
 
 def balanced_lines(
@@ -251,18 +78,24 @@ def balanced_lines(
 
 
 def choose_lines(
-    pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, max_lines: int, balance: bool
+    pieces: tuple[Piece, ...], metrics: FontMetrics, max_units: float, max_lines: int, balance: bool,
+    *, found_paragraphs: list[list[Piece]] | None = None,
+    greedy: list[list[list[Piece]]] | None = None,
 ) -> list[str] | None:
     """The lines of the text at this width, or ``None`` (a piece too wide, too many lines).
 
     As many lines as greedy filling needs (the fewest), paragraph by paragraph; within
-    that count the breaks of ``_best_breaks``.
+    that count the breaks of ``_best_breaks``. ``found_paragraphs`` (``paragraphs(pieces)``)
+    and ``greedy`` (its greedy filling at this width) may come already computed.
     """
-    greedy = _greedy_breaks(pieces, metrics, max_units)
+    if found_paragraphs is None:
+        found_paragraphs = paragraphs(pieces)
+    if greedy is None:
+        greedy = _greedy_paragraphs(found_paragraphs, metrics, max_units)
     if greedy is None or sum(map(len, greedy)) > max_lines:
         return None
     lines: list[str] = []
-    for paragraph, filled in zip(paragraphs(pieces), greedy, strict=True):
+    for paragraph, filled in zip(found_paragraphs, greedy, strict=True):
         chosen = None
         if len(filled) > 1:
             chosen = _best_breaks(paragraph, metrics, max_units, len(filled), balance)
@@ -282,13 +115,18 @@ def layout_at(
     pieces: tuple[Piece, ...] | None = None,
     align: str = "left",
     level: int = GLUE_FULL,
+    *,
+    found_paragraphs: list[list[Piece]] | None = None,
+    greedy: list[list[list[Piece]]] | None = None,
 ) -> FittedText | None:
-    """The text set at ``size`` if it fits the box, else ``None``."""
+    """The text set at ``size`` if it fits the box, else ``None`` (``found_paragraphs`` and
+    ``greedy``: see ``choose_lines``)."""
     if pieces is None:
         pieces = glue_pieces(split_pieces(text), level, keeps_words_whole(text, balance))
     scale = size / metrics.units_per_em
     max_units = box_width / scale
-    lines = choose_lines(pieces, metrics, max_units, max_lines, balance)
+    lines = choose_lines(pieces, metrics, max_units, max_lines, balance,
+                         found_paragraphs=found_paragraphs, greedy=greedy)
     if lines is None:
         return None
     extents = [metrics.ink_extent(line) for line in lines]
@@ -377,12 +215,14 @@ def _fit_pieces(
     level: int,
 ) -> FittedText | None:
     top_all, bottom_all = metrics.ink_extent(text)
+    found_paragraphs = paragraphs(pieces)
+    layouts: dict[float, FittedText | None] = {}  # layout_at per size, computed once
 
     def fits(size: float) -> bool:
         """``layout_at(size) is not None``, decided cheaply when it can be: the line count
         is greedy filling's, and the height is at most the worst case of those lines."""
         scale = size / metrics.units_per_em
-        greedy = _greedy_breaks(pieces, metrics, box_width / scale)
+        greedy = _greedy_paragraphs(found_paragraphs, metrics, box_width / scale)
         if greedy is None:
             return False
         count = sum(map(len, greedy))
@@ -391,13 +231,15 @@ def _fit_pieces(
         gap = max(size * line_height, (top_all - bottom_all + metrics.units_per_em * MIN_INK_GAP) * scale)
         if (top_all - bottom_all) * scale + (count - 1) * gap <= box_height + 1e-9:
             return True
-        return at(size) is not None
+        return at(size, greedy) is not None
 
-    def at(size: float) -> FittedText | None:
-        return layout_at(
-            text, metrics, size, box_width, box_height, max_lines, line_height, balance,
-            pieces, align, level,
-        )
+    def at(size: float, greedy: list[list[list[Piece]]] | None = None) -> FittedText | None:
+        if size not in layouts:
+            layouts[size] = layout_at(
+                text, metrics, size, box_width, box_height, max_lines, line_height, balance,
+                pieces, align, level, found_paragraphs=found_paragraphs, greedy=greedy,
+            )
+        return layouts[size]
 
     steps = int(round((size_max - size_min) / SIZE_STEP))
     if fits(size_max):

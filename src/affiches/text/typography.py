@@ -50,6 +50,11 @@ _UNITS = (
 _THOUSANDS = re.compile(rf"(?<![\d,.])(\d{{1,3}})((?:[{_SPACES}]\d{{3}})+)(?![\d])")
 _UNIT = re.compile(rf"(\d)[ \u00a0\u2009\u2007\t]+({_UNITS})(?![\w²])")
 _PUNCT = re.compile(rf"([{_SPACES}]*)([;:!?]+)")
+_PUNCT_SIGN = re.compile(r"[;:!?]")
+_DIGIT = re.compile(r"\d")
+_SPACE = re.compile(rf"[{_SPACES}]")
+_AFTER_OPEN = re.compile(rf"«[{_SPACES}]*")
+_BEFORE_CLOSE = re.compile(rf"[{_SPACES}]*»")
 
 
 def _protect(text: str) -> tuple[str, list[str]]:
@@ -98,11 +103,16 @@ def _punct_space(match: re.Match[str]) -> str:
 def french_typography(text: str) -> str:
     """Apply the rules of the module docstring to ``text``."""
     work, spans = _protect(text)
-    work = re.sub(r"['ʼ]", "’", work)
+    # Each rule runs only when its characters occur (the same result, fewer passes).
+    work = work.replace("'", "’").replace("ʼ", "’")
     work = _quotes(work)
-    work = re.sub(rf"«[{_SPACES}]*", "«" + NNBSP, work)
-    work = re.sub(rf"[{_SPACES}]*»", NNBSP + "»", work)
-    work = _PUNCT.sub(_punct_space, work)
-    work = _THOUSANDS.sub(lambda m: m.group(1) + re.sub(rf"[{_SPACES}]", NNBSP, m.group(2)), work)
-    work = _UNIT.sub(lambda m: m.group(1) + NBSP + m.group(2), work)
+    if "«" in work:
+        work = _AFTER_OPEN.sub("«" + NNBSP, work)
+    if "»" in work:
+        work = _BEFORE_CLOSE.sub(NNBSP + "»", work)
+    if _PUNCT_SIGN.search(work):
+        work = _PUNCT.sub(_punct_space, work)
+    if _DIGIT.search(work):
+        work = _THOUSANDS.sub(lambda m: m.group(1) + _SPACE.sub(NNBSP, m.group(2)), work)
+        work = _UNIT.sub(lambda m: m.group(1) + NBSP + m.group(2), work)
     return _restore(work, spans)
