@@ -1,7 +1,9 @@
 """Speed of a kit against Typst's on the same scenes (issue 14).
 
 Contract: ``python benchmarks/bench_speed.py [sections…] [--count N] [--runs N] [--out FILE]``
-measures on this machine and prints one line per target (and JSON with ``--out``):
+measures on this machine and prints its results as JSON (also written to ``--out``), then
+one French line per target of issue 14: the figure, the target, met or not
+(``--depuis FILE`` prints those lines again from a saved ``--out`` file):
 
 - ``kit``: one warm process, ``--count`` communes spread over France (default 1,000).
   For each city, the affiches kit (resolve, compose the poster, the flyer and the square
@@ -32,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -190,6 +193,56 @@ def bench_callgrind(work: Path, kits: int = 10) -> dict[str, object]:
     return {"kits": kits, "instructions_per_kit": (more - base) // kits}
 
 
+def _fr(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _verdict(ok: bool) -> str:
+    return "atteint" if ok else "NON atteint"
+
+
+def target_lines(results: dict[str, Any]) -> list[str]:
+    """One French line per issue-14 target measured in ``results``: figure, target, verdict."""
+    lines = []
+    kit = results.get("kit")
+    if kit:
+        cpu = kit["cpu_ms"]
+        lines.append(f"kit chaud (affiche + tract + visuel, médiane sur {kit['kits']} communes) : "
+                     f"{_fr(cpu['kit'])} ms CPU, {_fr(kit['wall_ms']['kit'])} ms mur — cible ≤ 30 ms : "
+                     f"{_verdict(kit['wall_ms']['kit'] <= 30)}")
+        if "typst kit" in cpu:
+            lines.append(f"le même kit par Typst, même exécution : {_fr(cpu['typst kit'])} ms CPU ; "
+                         f"ratio affiches/Typst {_fr(kit['ratio_wall'], 2)} (mur), "
+                         f"{_fr(kit['ratio_cpu'], 2)} (CPU) — cible ≤ 0,8 : "
+                         f"{_verdict(kit['ratio_wall'] <= 0.8)}")
+        sizes = kit["sizes_kb"]
+        ok = sizes["affiche"]["max"] < 30 and sizes["tract"]["max"] < 30 and sizes["visuel"]["max"] < 80
+        lines.append("tailles (médiane / max) : "
+                     + " ; ".join(f"{name} {_fr(sizes[name]['median'])} / {_fr(sizes[name]['max'])} Ko"
+                                  for name in KIT)
+                     + f" — cibles < 30 / 30 / 80 Ko : {_verdict(ok)}")
+    cold = results.get("cold")
+    if cold:
+        lines.append(f"démarrage : kit {_fr(cold['kit_s'] * 1000, 0)} ms / import des dépendances "
+                     f"{_fr(cold['baseline_import_s'] * 1000, 0)} ms = {_fr(cold['ratio'], 2)}× "
+                     f"(CPU {_fr(cold['ratio_cpu'], 2)}×) — cible ≤ 2× : {_verdict(cold['ratio'] <= 2)}")
+        if "typst_kit_new_process_s" in cold:
+            lines.append(f"kit Typst dans un nouveau processus : "
+                         f"{_fr(cold['typst_kit_new_process_s'] * 1000, 0)} ms")
+    lot = results.get("lot")
+    if lot:
+        lines.append(f"lot -j 2, {lot['kits']} kits : {_fr(lot['wall_s'])} s (médiane), "
+                     f"{_fr(lot['cpu_per_kit_ms'])} ms CPU par kit — cible < 20 s : "
+                     f"{_verdict(lot['wall_s'] < 20)} ; toute la France extrapolée : "
+                     f"{_fr(lot['extrapolated_all_communes_s'] / 60)} min")
+    full = results.get("full")
+    if full:
+        lines.append(f"toutes les communes, -j 2 : {full['kits']} kits en {_fr(full['seconds'] / 60)} min, "
+                     f"{full['failed']} échec(s) — cible < 10 min et 0 échec : "
+                     f"{_verdict(full['seconds'] < 600 and full['failed'] == 0)}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("sections", nargs="*", default=["kit", "cold"],
@@ -198,8 +251,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-typst", action="store_true")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--depuis", type=Path, metavar="FICHIER",
+                        help="print the target lines of results saved with --out, measure nothing")
     args = parser.parse_args()
-    results: dict[str, object] = {"machine": bench_batch.machine()}
+    if args.depuis:
+        print("\n".join(target_lines(json.loads(args.depuis.read_text(encoding="utf-8")))))
+        return
+    results: dict[str, Any] = {"machine": bench_batch.machine()}
     work = Path(tempfile.mkdtemp(prefix="bench-speed-"))
     try:
         for section in args.sections:
@@ -221,6 +279,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     bench_batch.report(results, args.out)
+    print("\n".join(["", "## cibles du ticket 14", *target_lines(results)]))
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def _own_words_fit(block: TextBlock, layout: Layout, variables: Mapping[str, str
     return fits
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=256)
 def _fit_cached(
     text: str,
     metrics: FontMetrics,

@@ -182,7 +182,7 @@ class _Plan:
         self.text = "".join(chunk for _gap, chunk in parts)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _tj_plan(name: str, size: float, chunks: tuple[tuple[float, str], ...]) -> _Plan:
     """The ``TJ`` plan of a line (see ``_Plan``), computed once per process."""
     font = pdfmetrics.getFont(name)
