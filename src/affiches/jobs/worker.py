@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _WORKER: dict[str, Any] = {}
 # glibc: freed memory is kept for the next kit up to this much, and blocks below this size
 # come from the heap, not from mmap (see tune_malloc).
-TRIM_THRESHOLD = 64 << 20
+TRIM_THRESHOLD = 16 << 20  # 64 MB kept up to 6 MB more per worker for no fewer page faults
 MMAP_THRESHOLD = 32 << 20
 
 
