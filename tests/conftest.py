@@ -5,6 +5,7 @@
 - ``runner``: a Click ``CliRunner`` (stdout and stderr kept apart).
 - ``in_tmp``: run a test inside an empty temporary directory (nothing lands in the repo).
 - ``saint_etienne_kit``: Saint-Étienne's kit, written once per session through the CLI.
+- ``outside``: a folder beside the output holding a precious file, which no write may touch.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(work)
     monkeypatch.delenv("AFFICHES_GABARITS", raising=False)
     return work
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    folder = tmp_path / "ailleurs"
+    folder.mkdir()
+    (folder / "precieux.txt").write_bytes(b"ne pas toucher")
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -19,14 +19,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture
-def outside(tmp_path: Path) -> Path:
-    folder = tmp_path / "ailleurs"
-    folder.mkdir()
-    (folder / "precieux.txt").write_bytes(b"ne pas toucher")
-    return folder
-
-
 def test_write_file_creates_folders_and_leaves_only_the_file(tmp_path: Path) -> None:
     path = files.write_file(tmp_path / "out", "ville/a.pdf", b"data")
     assert path == tmp_path / "out" / "ville" / "a.pdf"

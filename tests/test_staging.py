@@ -29,14 +29,6 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def outside(tmp_path: Path) -> Path:
-    folder = tmp_path / "ailleurs"
-    folder.mkdir()
-    (folder / "precieux.txt").write_bytes(b"ne pas toucher")
-    return folder
-
-
-@pytest.fixture
 def root(tmp_path: Path) -> Path:
     return tmp_path / "out"
 
